@@ -1,0 +1,33 @@
+# gknb — the two commands a newcomer runs on a fresh Debian machine:
+#   make sample   set up, then run the main job on the bundled sample
+#   make test     set up, then run the whole test suite
+# Both create the virtual environment (.venv) when it is missing and install the system
+# packages the project needs (LibreOffice, CJK fonts, Chromium) when run as root.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup sample test bench system clean
+
+setup: $(STAMP)
+
+# Recreated whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "gknb needs Python 3.11 or newer (found: $$($(PYTHON) --version))"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); \
+	  else echo "Install the venv module first: sudo apt-get install python3-venv"; exit 1; fi; }
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+sample: setup
+	$(BIN)/gknb check samples/示例县数据资源局_2025.yaml
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

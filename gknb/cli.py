@@ -1,0 +1,201 @@
+"""The ``gknb`` command.  Each subcommand is a thin layer over a library function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from archive.store import Store, default_root
+from gknb import template as tpl
+from gknb.inputs import load_report
+from gknb.model import ABSENT, BLANK, VALUE, Report
+from gknb.rules import ERROR, SEVERITY_ZH, Violation, check
+from gknb.view import to_view
+from parsers import DocumentError
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+
+archive_option = click.option(
+    "--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="档案目录（默认取环境变量 GKNB_ARCHIVE，否则 ~/.local/share/gknb/archive）")
+
+
+def _store(archive_dir: Path | None) -> Store:
+    return Store(archive_dir)
+
+
+def _dump(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=1))
+
+
+def _fail(e: Exception) -> None:
+    click.echo(f"错误：{e}", err=True)
+
+
+def _describe(r: Report) -> str:
+    t = tpl.load()
+    year = f"{r.year}年度" if r.year else "年度不详"
+    return f"{r.agency or '机关不详'} {year}（{t.formats[r.format].name}）"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gknb", message="gknb %(version)s")
+def main() -> None:
+    """gknb（公开年报）：解析、归档、核对、比较和生成政府信息公开工作年度报告。"""
+
+
+# --------------------------------------------------------------------------- parse
+
+def _counts(r: Report) -> dict[str, int]:
+    cells = list(r.cells.values())
+    return {
+        "exact": sum(c.state == VALUE and not c.flag for c in cells),
+        "flagged": sum(bool(c.flag) for c in cells),
+        "blank": sum(c.state == BLANK and not c.flag for c in cells),
+        "absent": sum(c.state == ABSENT and not c.flag for c in cells),
+    }
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出数字（与语料 expected.json 相同的布局）")
+def parse(paths: tuple[Path, ...], as_json: bool) -> None:
+    """解析报告（PDF、Word、网页、文本，或数字文件），显示其中的数字和各部分。"""
+    views, status = [], EXIT_OK
+    for path in paths:
+        try:
+            report = load_report(path)
+        except DocumentError as e:
+            _fail(e)
+            status = EXIT_UNUSABLE
+            continue
+        if as_json:
+            views.append(to_view(report))
+        else:
+            n = _counts(report)
+            click.echo(f"{path}：{_describe(report)}")
+            click.echo(f"  单元格：确定 {n['exact']}，存疑 {n['flagged']}，空白 {n['blank']}，缺失 {n['absent']}")
+            found = [k for k in (s.key for s in tpl.load().sections) if k in report.sections]
+            click.echo(f"  各部分：{'、'.join(found) if found else '无'}")
+            for f in report.findings:
+                click.echo(f"  注意：{f.message}")
+    if as_json and views:
+        _dump(views[0] if len(paths) == 1 else views)
+    sys.exit(status)
+
+
+# --------------------------------------------------------------------------- check
+
+def _print_violation(v: Violation) -> None:
+    click.echo(f"  {SEVERITY_ZH[v.severity]} {v.rule} [{v.scope}] {v.message}")
+
+
+@main.command(name="check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--previous", type=click.Path(path_type=Path), default=None,
+              help="上一年度的报告（用于跨年度核对）；不指定时从档案中查找")
+@archive_option
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出核对结果")
+def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path | None, as_json: bool) -> None:
+    """按官方格式和勾稽关系核对报告。退出码：0 无错误，1 有错误，2 无法使用的输入。"""
+    store = _store(archive_dir)
+    results, status, errors = [], EXIT_OK, False
+    try:
+        prev_report = load_report(previous) if previous else None
+    except DocumentError as e:
+        _fail(e)
+        sys.exit(EXIT_UNUSABLE)
+    for path in paths:
+        try:
+            report = load_report(path)
+        except DocumentError as e:
+            _fail(e)
+            status = EXIT_UNUSABLE
+            continue
+        prev = prev_report
+        if prev is None and report.agency and report.year and store.root.exists():
+            prev = store.get(report.agency, report.year - 1)
+        violations = check(report, prev)
+        errors |= any(v.severity == ERROR for v in violations)
+        if as_json:
+            results.append({"document": str(path), "agency": report.agency, "year": report.year,
+                            "previous_year": prev.year if prev else None,
+                            "violations": [v.as_dict() for v in violations]})
+            continue
+        click.echo(f"{path}：{_describe(report)}" + (f"，对照 {prev.year} 年度" if prev else ""))
+        for v in violations:
+            _print_violation(v)
+        ne = sum(v.severity == ERROR for v in violations)
+        click.echo(f"  共 {ne} 个错误，{len(violations) - ne} 个警告")
+    if as_json:
+        _dump(results[0] if len(paths) == 1 and results else results)
+    sys.exit(status or (EXIT_ERRORS if errors else EXIT_OK))
+
+
+# --------------------------------------------------------------------------- archive
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@archive_option
+@click.option("--agency", default=None, help="指定机关名称（覆盖从报告中识别的名称）")
+@click.option("--year", type=int, default=None, help="指定报告年度（覆盖从报告中识别的年度）")
+@click.option("--replace", is_flag=True, help="替换档案中内容不同的同一年度报告（原版本保留在 history）")
+def ingest(paths, archive_dir, agency, year, replace) -> None:
+    """解析、核对并归档报告（连同原始文件）。"""
+    from jobs.ingest import ingest_one
+    store = _store(archive_dir)
+    status = EXIT_OK
+    words = {"new": "已归档", "unchanged": "档案中已有，内容相同", "replaced": "已替换（原版本已保留）"}
+    for path in paths:
+        out = ingest_one(store, path, agency=agency, year=year, replace=replace)
+        if out.error:
+            _fail(out.error)
+            status = EXIT_UNUSABLE
+            continue
+        click.echo(f"{path}：{_describe(out.report)} {words[out.status]}；"
+                   f"{out.errors} 个错误，{out.warnings} 个警告")
+        if out.errors:
+            status = status or EXIT_ERRORS
+    sys.exit(status)
+
+
+@main.command(name="list")
+@archive_option
+@click.option("--agency", default=None, help="只列出这个机关")
+def list_cmd(archive_dir, agency) -> None:
+    """列出档案中的报告。"""
+    store = _store(archive_dir)
+    for e in store.entries(agency):
+        click.echo(f"{e.agency}\t{e.year}\t{e.path}")
+
+
+@main.command()
+@archive_option
+@click.option("--agency", default=None, help="只重新解析这个机关的报告")
+@click.option("--dry-run", is_flag=True, help="只报告变化，不写入档案")
+def reparse(archive_dir, agency, dry_run) -> None:
+    """用当前的解析器重新解析档案中保存的原始文件，报告哪些数字有变化。"""
+    from jobs.reparse import reparse as run
+    store = _store(archive_dir)
+    status = EXIT_OK
+    for item in run(store, agency, write=not dry_run):
+        head = f"{item.entry.agency} {item.entry.year}"
+        if item.status == "no-source":
+            click.echo(f"{head}：档案中没有原始文件，跳过")
+        elif item.status == "failed":
+            click.echo(f"{head}：重新解析失败：{item.error}")
+            status = EXIT_UNUSABLE
+        elif not item.changes:
+            click.echo(f"{head}：数字没有变化")
+        else:
+            click.echo(f"{head}：{len(item.changes)} 个数字有变化" + ("（未写入）" if dry_run else "（已更新，原版本已保留）"))
+            for c in item.changes:
+                click.echo(f"  {c.label}：{c.old} → {c.new}")
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

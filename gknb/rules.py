@@ -1,0 +1,317 @@
+"""The checker: every rule of the template, evaluated generically on a report.
+
+Rules are data (``template/official.toml``); this module knows a handful of rule
+*kinds* (sum, domain, filled, unit, text_figures, mentions, similarity) and evaluates
+whatever rules the template declares with them.  A blank cell is never taken as 0: a sum
+that holds only if blanks were 0 is reported as not checkable, and blanks themselves are
+reported as not filled.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterable, Iterator
+
+from . import template as tpl
+from .model import ABSENT, BLANK, Report
+
+ERROR, WARNING = "error", "warning"
+SEVERITY_ZH = {ERROR: "错误", WARNING: "警告"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule that a report breaks (or that cannot be checked because cells are blank)."""
+
+    rule: str
+    severity: str
+    scope: str  # which instance: "自然人栏", "行政复议", a section key...
+    message: str  # Chinese, with the values printed and implied
+    cells: tuple[str, ...] = ()
+    printed: Decimal | int | None = None
+    implied: Decimal | int | None = None
+
+    def as_dict(self) -> dict:
+        t = tpl.load()
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "title": t.rule(self.rule).title,
+            "scope": self.scope,
+            "message": self.message,
+            "cells": [_cell_label(c) for c in self.cells],
+            "printed": _plain(self.printed),
+            "implied": _plain(self.implied),
+        }
+
+
+def _plain(n):
+    return float(n) if isinstance(n, Decimal) else n
+
+
+def _cell_label(cell_id: str) -> str:
+    c = tpl.load().cell(cell_id)
+    return "/".join((c.table, *c.json_path))
+
+
+def _fmt(n) -> str:
+    if n is None:
+        return "（未填写）"
+    return format(n, "f") if isinstance(n, Decimal) else str(n)
+
+
+def check(report: Report, previous: Report | None = None) -> list[Violation]:
+    """Every applicable rule on ``report``; cross-year rules only when ``previous`` is given."""
+    out: list[Violation] = []
+    for rule in tpl.load().rules:
+        if rule.cross_year and previous is None:
+            continue
+        out.extend(KINDS[rule.kind](rule, report, previous))
+    return out
+
+
+def has_errors(violations: Iterable[Violation]) -> bool:
+    return any(v.severity == ERROR for v in violations)
+
+
+# --------------------------------------------------------------------------- sum rules
+
+@dataclass(frozen=True)
+class _Term:
+    sign: int
+    cell: str
+    previous: bool  # read from last year's report
+    label: str = ""  # the term's own label within its instance (row key, or column label)
+
+
+def _instances(rule: tpl.Rule, report: Report) -> Iterator[tuple[str, list[_Term], list[_Term]]]:
+    """(scope, left terms, right terms) for each column or row the rule quantifies over."""
+    p = rule.params
+    tid = p["table"]
+    if tid not in report.table_formats or report.table_formats[tid] not in rule.formats:
+        return
+    layout = tpl.load().table(tid).layout(report.table_formats[tid])
+    block = layout.block(p.get("block"))
+    if block is None:
+        return
+    by_pos = {(c.row.id, c.column.id): c for c in layout.cells if c.block == block.id}
+    exclude = set(p.get("exclude", ()))
+    per_column = p["each"] == "column"
+    outer = block.columns if per_column else block.rows
+    inner = block.rows if per_column else block.columns
+
+    def expand(term: str) -> list[_Term]:
+        sign = -1 if term.startswith("-") else 1
+        term = term.lstrip("-")
+        prev = term.startswith("prev:")
+        term = term.removeprefix("prev:")
+        if term == "*":
+            ids = [x.id for x in inner]
+        elif term.startswith("band:"):
+            ids = [r.id for r in block.rows if r.band == term[5:]]
+        else:
+            ids = [term]
+        ids = [i for i in ids if i not in exclude or i == term]
+        return [_Term(sign, i, prev) for i in ids]
+
+    for o in outer:
+        def cell_of(inner_id: str) -> str | None:
+            key = (inner_id, o.id) if per_column else (o.id, inner_id)
+            c = by_pos.get(key)
+            return c.id if c else None
+
+        sides = []
+        for side in (p["left"], p["right"]):
+            terms = []
+            for term in side:
+                for t in expand(term):
+                    cid = cell_of(t.cell)
+                    if cid is not None:
+                        cdef = tpl.load().cell(cid)
+                        label = _row_key(cdef) if per_column else cdef.column.label
+                        terms.append(_Term(t.sign, cid, t.previous, ("上年" if t.previous else "") + label))
+            sides.append(terms)
+        scope = f"{o.label}栏" if per_column else (_row_key(tpl.load().cell(sides[0][0].cell)) if sides[0] else o.label)
+        yield scope, sides[0], sides[1]
+
+
+def _row_key(cdef: tpl.CellDef) -> str:
+    return "/".join(cdef.json_path[:-1])
+
+
+def _sum_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    for scope, left, right in _instances(rule, report):
+        values = {}
+        unfilled = []
+        for term in left + right:
+            src = previous if term.previous else report
+            if term.previous and term.cell not in src.cells:
+                break  # last year's report lacks this table (pre-2019, other format): not checkable
+            v = src.value(term.cell)
+            values[term] = v
+            if v is None:
+                unfilled.append(term)
+        else:
+            lsum = sum((values[x] or 0) * x.sign for x in left)
+            rsum = sum((values[x] or 0) * x.sign for x in right)
+            if lsum == rsum:
+                continue  # holds; blanks (if any) are reported by the "filled" rule
+            severity = rule.severity if not unfilled else WARNING
+            lead = "" if not unfilled else "无法核对（有未填写的单元格，以下按0计）："
+            message = (f"{lead}{_side(left, values)} = {_fmt(lsum)}，而 {_side(right, values)} = "
+                       f"{_fmt(rsum)}，相差 {_fmt(abs(lsum - rsum))}")
+            yield Violation(rule.id, severity, scope, message,
+                            tuple(dict.fromkeys(x.cell for x in left + right)), lsum, rsum)
+
+
+def _side(terms: list[_Term], values: dict) -> str:
+    """"a（3）+ b（4）" — long sums list only their non-zero terms."""
+    shown = [x for x in terms if len(terms) <= 4 or values.get(x) != 0]
+    parts = []
+    for i, x in enumerate(shown):
+        op = ("－" if x.sign < 0 else "＋") if i else ("－" if x.sign < 0 else "")
+        parts.append(f"{op}{x.label}（{_fmt(values.get(x))}）")
+    text = "".join(parts) or "各项"
+    return text if len(shown) == len(terms) else f"{text}（其余{len(terms) - len(shown)}项为0）"
+
+
+# --------------------------------------------------------------------------- cell rules
+
+def _domain_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    tid = rule.params["table"]
+    check_value = DOMAINS[rule.params["domain"]]
+    for cdef in _table_cells(report, tid):
+        v = report.value(cdef.id)
+        if v is not None and not check_value(v):
+            yield Violation(rule.id, rule.severity, "/".join(cdef.json_path),
+                            f"{'/'.join(cdef.json_path)} 为 {_fmt(v)}，应为非负整数", (cdef.id,), v, None)
+
+
+def _is_nonnegative_int(v) -> bool:
+    return v >= 0 and v == int(v) and not (isinstance(v, Decimal) and v.as_tuple().exponent < 0)
+
+
+DOMAINS: dict[str, Callable] = {"nonnegative_int": _is_nonnegative_int}
+
+
+def _table_cells(report: Report, tid: str):
+    if tid in report.table_formats:
+        yield from tpl.load().table(tid).layout(report.table_formats[tid]).cells
+
+
+def _filled_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    """Blank and missing cells, and tables in another format than the year's."""
+    t = tpl.load()
+    if report.format == "pre2019":
+        return
+    for tid in t.tables:
+        section = t.section(t.table(tid).section)
+        if tid not in report.table_formats:
+            yield Violation(rule.id, rule.severity, section.heading, "缺少这张表格")
+            continue
+        cells = list(_table_cells(report, tid))
+        for state, what in ((BLANK, "未填写（空白不等于0）"), (ABSENT, "缺失（表中没有这一行或这一栏）")):
+            hit = [c for c in cells if report.cells[c.id].state == state]
+            if hit:
+                names = "、".join("/".join(c.json_path) for c in hit[:8]) + ("等" if len(hit) > 8 else "")
+                yield Violation(rule.id, rule.severity, section.heading,
+                                f"{len(hit)}个单元格{what}：{names}", tuple(c.id for c in hit))
+        fmt = report.table_formats[tid]
+        expected = report.format if report.format in tpl.TABLE_FORMATS else None
+        if expected and fmt != expected and _layouts_differ(t.table(tid), fmt, expected):
+            yield Violation(rule.id, rule.severity, section.heading,
+                            f"表格为{t.formats[fmt].name}，与本报告的{t.formats[expected].name}不一致（自行改表或沿用旧表）")
+
+
+def _layouts_differ(table: tpl.Table, a: str, b: str) -> bool:
+    return table.layout(a).cell_ids != table.layout(b).cell_ids
+
+
+def _unit_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    p = rule.params
+    cells = [c for c in _table_cells(report, p["table"])
+             if c.block == p.get("block") and c.column.id == p["column"]]
+    for cdef in cells:
+        cell = report.cells[cdef.id]
+        label = "/".join(cdef.json_path)
+        printed = cell.printed or ""
+        unit = cdef.column.unit or ""
+        for bad in p.get("contradicting_units", ()):
+            if bad in printed.replace(unit, ""):
+                yield Violation(rule.id, rule.severity, label,
+                                f"{label} 印为“{printed}”，单位“{bad}”与本栏单位“{unit}”不符", (cdef.id,), cell.value)
+        prev = previous.value(cdef.id) if previous is not None else None
+        cur = cell.value if cell.state == "value" else None
+        if prev and cur:
+            ratio = Decimal(cur) / Decimal(prev)
+            factor = Decimal(p["jump_factor"])
+            if ratio >= factor or ratio <= 1 / factor:
+                yield Violation(rule.id, rule.severity, label,
+                                f"{label} 由上年 {_fmt(prev)} 变为 {_fmt(cur)}（约 {ratio:.4g} 倍），疑为元与{unit}混用",
+                                (cdef.id,), cur, prev)
+
+
+# --------------------------------------------------------------------------- text rules
+
+def _has_text(report: Report) -> bool:
+    return any(s.paragraphs for s in report.sections.values())
+
+
+def _text_figures_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    for stmt in rule.params["statements"]:
+        cell_id = stmt["cell"]
+        if cell_id not in report.cells:
+            continue
+        table_value = report.value(cell_id)
+        pattern = re.compile(stmt["pattern"])
+        for key in rule.params["sections"]:
+            text = re.sub(r"\s+", "", report.section_text(key))
+            for m in pattern.finditer(text):
+                stated = int(m.group("n"))
+                if table_value is not None and stated != table_value:
+                    label = _cell_label(cell_id).split("/", 1)[1]
+                    yield Violation(rule.id, rule.severity, f"第{key}部分",
+                                    f"正文“{m.group(0)}”称 {stated}，表格 {label} 为 {_fmt(table_value)}",
+                                    (cell_id,), stated, table_value)
+
+
+def _mentions_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    if not _has_text(report):
+        return  # a figures file without text: nothing to read
+    key = rule.params["section"]
+    text = re.sub(r"\s+", "", report.section_text(key))
+    if not any(word in text for word in rule.params["any_of"]):
+        heading = tpl.load().section(key).heading
+        what = "缺少该部分" if not text else f"未提及“{'”或“'.join(rule.params['any_of'][:3])}”等"
+        yield Violation(rule.id, rule.severity, heading, f"{rule.title}——{what}")
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of characters the two texts have in common (whitespace ignored), 0..1."""
+    a, b = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _similarity_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    key = rule.params["section"]
+    ratio = similarity(previous.section_text(key), report.section_text(key))
+    if ratio > rule.params["max_similarity"]:
+        heading = tpl.load().section(key).heading
+        yield Violation(rule.id, rule.severity, heading,
+                        f"与上年相似度 {ratio:.0%}，超过 {rule.params['max_similarity']:.0%}（内容雷同）")
+
+
+KINDS: dict[str, Callable[[tpl.Rule, Report, Report | None], Iterable[Violation]]] = {
+    "sum": _sum_rule,
+    "domain": _domain_rule,
+    "filled": _filled_rule,
+    "unit": _unit_rule,
+    "text_figures": _text_figures_rule,
+    "mentions": _mentions_rule,
+    "similarity": _similarity_rule,
+}

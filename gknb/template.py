@@ -1,0 +1,307 @@
+"""The official template, loaded from ``template/official.toml``.
+
+This module only turns the data file into typed objects and answers questions about it
+(which cells a format has, what a cell's Chinese label path is).  It holds no labels
+itself: the TOML file is the single place where the official form is spelled out.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Iterator
+
+FORMATS = ("2021", "2019", "pre2019")
+TABLE_FORMATS = ("2021", "2019")
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str
+    name: str
+    issued_by: str = ""
+    first_year: int | None = None
+    last_year: int | None = None
+    markers: tuple[str, ...] = ()
+    has_tables: bool = True
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # "一".."六"
+    id: str
+    heading: str
+    variants: tuple[str, ...] = ()
+    subheadings: tuple[str, ...] = ()
+    table: str | None = None
+    rectification_heading: str | None = None
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return (self.heading, *self.variants)
+
+    @property
+    def title(self) -> str:
+        """The heading without its number: "总体情况"."""
+        return self.heading.split("、", 1)[1]
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    label: str
+    type: str = "int"  # int | signed_int | decimal
+    unit: str | None = None
+    group: str | None = None  # id of a column group (法人或其他组织)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    label: str
+    band: str | None = None  # id of a band (三、本年度办理结果)
+    group: str | None = None  # id of a numbered group (（三）不予公开)
+    row_group: str | None = None  # id of a header group of a transposed table (行政诉讼)
+    formats: tuple[str, ...] = TABLE_FORMATS
+
+
+@dataclass(frozen=True)
+class Label:
+    """A labelled grouping without figures of its own (band, group, column group)."""
+
+    id: str
+    label: str
+    formats: tuple[str, ...] = TABLE_FORMATS
+
+
+@dataclass(frozen=True)
+class CellDef:
+    """One figure of the form: where it sits and how the JSON view names it."""
+
+    id: str  # "requests.new.total", "proactive.art20_1.rules.issued"
+    table: str
+    block: str | None
+    row: Row
+    column: Column
+    json_path: tuple[str, ...]  # keys below the table key in the JSON view
+
+    @property
+    def label(self) -> str:
+        """Chinese label path, as a reviewer reads it: 「（三）不予公开/1.属于国家秘密 · 自然人」."""
+        return " · ".join(self.json_path)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A part of a table with its own rows and columns (the four blocks of table 二).
+
+    Tables of kind "rows" have exactly one block whose ``id`` is None.
+    """
+
+    id: str | None
+    caption: str | None
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    formats: tuple[str, ...] = TABLE_FORMATS
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str  # also the table's key in the JSON view
+    section: str
+    kind: str  # "blocks" | "rows"
+    blocks: tuple[Block, ...]
+    bands: tuple[Label, ...] = ()
+    groups: tuple[Label, ...] = ()
+    column_groups: tuple[Label, ...] = ()
+    row_groups: tuple[Label, ...] = ()
+    note: str | None = None
+    row_header: str | None = None
+    column_header: str | None = None
+    printed_transposed: bool = False
+
+    def layout(self, fmt: str) -> "TableLayout":
+        return _layout(self, fmt)
+
+    def label_of(self, kind: str, ident: str | None) -> str | None:
+        """The label of a band/group/column group/row group by id."""
+        if ident is None:
+            return None
+        pool = {"band": self.bands, "group": self.groups, "column_group": self.column_groups,
+                "row_group": self.row_groups}[kind]
+        return next(x.label for x in pool if x.id == ident)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """A table as one format prints it: its blocks, rows and cells."""
+
+    table: Table
+    format: str
+    blocks: tuple[Block, ...]
+
+    @cached_property
+    def cells(self) -> tuple[CellDef, ...]:
+        out = []
+        for block in self.blocks:
+            for row in block.rows:
+                for col in block.columns:
+                    out.append(_cell_def(self.table, block, row, col))
+        return tuple(out)
+
+    @cached_property
+    def cell_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.cells)
+
+    def block(self, block_id: str | None) -> Block | None:
+        return next((b for b in self.blocks if b.id == block_id), None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str  # error | warning
+    title: str
+    kind: str
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return tuple(self.params.get("formats", TABLE_FORMATS))
+
+    @property
+    def cross_year(self) -> bool:
+        terms = [*self.params.get("left", ()), *self.params.get("right", ())]
+        return self.kind == "similarity" or any("prev:" in t for t in terms)
+
+
+@dataclass(frozen=True)
+class Template:
+    formats: dict[str, Format]
+    sections: tuple[Section, ...]
+    tables: dict[str, Table]
+    rules: tuple[Rule, ...]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def table(self, table_id: str) -> Table:
+        return self.tables[table_id]
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+    @cached_property
+    def _cells_by_id(self) -> dict[str, CellDef]:
+        out: dict[str, CellDef] = {}
+        for table in self.tables.values():
+            for fmt in TABLE_FORMATS:
+                for c in table.layout(fmt).cells:
+                    out.setdefault(c.id, c)
+        return out
+
+    def cell(self, cell_id: str) -> CellDef:
+        """Any cell of any format by id."""
+        return self._cells_by_id[cell_id]
+
+    def has_cell(self, cell_id: str) -> bool:
+        return cell_id in self._cells_by_id
+
+    def format_for_year(self, year: int) -> str:
+        """The format the State Council prescribes for a report on ``year``."""
+        for fid in FORMATS:
+            f = self.formats[fid]
+            if (f.first_year is None or year >= f.first_year) and (f.last_year is None or year <= f.last_year):
+                return fid
+        raise ValueError(year)
+
+
+def _cell_def(table: Table, block: Block, row: Row, col: Column) -> CellDef:
+    parts = [table.id, *([block.id] if block.id else []), row.id, col.id]
+    group = table.label_of("group", row.group)
+    row_key = f"{group}/{row.label}" if group else row.label
+    json_path = (*([block.caption] if block.caption else []), row_key, col.label)
+    return CellDef(".".join(parts), table.id, block.id, row, col, json_path)
+
+
+@lru_cache(maxsize=None)
+def _layout(table: Table, fmt: str) -> TableLayout:
+    blocks = []
+    for b in table.blocks:
+        if fmt not in b.formats:
+            continue
+        rows = tuple(r for r in b.rows if fmt in r.formats)
+        blocks.append(Block(b.id, b.caption, b.columns, rows, b.formats))
+    return TableLayout(table, fmt, tuple(blocks))
+
+
+# --------------------------------------------------------------------------- loading
+
+def _labels(items) -> tuple[Label, ...]:
+    return tuple(Label(i["id"], i["label"], tuple(i.get("formats", TABLE_FORMATS))) for i in items or ())
+
+
+def _columns(items) -> tuple[Column, ...]:
+    return tuple(Column(c["id"], c["label"], c.get("type", "int"), c.get("unit"), c.get("group")) for c in items)
+
+
+def _rows(items) -> tuple[Row, ...]:
+    return tuple(
+        Row(r["id"], r["label"], r.get("band"), r.get("group"), r.get("row_group"),
+            tuple(r.get("formats", TABLE_FORMATS)))
+        for r in items
+    )
+
+
+def _table(tid: str, d: dict) -> Table:
+    if d["kind"] == "blocks":
+        blocks = tuple(
+            Block(b["id"], b["caption"], _columns(b["columns"]), _rows(b["rows"]),
+                  tuple(b.get("formats", TABLE_FORMATS)))
+            for b in d["blocks"]
+        )
+    else:
+        blocks = (Block(None, None, _columns(d["columns"]), _rows(d["rows"])),)
+    return Table(
+        id=tid, section=d["section"], kind=d["kind"], blocks=blocks,
+        bands=_labels(d.get("bands")), groups=_labels(d.get("groups")),
+        column_groups=_labels(d.get("column_groups")), row_groups=_labels(d.get("row_groups")),
+        note=d.get("note"), row_header=d.get("row_header"), column_header=d.get("column_header"),
+        printed_transposed=d.get("printed_transposed", False),
+    )
+
+
+def parse_template(data: dict) -> Template:
+    formats = {
+        fid: Format(fid, f["name"], f.get("issued_by", ""), f.get("first_year"), f.get("last_year"),
+                    tuple(f.get("markers", ())), f.get("has_tables", True))
+        for fid, f in data["formats"].items()
+    }
+    sections = tuple(
+        Section(s["key"], s["id"], s["heading"], tuple(s.get("variants", ())), tuple(s.get("subheadings", ())),
+                s.get("table"), s.get("rectification_heading"))
+        for s in data["sections"]
+    )
+    tables = {tid: _table(tid, t) for tid, t in data["tables"].items()}
+    rules = tuple(
+        Rule(r["id"], r["severity"], r["title"], r["kind"],
+             {k: v for k, v in r.items() if k not in ("id", "severity", "title", "kind")})
+        for r in data["rules"]
+    )
+    return Template(formats, sections, tables, rules)
+
+
+@lru_cache(maxsize=1)
+def load() -> Template:
+    """The official template (cached; the data file ships inside the package)."""
+    text = (Path(__file__).parent / "template" / "official.toml").read_text("utf-8")
+    return parse_template(tomllib.loads(text))
+
+
+def iter_layouts(table_formats: dict[str, str]) -> Iterator[TableLayout]:
+    """The layouts of a report whose tables are in the given formats (table id -> format)."""
+    t = load()
+    for tid, fmt in table_formats.items():
+        yield t.table(tid).layout(fmt)

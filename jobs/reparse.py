@@ -1,0 +1,71 @@
+"""Reparse: run today's parsers again on every archived source and report what changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archive.store import Entry, Store
+from archive.xml import from_xml
+from gknb import template as tpl
+from gknb.model import Report
+from parsers import DocumentError, parse
+
+
+@dataclass
+class Change:
+    label: str  # table/label path
+    old: str
+    new: str
+
+
+@dataclass
+class Reparsed:
+    entry: Entry
+    changes: list[Change] = field(default_factory=list)
+    status: str = ""  # unchanged | replaced | no-source | failed
+    error: str | None = None
+
+
+def _shown(report: Report, cell_id: str) -> str:
+    c = report.cells.get(cell_id)
+    if c is None or c.state == "absent":
+        return "（缺失）"
+    if c.state == "blank":
+        return "（空白）"
+    return str(c.value) + (f"（存疑：{c.flag}）" if c.flag else "")
+
+
+def diff_figures(old: Report, new: Report) -> list[Change]:
+    t = tpl.load()
+    out = []
+    for cid in [*old.cells, *(c for c in new.cells if c not in old.cells)]:  # template order
+        a, b = _shown(old, cid), _shown(new, cid)
+        if a != b:
+            c = t.cell(cid)
+            out.append(Change("/".join((c.table, *c.json_path)), a, b))
+    return out
+
+
+def reparse(store: Store, agency: str | None = None, *, write: bool = True) -> list[Reparsed]:
+    out = []
+    for entry in store.entries(agency):
+        old = from_xml(entry.path.read_bytes(), str(entry.path))
+        item = Reparsed(entry)
+        out.append(item)
+        if old.source is None or not store.has_source(old.source.sha256):
+            item.status = "no-source"
+            continue
+        try:
+            new = parse(store.source_path(old.source.sha256))
+        except DocumentError as e:
+            item.status, item.error = "failed", e.problem
+            continue
+        # The archive's identity wins over what the parser guesses (it may have been set by hand).
+        new.agency, new.year = old.agency, old.year
+        new.source = old.source
+        item.changes = diff_figures(old, new)
+        if write:
+            item.status = store.put(new, replace=True).status
+        else:
+            item.status = "unchanged" if not item.changes else "would-change"
+    return out

@@ -1,0 +1,75 @@
+"""Recognise what a file is from its content, never from its extension.
+
+A Word file named ``.pdf`` is still Word; an OLE2 container (.doc, .wps, or an encrypted
+.docx) is recognised so the user is told what it is instead of "corrupt file".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from .errors import DocumentError
+
+PDF, DOCX, HTML, TEXT, MARKDOWN, FIGURES_JSON, FIGURES_YAML, ARCHIVE_XML = (
+    "pdf", "docx", "html", "text", "markdown", "figures-json", "figures-yaml", "archive-xml")
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_MARK = re.compile(r"<\s*(html|body|table|div|p|head|meta)\b|<!doctype\s+html", re.I)
+_MD_TABLE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
+_YAML_KEYS = re.compile(r"^(agency|year|format|proactive|requests|review_litigation)\s*:", re.M)
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """Text from bytes: BOMs honoured, UTF-8 first, then GB18030 (the superset of GBK/GB2312)."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise DocumentError(path, "无法识别的文件类型：既不是PDF、Word、网页，也不是可读的文本")
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) * 0.05
+
+
+def sniff(data: bytes, path: str) -> str:
+    """The kind of a document, one of the constants above; DocumentError when unusable."""
+    if not data.strip():
+        raise DocumentError(path, "文件为空")
+    if b"%PDF-" in data[:1024]:
+        return PDF
+    if data.startswith(_OLE2):
+        raise DocumentError(path, "这是旧版Word/WPS文件（.doc/.wps）或加密的Word文件，暂不支持；"
+                                  "请用Word或WPS另存为 .docx（加密文件请先取消密码）")
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, ValueError, EOFError):
+            raise DocumentError(path, "文件已损坏或不完整：无法作为Word文档（.docx，zip格式）打开") from None
+        if "word/document.xml" in names:
+            return DOCX
+        raise DocumentError(path, "这是一个压缩包，但不是Word文档（.docx）：其中没有 word/document.xml")
+    if _looks_binary(data):
+        raise DocumentError(path, "无法识别的文件类型：既不是PDF、Word、网页，也不是可读的文本")
+    text = decode_text(data[:65536], path).lstrip()
+    if text.startswith("{"):
+        return FIGURES_JSON
+    if text.startswith("<?xml") and "urn:gknb:archive" in text[:2048]:
+        return ARCHIVE_XML
+    if _HTML_MARK.search(text[:65536]):
+        return HTML
+    if _YAML_KEYS.search(text[:4096]) and ("requests:" in text or "proactive:" in text):
+        return FIGURES_YAML
+    if _MD_TABLE.search(text):
+        return MARKDOWN
+    return TEXT

@@ -1,0 +1,110 @@
+"""The gknb command as users run it: output, exit codes, Chinese messages."""
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import CORPUS
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "示例县数据资源局_2025.yaml"
+
+
+def gknb(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "gknb.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_parse_json_prints_the_expected_layout():
+    src = CORPUS / "txt" / "泽州县应急管理局_2025.txt.expected.json"
+    res = gknb("parse", src, "--json")
+    assert res.returncode == 0, res.stderr
+    view = json.loads(res.stdout)
+    expected = json.loads(src.read_text("utf-8"))
+    for key in ("agency", "year", "format", "proactive", "requests", "review_litigation"):
+        assert view[key] == expected[key]
+    assert view["flags"] == {}
+
+
+def test_check_exit_codes_and_linter_output(tmp_path):
+    assert gknb("check", SAMPLE).returncode == 0
+    hongze = CORPUS / "pdf" / "淮安市洪泽区人民政府_2023.pdf.expected.json"
+    res = gknb("check", hongze)
+    assert res.returncode == 1
+    assert "错误 T4-1 [行政复议]" in res.stdout and "相差 11" in res.stdout
+    res = gknb("check", hongze, "--json")
+    found = json.loads(res.stdout)["violations"]
+    assert {(v["rule"], v["severity"]) for v in found if v["severity"] == "error"} == {("T4-1", "error")}
+    bad = tmp_path / "坏文件.json"
+    bad.write_text('{"agency": "x", "requests": {"一、本年新收": {}}', "utf-8")
+    res = gknb("check", bad)
+    assert res.returncode == 2
+    assert "坏文件.json" in res.stderr and "JSON格式错误" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_unknown_label_in_a_figures_file_is_reported_with_its_line(tmp_path):
+    text = SAMPLE.read_text("utf-8").replace("行政强制:", "行政强治:")
+    f = tmp_path / "figures.yaml"
+    f.write_text(text, "utf-8")
+    res = gknb("check", f)
+    assert res.returncode == 2
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "行政强治" in s)
+    assert f"行政强治" in res.stderr and f"第{line}行" in res.stderr
+
+
+def test_unusable_inputs_exit_2_with_a_chinese_message(tmp_path):
+    for name, data in (("空.pdf", b""), ("乱码.pdf", bytes(range(256)) * 20), ("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)):
+        p = tmp_path / name
+        p.write_bytes(data)
+        res = gknb("parse", p)
+        assert res.returncode == 2, name
+        assert name in res.stderr and "Traceback" not in res.stderr
+
+
+def test_ingest_archives_then_refuses_a_changed_year_and_reparse_reports_changes(tmp_path):
+    archive = tmp_path / "档案"
+    src = tmp_path / "figures.yaml"
+    src.write_text(SAMPLE.read_text("utf-8"), "utf-8")
+    res = gknb("ingest", src, "--archive", archive)
+    assert res.returncode == 0, res.stderr
+    assert "已归档" in res.stdout
+    assert "内容相同" in gknb("ingest", src, "--archive", archive).stdout
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(SAMPLE.read_text("utf-8").replace("本年处理决定数量: 19", "本年处理决定数量: 20"), "utf-8")
+    res = gknb("ingest", changed, "--archive", archive)
+    assert res.returncode == 2 and "--replace" in res.stderr
+    res = gknb("ingest", changed, "--archive", archive, "--replace")
+    assert res.returncode == 0 and "已替换" in res.stdout
+    listed = gknb("list", "--archive", archive).stdout
+    assert "示例县数据资源局\t2025" in listed
+    # The archived source is the changed file; re-parsing it changes nothing.
+    res = gknb("reparse", "--archive", archive)
+    assert res.returncode == 0 and "数字没有变化" in res.stdout
+    xml = archive / "reports" / "示例县数据资源局" / "2025.xml"
+    assert gknb("check", xml).returncode == 0
+
+
+def test_check_uses_last_years_archived_report_for_cross_year_rules(tmp_path):
+    archive = tmp_path / "a"
+    this_year = yaml.safe_load(SAMPLE.read_text("utf-8"))
+    last_year = copy.deepcopy(this_year)
+    last_year["year"] = 2024
+    # Last year's carried-out row = this year's carried-in, except one request more (自然人).
+    carried = dict(this_year["requests"]["二、上年结转政府信息公开申请数量"])
+    carried["自然人"] += 1
+    last_year["requests"]["四、结转下年度继续办理"] = carried
+    prev_path = tmp_path / "2024.yaml"
+    prev_path.write_text(yaml.safe_dump(last_year, allow_unicode=True), "utf-8")
+    assert gknb("ingest", prev_path, "--archive", archive).returncode == 1  # itself inconsistent now
+    res = gknb("check", SAMPLE, "--archive", archive, "--json")
+    assert res.returncode == 1
+    found = json.loads(res.stdout)
+    assert found["previous_year"] == 2024
+    assert [(v["rule"], v["scope"]) for v in found["violations"] if v["severity"] == "error"] == \
+        [("T3-5", "自然人栏")]
+    assert gknb("check", SAMPLE, "--archive", tmp_path / "empty").returncode == 0
