@@ -11,7 +11,12 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: setup sample test bench system clean
 
-setup: $(STAMP)
+setup: $(STAMP) system
+
+# System packages (LibreOffice, CJK fonts and their aliases, poppler, Chromium): installed
+# when missing and running as root; otherwise the exact apt-get command is printed.
+system:
+	@sh jobs/system.sh
 
 # Recreated whenever pyproject.toml changes.
 $(STAMP): pyproject.toml

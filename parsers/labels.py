@@ -1,0 +1,114 @@
+"""Matching printed labels to the template's, tolerant of what real documents do.
+
+Half/full-width brackets and digits, ``1、`` for ``1.``, line breaks inside labels,
+quotes, Traditional characters and small typos (``其他法律行政止公开``) all reduce to the
+same *key*; matching compares keys, then falls back to similarity.  Never by position.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+_CN_DIGITS = "一二三四五六七八九十"
+# A leading number: 一、 / （一） / (一) / 1. / 1、 / 1． / （1）
+_NUMBERING = re.compile(
+    r"^\s*(?:[(（]\s*(?P<paren>[一二三四五六七八九十\d]+)\s*[)）]|(?P<cn>[一二三四五六七八九十]+)\s*[、.．,，]"
+    r"|(?P<num>\d{1,2})\s*[.．、,，)）](?!\d))\s*")
+_KEEP = re.compile(r"[\w]+")
+
+
+@lru_cache(maxsize=65536)
+def simplify(text: str) -> str:
+    """NFKC (full-width → half-width, Kangxi radicals → ideographs) and Traditional → Simplified."""
+    return _T2S.convert(unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=65536)
+def key(text: str) -> str:
+    """Letters, digits and CJK only: what two spellings of one label have in common."""
+    return "".join(_KEEP.findall(simplify(text))).replace("_", "")
+
+
+def numbering(text: str) -> tuple[str | None, str]:
+    """(number, rest) of a label: ("(三)", "不予公开"), ("1", "属于国家秘密"), ("一", "本年新收…")."""
+    m = _NUMBERING.match(simplify(text))
+    if not m:
+        return None, text
+    rest = simplify(text)[m.end():]
+    if m.group("paren"):
+        return f"({m.group('paren')})", rest
+    return m.group("cn") or m.group("num"), rest
+
+
+def bare_key(text: str) -> str:
+    """The key without the leading number: "1.属于国家秘密" → "属于国家秘密"."""
+    return key(numbering(text)[1])
+
+
+def similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something a printed label may stand for, with its own label."""
+
+    ident: object
+    label: str
+    number: str | None
+    bare: str
+
+    @classmethod
+    def of(cls, ident, label: str) -> "Candidate":
+        n, _ = numbering(label)
+        return cls(ident, label, n, bare_key(label))
+
+
+@dataclass(frozen=True)
+class Match:
+    ident: object
+    score: float
+    exact: bool  # same key (spelling variants only), not a similarity guess
+
+
+def best_match(text: str, candidates: list[Candidate], *, threshold: float = 0.8) -> Match | None:
+    """The candidate a printed label names, or None when nothing is close enough or two tie."""
+    k = key(text)
+    if not k:
+        return None
+    n, _ = numbering(text)
+    b = bare_key(text)
+    scored = []
+    for c in candidates:
+        if b and b == c.bare:
+            score = 1.0 if (n is None or c.number is None or n == c.number) else 0.9
+            scored.append((score, True, c))
+            continue
+        s = similarity(b, c.bare)
+        if n is not None and c.number is not None:
+            s += 0.05 if n == c.number else -0.2
+        scored.append((s, False, c))
+    scored.sort(key=lambda x: -x[0])
+    if not scored or scored[0][0] < threshold:
+        return None
+    if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.02 and scored[1][2].ident != scored[0][2].ident:
+        if not scored[0][1] or scored[1][1]:
+            return None  # ambiguous: two labels fit as well
+    s, exact, c = scored[0]
+    return Match(c.ident, min(s, 1.0), exact)
+
+
+def is_traditional(text: str) -> bool:
+    """Whether a text is written in Traditional characters (enough of them to matter)."""
+    sample = text[:20000]
+    changed = sum(1 for a, b in zip(sample, _T2S.convert(sample)) if a != b)
+    return changed > max(5, len(sample) // 200)

@@ -1,0 +1,740 @@
+"""Read a PDF report into the neutral :class:`~parsers.layout.Layout`.
+
+pdfplumber gives characters, ruling lines and ruled tables; this module turns them into
+paragraphs and table grids in reading order.  It knows PDF layout and nothing about the
+report template: that mapping happens later in ``parsers.understand``.
+
+What it does on top of pdfplumber (see docs/PITFALLS.md, pdfplumber section):
+
+* builds lines from characters itself, so CJK text gets no inserted spaces and
+  Latin words keep theirs;
+* removes fake-bold duplicate characters and maps Kangxi / supplement radicals to the
+  ordinary ideographs;
+* finds tables from *visible* ruling only (WPS draws a white box behind every text line,
+  which pdfplumber would report as one big table) and closes the open top / bottom of a
+  table cut by a page break, so its first and last rows are not lost;
+* rebuilds merged cells (row/col spans) from cell bounding boxes;
+* joins a table that continues on the next page into one grid, dropping repeated header
+  rows and continuing group cells (``三、本年度办理结果``) across the break;
+* drops page numbers and repeated running heads/footers at the page top/bottom, so they
+  never reach a paragraph or a cell and never stand between two parts of a table;
+* joins wrapped lines into paragraphs, also across a page break (the paragraph's
+  ``where`` is its first page and its box there).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pdfplumber
+import pypdfium2 as pdfium
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.psparser import PSException
+from pdfplumber.table import merge_edges
+from pdfplumber.utils.exceptions import PdfminerException
+
+from .errors import DocumentError
+from .layout import Grid, GridCell, Layout, Paragraph, Where
+
+__all__ = ["read_pdf"]
+
+# --- messages ---------------------------------------------------------------------------
+
+MSG_CORRUPT = "文件已损坏或不完整，无法作为PDF读取。"
+MSG_ENCRYPTED = "PDF已加密，无法读取；请提供未加密的版本（或先用密码解除加密）。"
+MSG_NO_TEXT = "PDF没有可用的文字层（可能是扫描件），暂不支持OCR识别；请提供可复制文字的PDF或Word版本。"
+
+# --- tunables (PDF points unless noted) -------------------------------------------------
+
+EDGE_TOL = 3.0  # same tolerance pdfplumber uses to snap / join ruling lines
+GRID_TOL = 1.5  # distinct cell edges closer than this are the same grid line
+MERGE_TOL = 4.0  # x-edges of two table parts closer than this are the same column line
+MIN_TEXT_CHARS = 20  # a page with fewer non-blank characters has no usable text
+MAX_CID_RATIO = 0.3  # more unmapped "(cid:N)" glyphs than this: the text layer is garbage
+MARGIN_BAND = 0.15  # page numbers live in the outer 15 % of the page height
+
+_PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
+
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),  # radicals
+    (0x3000, 0x303F),  # CJK punctuation
+    (0x3040, 0x30FF),  # kana
+    (0x3100, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFFEF),  # full-width forms: （ ， ：
+    (0x20000, 0x3FFFF),
+)
+
+HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])")
+
+_DASHES = r"\-‐‑‒–—―－~～·•"
+PAGE_NUMBER_RE = re.compile(
+    rf"^(?:[{_DASHES}]*\d{{1,4}}[{_DASHES}]*"  # 3  -3-  — 5 —  (spaces already removed)
+    r"|第\d{1,4}页(?:[,，/]?共\d{1,4}页)?"  # 第3页  第3页共12页
+    r"|\d{1,4}/\d{1,4}"  # 3/12
+    r"|[Pp]age\d{1,4}(?:of\d{1,4})?)$"  # Page 3 of 12
+)
+
+# CJK Radicals Supplement code points that stand for an ordinary character.  (Kangxi
+# radicals U+2F00-U+2FD5 and compatibility ideographs are handled by NFKC.)
+_RADICAL_MAP = str.maketrans(
+    "⺁⺇⺊⺌⺎⺐⺒⺓⺔⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺦⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺲⺳⺶⺷⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻇⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻞⻟⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "厂几卜小兀尢巳幺彐忄心扌攵旡日月歺母民氵氺灬丬牛犭王疋罒示礻竹糸纟罒网羊羊耂肀聿月臼艹艹艹虎衤覀西见角角讠贝足车辶辶辶阝钅長长门阝雨青韦页风飞食食飠饣首马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+)
+
+
+# --- public API -------------------------------------------------------------------------
+
+
+def read_pdf(path: str | os.PathLike) -> Layout:
+    """Read a PDF file into paragraphs and grids in reading order.
+
+    Raises :class:`DocumentError` (Chinese message naming the file) for a damaged,
+    encrypted or image-only PDF.
+    """
+    path = os.fspath(path)
+    n_pages = _check_readable(path)
+    pages: list[_Page] = []
+    cid = _CidCounter()
+    try:
+        with pdfplumber.open(path) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                try:
+                    pages.append(_read_page(page, number, cid))
+                finally:
+                    page.close()  # bounds memory on long documents (pdfplumber #1339)
+                if cid.is_garbage(final=False):
+                    raise DocumentError(path, MSG_NO_TEXT)
+    except (PdfminerException, PDFSyntaxError, PSException) as exc:
+        if _is_password_error(exc):
+            raise DocumentError(path, MSG_ENCRYPTED) from None
+        raise DocumentError(path, MSG_CORRUPT) from None
+    if cid.is_garbage(final=True):
+        raise DocumentError(path, MSG_NO_TEXT)
+    _drop_margin_lines(pages)
+    return Layout(kind="pdf", blocks=_assemble(pages), pages=n_pages)
+
+
+# --- file checks ------------------------------------------------------------------------
+
+
+def _check_readable(path: str) -> int:
+    """Fail fast, before pdfplumber's slow parse, on damaged, encrypted or scanned files."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 8192))
+            tail = fh.read()
+    except OSError:
+        raise DocumentError(path, "文件无法打开。") from None
+    # A download cut short loses the trailer; pdfium may still "repair" such a file.
+    if b"%PDF-" not in head or b"%%EOF" not in tail:
+        raise DocumentError(path, MSG_CORRUPT)
+    try:
+        doc = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == _PDFIUM_PASSWORD_ERROR:
+            raise DocumentError(path, MSG_ENCRYPTED) from None
+        raise DocumentError(path, MSG_CORRUPT) from None
+    try:
+        n_pages = len(doc)
+        has_text = n_pages > 0 and _has_text_layer(doc)
+    except pdfium.PdfiumError:
+        raise DocumentError(path, MSG_CORRUPT) from None
+    finally:
+        doc.close()
+    if n_pages == 0:
+        raise DocumentError(path, MSG_CORRUPT)
+    if not has_text:
+        raise DocumentError(path, MSG_NO_TEXT)
+    return n_pages
+
+
+def _has_text_layer(doc: pdfium.PdfDocument) -> bool:
+    """True when some page has real text: pdfium reads it in ~2 ms a page."""
+    for i in range(len(doc)):
+        page = doc[i]
+        try:
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            textpage.close()
+        finally:
+            page.close()
+        # Unmapped glyphs often come out as control characters: they are not text.
+        if sum(1 for ch in text if ch.isprintable() and not ch.isspace()) >= MIN_TEXT_CHARS:
+            return True
+    return False
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    inner = exc.args[0] if exc.args else None
+    return isinstance(exc, PDFPasswordIncorrect) or isinstance(inner, PDFPasswordIncorrect)
+
+
+@dataclass
+class _CidCounter:
+    """Counts glyphs without a Unicode mapping, which pdfplumber spells "(cid:N)"."""
+
+    total: int = 0
+    cid: int = 0
+
+    def is_garbage(self, final: bool) -> bool:
+        """Decide early once there is enough evidence, so a garbage file fails fast."""
+        if self.total == 0:
+            return final
+        if not final and self.total < 200:
+            return False
+        return self.cid / self.total > MAX_CID_RATIO
+
+
+# --- intermediate structures ------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    """One line of running text on one page."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    text: str
+
+
+@dataclass
+class _Page:
+    """One page's lines and table parts, top to bottom."""
+
+    number: int
+    height: float
+    items: list  # of _Line | _Part
+
+
+@dataclass
+class _Part:
+    """One table found on one page (a table crossing pages has one part per page)."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    xs: list[float]  # distinct column edges, left to right
+    n_rows: int
+    cells: list[GridCell] = field(default_factory=list)
+    end: tuple[int, float] = (0, 0.0)  # page and bottom of the last part merged in
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+    @property
+    def bottom(self) -> float:
+        return self.bbox[3]
+
+
+# --- one page ---------------------------------------------------------------------------
+
+
+def _read_page(page, number: int, cid: _CidCounter) -> _Page:
+    """Lines and table parts of one page, top to bottom."""
+    chars = _clean_chars(page.chars, cid)
+    tables = _find_tables(page)
+    in_table: list[list[dict]] = [[] for _ in tables]
+    free: list[dict] = []
+    for ch in chars:
+        for i, t in enumerate(tables):
+            if _inside(ch, t.bbox):
+                in_table[i].append(ch)
+                break
+        else:
+            free.append(ch)
+    items: list[_Line | _Part] = [_make_line(ln, number) for ln in _group_lines(free)]
+    items += [_make_part(t, tc, number) for t, tc in zip(tables, in_table)]
+    items.sort(key=lambda it: it.top)
+    return _Page(number=number, height=float(page.height), items=items)
+
+
+def _clean_chars(chars: list[dict], cid: _CidCounter) -> list[dict]:
+    """Visible characters with normalised text, fake-bold duplicates removed."""
+    out = []
+    for ch in _dedupe(chars):
+        text = ch["text"]
+        if text.startswith("(cid:"):
+            cid.total += 1
+            cid.cid += 1
+            continue
+        if not text or text.isspace():
+            continue
+        cid.total += 1
+        out.append(ch if text.isascii() else dict(ch, text=_normalise(text)))
+    return out
+
+
+def _dedupe(chars: list[dict], tol: float = 1.0) -> list[dict]:
+    """Same result as pdfplumber's ``dedupe_chars`` (same text, font and size within
+    ``tol`` points), but linear: the library version sorts with ``list.index`` and is
+    quadratic in the number of characters on the page."""
+    seen: dict[tuple, list[tuple[float, float]]] = {}
+    out = []
+    for ch in chars:
+        key = (ch["text"], ch.get("fontname"), ch.get("size"), ch.get("upright"))
+        pos = (ch["top"], ch["x0"])
+        kept = seen.setdefault(key, [])
+        if any(abs(pos[0] - t) <= tol and abs(pos[1] - x) <= tol for t, x in kept):
+            continue
+        kept.append(pos)
+        out.append(ch)
+    return out
+
+
+def _normalise(text: str) -> str:
+    """Map radical / compatibility code points to the ordinary ideographs."""
+    out = []
+    for c in text:
+        o = ord(c)
+        if 0x2F00 <= o <= 0x2FDF or 0xF900 <= o <= 0xFAFF:
+            c = unicodedata.normalize("NFKC", c)
+        elif 0x2E80 <= o <= 0x2EFF:
+            c = c.translate(_RADICAL_MAP)
+        out.append(c)
+    return "".join(out)
+
+
+def _inside(ch: dict, bbox: tuple[float, float, float, float]) -> bool:
+    """A character belongs to a box when its centre does (as in pdfplumber's extract)."""
+    x = (ch["x0"] + ch["x1"]) / 2
+    y = (ch["top"] + ch["bottom"]) / 2
+    return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
+
+
+# --- text lines -------------------------------------------------------------------------
+
+
+def _group_lines(chars: list[dict]) -> list[list[dict]]:
+    """Cluster characters into lines by vertical centre, each sorted left to right."""
+    lines: list[list[dict]] = []
+    bounds: list[list[float]] = []  # [top, bottom, centre] of each open line
+    for ch in sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        half = (ch["bottom"] - ch["top"]) / 2
+        if lines and abs(mid - bounds[-1][2]) <= max(1.0, min(half, bounds[-1][3]) * 0.8):
+            lines[-1].append(ch)
+            b = bounds[-1]
+            b[0], b[1] = min(b[0], ch["top"]), max(b[1], ch["bottom"])
+        else:
+            lines.append([ch])
+            bounds.append([ch["top"], ch["bottom"], mid, half])
+    for ln in lines:
+        ln.sort(key=lambda c: c["x0"])
+    return lines
+
+
+def _is_cjk(c: str) -> bool:
+    o = ord(c)
+    return any(lo <= o <= hi for lo, hi in _CJK_RANGES)
+
+
+def _needs_space(left: str, right: str) -> bool:
+    """A gap between two characters is a word space only between Latin letters/digits."""
+    return not (_is_cjk(left) or _is_cjk(right))
+
+
+def _line_text(chars: list[dict]) -> str:
+    """Join one line's characters: gaps become spaces only between non-CJK text."""
+    parts = [chars[0]["text"]]
+    for prev, ch in zip(chars, chars[1:]):
+        gap = ch["x0"] - prev["x1"]
+        size = min(prev["size"], ch["size"]) or 1.0
+        if gap > 0.25 * size and _needs_space(prev["text"][-1], ch["text"][0]):
+            parts.append(" ")
+        parts.append(ch["text"])
+    return "".join(parts)
+
+
+def _make_line(chars: list[dict], page: int) -> _Line:
+    return _Line(
+        page=page,
+        x0=min(c["x0"] for c in chars),
+        top=min(c["top"] for c in chars),
+        x1=max(c["x1"] for c in chars),
+        bottom=max(c["bottom"] for c in chars),
+        size=statistics.median(c["size"] for c in chars),
+        text=_line_text(chars),
+    )
+
+
+def _join_wrapped(texts: list[str]) -> str:
+    """Join wrapped lines: no separator in CJK text, a space between Latin words."""
+    out = ""
+    for t in texts:
+        if out and t and out[-1].isascii() and out[-1].isalpha() and t[0].isascii() and t[0].isalnum():
+            out += " "
+        out += t
+    return out.strip()
+
+
+def _drop_margin_lines(pages: list[_Page]) -> None:
+    """Remove page numbers and running headers / footers from the top and bottom of pages.
+
+    A line goes when it is the first or last item of its page, lies in the margin band,
+    and is a page number or repeats (digits aside) at the same end of another page.
+    Removing them keeps "- 3 -" out of paragraphs and lets a table continue across pages.
+    """
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", line.text.replace(" ", ""))
+
+    def ends(page: _Page) -> list[tuple[str, _Line]]:
+        out = []
+        for end, it in (("top", page.items[0]), ("bottom", page.items[-1])) if page.items else ():
+            if isinstance(it, _Line) and len(it.text) <= 40 and _in_band(it, page.height, end):
+                out.append((end, it))
+        return out
+
+    seen = Counter((end, key(ln)) for page in pages for end, ln in ends(page))
+
+    def removable(it: _Line | _Part, page: _Page, end: str) -> bool:
+        if not isinstance(it, _Line) or not _in_band(it, page.height, end):
+            return False
+        return bool(PAGE_NUMBER_RE.match(it.text.replace(" ", ""))) or seen[(end, key(it))] >= 2
+
+    for page in pages:
+        while page.items and removable(page.items[-1], page, "bottom"):
+            page.items.pop()
+        while page.items and removable(page.items[0], page, "top"):
+            page.items.pop(0)
+
+
+def _in_band(it: _Line | _Part, height: float, end: str) -> bool:
+    if end == "top":
+        return it.bottom < height * MARGIN_BAND
+    return it.top > height * (1 - MARGIN_BAND)
+
+
+# --- tables -----------------------------------------------------------------------------
+
+
+def _find_tables(page) -> list:
+    """Ruled tables drawn with visible lines; one call to find_tables per page."""
+    edges = [e for e in page.edges if e.get("orientation") in ("h", "v") and _visible(e)]
+    # Snap and join collinear pieces first (find_tables does it again, cheaply): some
+    # producers draw every cell border separately, which would make the search below slow.
+    edges = merge_edges(edges, EDGE_TOL, EDGE_TOL, EDGE_TOL, EDGE_TOL)
+    v = [e for e in edges if e["orientation"] == "v"]
+    h = [e for e in edges if e["orientation"] == "h"]
+    if len(v) < 2 or not h:
+        return []
+    h += _close_open_ends(v, h)
+    settings = {
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": v,
+        "explicit_horizontal_lines": h,
+    }
+    # A lone box (one cell) is a frame around text, not a table.
+    return [t for t in page.find_tables(settings) if len(t.cells) > 1]
+
+
+def _is_white(color) -> bool:
+    if color is None:
+        return True
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, (tuple, list)) or not all(isinstance(v, (int, float)) for v in color):
+        return False  # pattern or unknown colour space: assume visible
+    if len(color) == 4:  # CMYK
+        return all(v <= 0.02 for v in color)
+    return bool(color) and all(v >= 0.98 for v in color)
+
+
+def _visible(edge: dict) -> bool:
+    """Whether an edge is drawn on paper.  WPS paints a white, unstroked box behind
+    every text line; those boxes would otherwise form a one-column "table"."""
+    if edge["object_type"] == "line":
+        return not (edge.get("stroking_color") is not None and _is_white(edge["stroking_color"]))
+    if edge.get("stroke") and not _is_white(edge.get("stroking_color")):
+        return True
+    return bool(edge.get("fill")) and not _is_white(edge.get("non_stroking_color"))
+
+
+def _close_open_ends(v: list[dict], h: list[dict]) -> list[dict]:
+    """Horizontal segments closing vertical lines that end in mid-air.
+
+    A table cut by a page break has no ruling along the cut: its first (or last) row has
+    no top (or bottom) line and pdfplumber would drop those cells.  Join each open end to
+    the nearest vertical line on either side that reaches the same height.
+    """
+    h = sorted(h, key=lambda e: e["top"])
+    h_tops = [e["top"] for e in h]
+
+    def crossed(x: float, y: float) -> bool:
+        lo = bisect.bisect_left(h_tops, y - EDGE_TOL)
+        hi = bisect.bisect_right(h_tops, y + EDGE_TOL)
+        return any(e["x0"] - EDGE_TOL <= x <= e["x1"] + EDGE_TOL for e in h[lo:hi])
+
+    added = []
+    for e in v:
+        x = e["x0"]
+        for y in (e["top"], e["bottom"]):
+            if crossed(x, y):
+                continue
+            reach = [f["x0"] for f in v if f["top"] - EDGE_TOL <= y <= f["bottom"] + EDGE_TOL]
+            left = max((fx for fx in reach if fx < x - EDGE_TOL), default=None)
+            right = min((fx for fx in reach if fx > x + EDGE_TOL), default=None)
+            for a, b in ((left, x), (x, right)):
+                if a is not None and b is not None:
+                    added.append(_h_edge(a, b, y))
+    return added
+
+
+def _h_edge(x0: float, x1: float, y: float) -> dict:
+    return {"object_type": "line_edge", "orientation": "h", "x0": x0, "x1": x1,
+            "width": x1 - x0, "top": y, "bottom": y, "height": 0}
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    """Sorted representative positions of values closer than ``tol`` to each other."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _nearest(edges: list[float], v: float) -> int:
+    i = bisect.bisect_left(edges, v)
+    if i > 0 and (i == len(edges) or v - edges[i - 1] <= edges[i] - v):
+        return i - 1
+    return i
+
+
+def _make_part(table, chars: list[dict], page: int) -> _Part:
+    """A table's real cells with row/col spans derived from their bounding boxes."""
+    boxes = table.cells
+    xs = _cluster([b[0] for b in boxes] + [b[2] for b in boxes], GRID_TOL)
+    ys = _cluster([b[1] for b in boxes] + [b[3] for b in boxes], GRID_TOL)
+    cells, owner = [], {}
+    for box in sorted(boxes, key=lambda b: (b[1], b[0])):
+        r, c = _nearest(ys, box[1]), _nearest(xs, box[0])
+        rs = max(1, _nearest(ys, box[3]) - r)
+        cs = max(1, _nearest(xs, box[2]) - c)
+        if (r, c) in owner:  # overlapping duplicate box: keep the first
+            continue
+        cell = GridCell(row=r, col=c, text="", rowspan=rs, colspan=cs,
+                        where=Where(page=page, box=tuple(box)))
+        cells.append(cell)
+        for i in range(r, r + rs):
+            for j in range(c, c + cs):
+                owner.setdefault((i, j), cell)
+    _fill_cells(owner, xs, ys, chars)
+    bbox = tuple(table.bbox)
+    return _Part(page=page, bbox=bbox, xs=xs, n_rows=len(ys) - 1, cells=cells, end=(page, bbox[3]))
+
+
+def _fill_cells(owner: dict, xs: list[float], ys: list[float], chars: list[dict]) -> None:
+    """Put each character into the cell whose grid slot holds its centre."""
+    per_cell: dict[int, list[dict]] = {}
+    for ch in chars:
+        x = (ch["x0"] + ch["x1"]) / 2
+        y = (ch["top"] + ch["bottom"]) / 2
+        key = (bisect.bisect_right(ys, y) - 1, bisect.bisect_right(xs, x) - 1)
+        cell = owner.get(key)
+        if cell is not None:
+            per_cell.setdefault(id(cell), []).append(ch)
+    for cell in {id(c): c for c in owner.values()}.values():
+        found = per_cell.get(id(cell))
+        if found:
+            # Vertical headers come one character per line: join lines without a separator.
+            cell.text = _join_wrapped([_line_text(ln) for ln in _group_lines(found)])
+
+
+# --- document assembly ------------------------------------------------------------------
+
+
+def _assemble(pages: list[_Page]) -> list[Paragraph | Grid]:
+    """Turn the page-ordered items into paragraphs and grids."""
+    items = [it for page in pages for it in page.items]
+    heights = {page.number: page.height for page in pages}
+    lines = [it for it in items if isinstance(it, _Line)]
+    left, right = _text_margins(lines)
+    gap = _usual_gap(items)
+    blocks: list[Paragraph | Grid] = []
+    run: list[_Line] = []
+    part: _Part | None = None
+    for it in items:
+        if isinstance(it, _Part):
+            if run:
+                blocks.append(_paragraph(run))
+                run = []
+            if part is not None and _continues(part, it, heights):
+                part = _merge_parts(part, it)
+                continue
+            if part is not None:
+                blocks.append(_grid(part))
+            part = it
+            continue
+        if part is not None:
+            blocks.append(_grid(part))
+            part = None
+        if run and _starts_paragraph(run[-1], it, left, right, gap):
+            blocks.append(_paragraph(run))
+            run = []
+        run.append(it)
+    if run:
+        blocks.append(_paragraph(run))
+    if part is not None:
+        blocks.append(_grid(part))
+    return blocks
+
+
+def _text_margins(lines: list[_Line]) -> tuple[float, float]:
+    """Left and right edges of the text block: where most lines start and end."""
+    if not lines:
+        return 0.0, 0.0
+    starts = Counter(round(ln.x0) for ln in lines)
+    ends = Counter(round(ln.x1) for ln in lines)
+    # The outermost position shared by several lines; a lone stray line does not count.
+    left = min((x for x, n in starts.items() if n >= 3), default=starts.most_common(1)[0][0])
+    right = max((x for x, n in ends.items() if n >= 3), default=ends.most_common(1)[0][0])
+    return float(left), float(right)
+
+
+def _usual_gap(items: list[_Line | _Part]) -> float:
+    """The most common space between consecutive lines: line spacing varies by producer
+    (WPS 1.7x the font size, LibreOffice up to 2.6x), so a "big gap" is relative to it."""
+    gaps = [
+        round(b.top - a.bottom)
+        for a, b in zip(items, items[1:])
+        if isinstance(a, _Line) and isinstance(b, _Line) and a.page == b.page and b.top > a.bottom
+    ]
+    return float(statistics.mode(gaps)) if gaps else 0.0
+
+
+def _starts_paragraph(prev: _Line, line: _Line, left: float, right: float, gap: float) -> bool:
+    """Whether ``line`` begins a new paragraph rather than continuing ``prev``."""
+    size = max(line.size, prev.size)
+    if HEADING_RE.match(line.text):
+        return True
+    if line.x0 > left + 0.8 * line.size:  # first-line indent, or a centred line
+        return True
+    if prev.x1 < right - 1.5 * prev.size:  # previous line stopped short
+        return True
+    if abs(line.size - prev.size) > 1.5:  # a title or a note in another size
+        return True
+    return line.page == prev.page and line.top - prev.bottom > max(1.2 * size, 1.5 * gap)
+
+
+def _paragraph(lines: list[_Line]) -> Paragraph:
+    first_page = [ln for ln in lines if ln.page == lines[0].page]
+    box = (min(ln.x0 for ln in first_page), first_page[0].top,
+           max(ln.x1 for ln in first_page), first_page[-1].bottom)
+    return Paragraph(_join_wrapped([ln.text for ln in lines]), Where(page=lines[0].page, box=box))
+
+
+def _grid(part: _Part) -> Grid:
+    n_cols = len(part.xs) - 1
+    return Grid(cells=sorted(part.cells, key=lambda c: (c.row, c.col)),
+                n_rows=part.n_rows, n_cols=n_cols, where=Where(page=part.page, box=part.bbox))
+
+
+# --- tables across pages ----------------------------------------------------------------
+
+
+def _continues(a: _Part, b: _Part, heights: dict[int, float]) -> bool:
+    """Whether part ``b`` continues table ``a``: ``a`` ends low on its page, ``b`` starts
+    high on the next, nothing but page furniture between them (the caller checks that),
+    same outer edges, and one part's column lines are a subset of the other's."""
+    last_page, last_bottom = a.end
+    if b.page != last_page + 1:
+        return False
+    if last_bottom < heights[last_page] * 0.6 or b.top > heights[b.page] * 0.4:
+        return False
+    if abs(a.xs[0] - b.xs[0]) > MERGE_TOL or abs(a.xs[-1] - b.xs[-1]) > MERGE_TOL:
+        return False
+    small, big = sorted((a.xs, b.xs), key=len)
+    return all(any(abs(x - y) <= MERGE_TOL for y in big) for x in small)
+
+
+def _merge_parts(a: _Part, b: _Part) -> _Part:
+    """Append ``b`` below ``a`` on a common set of column lines."""
+    xs = _cluster(a.xs + b.xs, MERGE_TOL)
+    for part in (a, b):
+        _regrid_columns(part, xs)
+    _drop_repeated_header(a, b)
+    continued = _continue_group_cells(a, b)
+    for c in b.cells:
+        if id(c) not in continued:
+            c.row += a.n_rows
+            a.cells.append(c)
+    a.n_rows += b.n_rows
+    a.xs = xs
+    a.end = b.end
+    return a
+
+
+def _regrid_columns(part: _Part, xs: list[float]) -> None:
+    """Re-index columns of a part against the merged column lines."""
+    for c in part.cells:
+        x0, _, x1, _ = c.where.box
+        c.col = _nearest(xs, x0)
+        c.colspan = max(1, _nearest(xs, x1) - c.col)
+    part.xs = xs
+
+
+def _row_block(part: _Part, k: int) -> list[tuple] | None:
+    """Cells of the first ``k`` rows, or None when a cell crosses row ``k``."""
+    block = []
+    for c in part.cells:
+        if c.row < k:
+            if c.row + c.rowspan > k:
+                return None
+            block.append((c.row, c.col, c.rowspan, c.colspan, c.text))
+    return sorted(block)
+
+
+def _drop_repeated_header(a: _Part, b: _Part) -> None:
+    """Remove rows at the top of ``b`` that repeat the top rows of ``a`` verbatim."""
+    for k in range(min(a.n_rows, b.n_rows - 1), 0, -1):
+        block = _row_block(b, k)
+        if block and block == _row_block(a, k) and any(t for *_, t in block):
+            b.cells = [c for c in b.cells if c.row >= k]
+            for c in b.cells:
+                c.row -= k
+            b.n_rows -= k
+            return
+
+
+def _continue_group_cells(a: _Part, b: _Part) -> set[int]:
+    """Extend ``a``'s group cells over ``b`` where ``b`` starts with empty leading cells.
+
+    A row header spanning the page break (``三、本年度办理结果``) is printed on the first
+    page only; on the next page its column starts with an empty cell.  Only cells left of
+    the first non-empty cell of ``b``'s first row are joined, so a blank figure is never
+    merged into the figure above it.  Returns ids of ``b`` cells absorbed into ``a``.
+    """
+    first_row = sorted((c for c in b.cells if c.row == 0), key=lambda c: c.col)
+    text_col = next((c.col for c in first_row if c.text), None)
+    if text_col is None:
+        return set()
+    bottom = {(c.col, c.colspan): c for c in a.cells if c.row + c.rowspan == a.n_rows}
+    absorbed = set()
+    for c in first_row:
+        if c.col + c.colspan > text_col or c.text:
+            continue
+        above = bottom.get((c.col, c.colspan))
+        if above is not None and above.text:
+            above.rowspan += c.rowspan
+            absorbed.add(id(c))
+    return absorbed

@@ -1,0 +1,121 @@
+"""Paragraphs → title, preamble and the six sections.
+
+Headings are found by what they say (the template's headings and variants, tolerant of
+numbering and spelling), in order; a heading run into the text that precedes or follows it
+(crawler text) is split out.  Section 六 ends with the report's own text: the signature,
+the date and web-page furniture after it are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gknb import template as tpl
+
+from .labels import Candidate, best_match, bare_key, key, numbering, simplify
+
+_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九十]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日\s*$")
+_FURNITURE = ("附件", "下载", "打印", "关闭", "分享", "扫一扫", "责任编辑", "来源：", "【", "相关链接", "字号",
+              "收藏", "纠错", "浏览次数", "返回顶部", "上一篇", "下一篇")
+_SIGNATURE_END = re.compile(r"(局|政府|办公室|办公厅|委员会|管委会|办事处|中心|院|委|厅|署|站|所|部)$")
+
+
+@dataclass
+class SectionText:
+    key: str
+    heading: str | None
+    paragraphs: list[str] = field(default_factory=list)
+
+
+def _heading_candidates() -> list[Candidate]:
+    out = []
+    for s in tpl.load().sections:
+        for h in s.headings:
+            out.append(Candidate.of(s.key, h))
+    return out
+
+
+def heading_key(text: str) -> str | None:
+    """The section a paragraph is the heading of, or None."""
+    t = text.strip()
+    if not t or len(key(t)) > 40:
+        return None
+    n, rest = numbering(t)
+    if n is None and not any(key(s.title) == key(t) for s in tpl.load().sections):
+        return None
+    m = best_match(t, _heading_candidates(), threshold=0.72)
+    if m is None:
+        return None
+    section = tpl.load().section(m.ident)
+    if n is not None and n not in "一二三四五六" and not m.exact:
+        return None
+    return section.key
+
+
+def split_inline_headings(text: str) -> list[str]:
+    """Split a paragraph at section headings run into it ("…31日。一、总体情况 2024年，…")."""
+    flat = simplify(text)
+    cuts = set()
+    for s in tpl.load().sections:
+        for h in s.headings:
+            for variant in {simplify(h), simplify(h).replace("、", ".")}:
+                start = 0
+                while (i := flat.find(variant, start)) >= 0:
+                    cuts.add(i)
+                    cuts.add(i + len(variant))
+                    start = i + 1
+    cuts = sorted(c for c in cuts if 0 < c < len(text))
+    if not cuts:
+        return [text]
+    parts, last = [], 0
+    for c in cuts:
+        parts.append(text[last:c])
+        last = c
+    parts.append(text[last:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def is_trailer(text: str, agency: str | None) -> bool:
+    """A paragraph after the report's own text: date, signature, web-page furniture."""
+    t = text.strip()
+    if not t:
+        return True
+    if _DATE_LINE.match(t):
+        return True
+    if any(t.startswith(f) for f in _FURNITURE) or t in ("打印", "关闭", "【打印】", "【关闭】"):
+        return True
+    flat = re.sub(r"\s+", "", t)
+    if agency and key(flat) == key(agency):
+        return True
+    return len(flat) <= 30 and "。" not in flat and bool(_SIGNATURE_END.search(flat))
+
+
+def assign(paragraphs: list[str], agency: str | None = None) -> tuple[list[str], dict[str, SectionText]]:
+    """(paragraphs before section 一, sections by key) from paragraphs in reading order."""
+    order = [s.key for s in tpl.load().sections]
+    preamble: list[str] = []
+    sections: dict[str, SectionText] = {}
+    current: SectionText | None = None
+    for para in paragraphs:
+        k = heading_key(para)
+        if k is not None and k not in sections and (current is None or order.index(k) > order.index(current.key)):
+            current = SectionText(k, para.strip())
+            sections[k] = current
+            continue
+        if current is None:
+            preamble.append(para)
+        else:
+            current.paragraphs.append(para)
+    last = sections.get("六")
+    if last is not None:
+        while last.paragraphs and is_trailer(last.paragraphs[-1], agency):
+            last.paragraphs.pop()
+    return preamble, sections
+
+
+def headings_present(sections: dict[str, SectionText]) -> list[str]:
+    return [k for k in sections]
+
+
+__all__ = ["SectionText", "assign", "heading_key", "split_inline_headings", "is_trailer", "bare_key"]

@@ -1,0 +1,62 @@
+"""Reading one printed cell as a figure: number, blank, or something to flag.
+
+The printed text is kept wherever it differs from the number (``22（其中修订16件）``,
+``75394432.52元``); a unit that contradicts the column's is flagged, never converted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from gknb.template import Column
+
+from .labels import simplify
+
+# Printed for "nothing" in a cell: blank, not 0.
+_DASHES = re.compile(r"^[-－—–―/／\\、.。·…]*$")
+_LEADING_NUMBER = re.compile(r"^([+\-－−]?)\s*(\d[\d,，]*(?:\.\d+)?)")
+_UNIT = re.compile(r"^(万元|元|亿元|件|个|项|次|人次|人|条|篇|份|家)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: int | Decimal | None  # None: blank
+    printed: str | None  # the text as printed, where it is not just the number
+    flag: str | None  # why the reading is unsure (Chinese)
+
+
+def read_cell(text: str, column: Column) -> Reading:
+    """The figure a cell holds, under the column it sits in."""
+    raw = (text or "").strip()
+    flat = re.sub(r"\s+", "", simplify(raw))
+    if not flat or _DASHES.match(flat):
+        return Reading(None, raw or None, None)
+    if flat in ("无", "/无", "暂无"):
+        return Reading(None, raw, None)
+    m = _LEADING_NUMBER.match(flat)
+    if not m:
+        return Reading(None, raw, f"无法识别为数字：“{raw}”")
+    sign, digits = m.groups()
+    digits = digits.replace(",", "").replace("，", "")
+    try:
+        number = Decimal(digits)
+    except InvalidOperation:
+        return Reading(None, raw, f"无法识别为数字：“{raw}”")
+    if sign in ("-", "－", "−"):
+        number = -number
+    value: int | Decimal = int(number) if "." not in digits else number
+    printed = None if flat == m.group(0) and raw == flat else raw
+    rest = flat[m.end():]
+    flag = None
+    unit = _UNIT.match(rest)
+    if unit and column.unit and unit.group(1) != column.unit:
+        flag = f"单位“{unit.group(1)}”与本栏单位“{column.unit}”不符：“{raw}”"
+    elif rest and not unit and not rest.startswith(("(", "（")):
+        flag = f"数字后有无法识别的内容：“{raw}”"
+    if column.type in ("int", "signed_int") and isinstance(value, Decimal):
+        flag = flag or f"本栏应为整数：“{raw}”"
+    if value < 0 and column.type != "signed_int":
+        flag = flag or None  # a negative count is a rule violation (T3-4), reported by the checker
+    return Reading(value, printed, flag)
