@@ -138,6 +138,21 @@ def _instances(rule: tpl.Rule, report: Report) -> Iterator[tuple[str, list[_Term
         yield scope, sides[0], sides[1]
 
 
+def linear_constraints(report: Report, severity: str = ERROR) -> list[list[tuple[int, str]]]:
+    """The single-year sum rules as equations: each a list of (coefficient, cell id), summing to 0.
+
+    Parsers use them to split figures that ran together ("21710000218") the one way the
+    table's own arithmetic allows.
+    """
+    out = []
+    for rule in tpl.load().rules:
+        if rule.kind != "sum" or rule.cross_year or rule.severity != severity:
+            continue
+        for _, left, right in _instances(rule, report):
+            out.append([(t.sign, t.cell) for t in left] + [(-t.sign, t.cell) for t in right])
+    return out
+
+
 def _row_key(cdef: tpl.CellDef) -> str:
     return "/".join(cdef.json_path[:-1])
 

@@ -5,36 +5,53 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .labels import simplify
+from .labels import key, simplify
 
 REPORT_WORDS = "政府信息公开工作年度报告"
-_TITLE = re.compile(r"(?:标题[:：]\s*)?(?P<agency>.*?)\s*(?:关于)?\s*(?:(?P<year>(?:19|20)\d{2})\s*年(?:度)?)?\s*"
+_TITLE = re.compile(r"(?P<agency>.*?)\s*(?:关于)?\s*(?:(?P<year>(?:19|20)\d{2})\s*年(?:度)?)?\s*"
                     r"(?:的)?\s*(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)")
+_LEADING_YEAR = re.compile(r"^((?:19|20)\d{2})年度?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?至\s*(?:(?:19|20)\d{2}\s*年\s*)?12\s*月\s*31\s*日")
 _REPORTED = re.compile(r"(?:本机关|本单位|我局|我委|我办|我区|我县|我市|我镇|本局|本委)?\s*((?:19|20)\d{2})\s*年度")
 
 
+def _is_title(flat: str) -> bool:
+    return "公开" in flat and ("年度报告" in flat or "年报" in flat) and len(flat) <= 70
+
+
 def find_title(paragraphs: list[str]) -> tuple[str | None, int]:
-    """The report's title (two short lines joined where it is split) and how many paragraphs it takes."""
+    """The report's title and how many paragraphs it takes (a title is often broken over two lines)."""
     for i, p in enumerate(paragraphs[:8]):
-        flat = re.sub(r"\s+", "", simplify(p))
-        if ("公开" in flat and ("年度报告" in flat or "年报" in flat)) and len(flat) <= 70:
-            if i > 0 and len(re.sub(r"\s+", "", paragraphs[i - 1])) <= 30 and not _TITLE.match(flat).group("agency"):
-                return paragraphs[i - 1].strip() + paragraphs[i].strip(), i + 1
-            return p.strip(), i + 1
+        if len(key(p)) <= 2:
+            continue  # "正文", a stray page number
+        joined = ""
+        for span in range(3):
+            if i + span >= len(paragraphs):
+                break
+            joined += paragraphs[i + span].strip()
+            if _is_title(re.sub(r"\s+", "", simplify(joined))):
+                return joined, i + span + 1
+            if len(re.sub(r"\s+", "", joined)) > 40:
+                break
     return None, 0
 
 
 def agency_and_year(title: str | None) -> tuple[str | None, int | None]:
     if not title:
         return None, None
-    flat = re.sub(r"\s+", "", simplify(title)).removeprefix("标题:")
+    flat = re.sub(r"\s+", "", simplify(title))
+    flat = re.sub(r"^标题[:：]", "", flat)
+    year = None
+    lead = _LEADING_YEAR.match(flat)
+    if lead:
+        year, flat = int(lead.group(1)), flat[lead.end():]
     m = _TITLE.search(flat)
     if not m:
-        return None, None
-    agency = re.sub(r"^(关于|\d{4}年(度)?)", "", m.group("agency") or "").strip("：:，, ") or None
-    year = int(m.group("year")) if m.group("year") else None
+        return None, year
+    agency = (m.group("agency") or "").strip("：:，, ") or None
+    if m.group("year"):
+        year = int(m.group("year"))
     return agency, year
 
 
@@ -49,3 +66,15 @@ def year_from_text(texts: list[str]) -> int | None:
         return reported.most_common(1)[0][0]
     years = Counter(int(y) for y in _YEAR.findall(body))
     return years.most_common(1)[0][0] if years else None
+
+
+_AGENCY_END = re.compile(r"(局|政府|办公室|办公厅|委员会|管委会|办事处|中心|委|厅|署|院|镇|乡|街道)$")
+
+
+def agency_from_lines(paragraphs: list[str]) -> str | None:
+    """An agency name standing alone on a short line (a report without a proper title, a signature)."""
+    for p in paragraphs:
+        flat = re.sub(r"\s+", "", simplify(p))
+        if 2 < len(flat) <= 25 and _AGENCY_END.search(flat) and not re.search(r"[，。；：、]", flat):
+            return flat
+    return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from gknb import template as tpl
 
-from .labels import Candidate, best_match, bare_key, key, numbering, simplify
+from .labels import Candidate, best_match, key, numbering, simplify
 
 _DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九十]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日\s*$")
 _FURNITURE = ("附件", "下载", "打印", "关闭", "分享", "扫一扫", "责任编辑", "来源：", "【", "相关链接", "字号",
@@ -107,15 +107,48 @@ def assign(paragraphs: list[str], agency: str | None = None) -> tuple[list[str],
             preamble.append(para)
         else:
             current.paragraphs.append(para)
+    _recover_problems_section(sections)
     last = sections.get("六")
     if last is not None:
         while last.paragraphs and is_trailer(last.paragraphs[-1], agency):
             last.paragraphs.pop()
+        if last.paragraphs:
+            last.paragraphs[-1] = _cut_furniture(last.paragraphs[-1])
     return preamble, sections
 
 
-def headings_present(sections: dict[str, SectionText]) -> list[str]:
-    return [k for k in sections]
+_FURNITURE_RUN = re.compile(r"(?:附件下载|附件：|【打印】|【关闭】|打印本页|关闭窗口|分享到|扫一扫)")
 
 
-__all__ = ["SectionText", "assign", "heading_key", "split_inline_headings", "is_trailer", "bare_key"]
+def _cut_furniture(text: str) -> str:
+    """Web-page furniture run into the report's last sentence by a crawler ("…情况。附件下载…")."""
+    m = _FURNITURE_RUN.search(text)
+    if m and m.start() > 0 and "。" not in text[m.start():] and text[:m.start()].rstrip()[-1:] in "。！；":
+        return text[:m.start()].rstrip()
+    return text
+
+
+_PROBLEMS_START = re.compile(r"^\s*(?:[(（]\s*一\s*[)）]|一[、.．])?\s*(?:存在的?)?主要问题|^\s*存在(?:的)?问题")
+
+
+def _recover_problems_section(sections: dict[str, SectionText]) -> None:
+    """A report without the 五 heading: its body starts at the first sub-heading about problems
+    ("（一）主要问题") after the tables."""
+    if "五" in sections:
+        return
+    for k in ("四", "三", "二"):
+        host = sections.get(k)
+        if host is None:
+            continue
+        for i, para in enumerate(host.paragraphs):
+            if _PROBLEMS_START.match(simplify(para)):
+                sections["五"] = SectionText("五", None, host.paragraphs[i:])
+                del host.paragraphs[i:]
+                break
+        break
+    order = [s.key for s in tpl.load().sections]
+    for k in sorted(sections, key=order.index):
+        sections[k] = sections.pop(k)
+
+
+__all__ = ["SectionText", "assign", "heading_key", "split_inline_headings", "is_trailer"]

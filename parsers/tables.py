@@ -12,6 +12,7 @@ The result is a set of :class:`Reading` per table, keyed by (block, row, column)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,10 +20,13 @@ from gknb import template as tpl
 from gknb.model import Where
 
 from .labels import Candidate, best_match, key, numbering, simplify
+from .sections import heading_key
 from .layout import Grid, GridCell
 from .values import read_cell
 
 Slot = tuple[str | None, str, str]  # (block id, row id, column id)
+# A row printed as a line of text: its label, then its figures ("行政许可 97", "规章 0 0 0").
+_TEXT_ROW = re.compile(r"^(?P<label>.*?[^\d\s.,，+\-－])\s*(?P<values>[-+－]?\d[\d.,]*(?:\s+[-+－]?\d[\d.,]*)*)\s*$")
 
 
 @dataclass
@@ -32,6 +36,15 @@ class Raw:
     text: str
     where: Where
     missing: bool = False  # the source has no cell here (a short row in an export)
+    inferred: str | None = None  # why the row was placed without its own label (Chinese)
+
+
+@dataclass
+class Unlabeled:
+    """A row of figures printed without a label (an export that lost it)."""
+
+    values: list[Raw]
+    hint: tuple[str | None, str] | None = None  # (block, row) a label just above it named
 
 
 @dataclass
@@ -41,9 +54,24 @@ class TableReadings:
     format_votes: dict[str, int] = field(default_factory=dict)
     unmatched: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    # rows in printed order: (block, row) for a labelled row, Unlabeled for one without
+    sequence: list = field(default_factory=list)
+    runs: list = field(default_factory=list)  # ([(block, row)…], text, where): figures run together
 
     def vote(self, fmt: str, n: int = 1) -> None:
         self.format_votes[fmt] = self.format_votes.get(fmt, 0) + n
+
+    def vote_column(self, table: str, colkey: str) -> None:
+        """A column label found only in one format's form is evidence for that format."""
+        fmts = vocab().column_formats.get((table, colkey), frozenset())
+        if len(fmts) == 1:
+            self.vote(next(iter(fmts)))
+
+    def format(self, default: str = "2021") -> str:
+        """The layout the evidence points to: labels found only in one format's form."""
+        if not self.format_votes:
+            return default
+        return max(self.format_votes, key=lambda f: (self.format_votes[f], f == default))
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -81,8 +109,8 @@ def vocab() -> _Vocab:
                         cols.append(Candidate.of(k, col.label))
                 for row in block.rows:
                     row_formats.setdefault((tid, block.id, row.id), set()).add(fmt)
-                    if (block.id, row.id) not in seen_rows:
-                        seen_rows.add((block.id, row.id))
+                    if (block.id, row.id, row.label) not in seen_rows:  # 规范性文件 / 行政规范性文件
+                        seen_rows.add((block.id, row.id, row.label))
                         rws.append(Candidate.of((block.id, row.id), row.label))
         columns[tid] = tuple(cols)
         rows[tid] = tuple(rws)
@@ -132,26 +160,34 @@ class GridReader:
         self.stacks: dict[int, list[str]] = {}  # grid column -> header labels above it
         self.colmap: dict[int, tuple] = {}  # grid column -> resolved header
         self.last_was_header = False
+        self.hint: tuple | None = None  # (table, block, row) a paragraph just named
+        self.skipped: list[str] = []  # grids too large to be a table of the form
 
     # ---- header handling
     def _match_column(self, text: str, tid: str):
         return best_match(text, list(vocab().columns[tid]), threshold=0.8)
 
     def _header_table(self, texts: list[str]) -> str | None:
-        """Which table a row of header labels belongs to (None: not a header row)."""
+        """Which table a row of header labels belongs to (None: not a header row).
+
+        The table in context keeps a header row unless another table's labels clearly win:
+        a garbled export header ("维持 | 纠正 | 结果 …") must not switch tables on one word.
+        """
         v = vocab()
         scores = {}
         for tid in v.columns:
-            n = 0
+            found = set()
             for text in texts:
-                if self._match_column(text, tid) or best_match(text, list(v.header_words[tid]), threshold=0.8):
-                    n += 1
-            scores[tid] = n
+                m = self._match_column(text, tid) or best_match(text, list(v.header_words[tid]), threshold=0.8)
+                if m:
+                    found.add(m.ident)
+            scores[tid] = len(found)  # distinct labels: "其他 … 其他" is one piece of evidence
         best = max(scores.values())
+        if self.table and (scores[self.table] == best or best < 2):
+            return self.table if scores[self.table] or best == 0 or best < 2 else None
         if best == 0:
             return None
-        tops = [tid for tid, s in scores.items() if s == best]
-        return self.table if self.table in tops else tops[0]
+        return max(scores, key=lambda t: scores[t])
 
     def _resolve_columns(self, tid: str) -> dict[int, tuple]:
         """grid column -> (row id or None, column label key) from the header stacks."""
@@ -191,12 +227,13 @@ class GridReader:
             stack.append(text)
         self.colmap = self._resolve_columns(tid)
         for _, colkey in self.colmap.values():
-            fmts = vocab().column_formats.get((tid, colkey), frozenset())
-            if len(fmts) == 1:
-                self.readings[tid].vote(next(iter(fmts)))
+            self.readings[tid].vote_column(tid, colkey)
 
     # ---- rows
     def read(self, grid: Grid) -> None:
+        if grid.n_rows > MAX_GRID_ROWS or grid.n_cols > MAX_GRID_COLS:
+            self.skipped.append(f"{grid.n_rows}行×{grid.n_cols}列")
+            return  # far larger than any table of the form: not one of them
         dense = _dense(grid)
         for r, row in enumerate(dense):
             self._read_row(row, grid)
@@ -287,97 +324,227 @@ class GridReader:
 
     def _read_data_row(self, row: list[GridCell | None]) -> None:
         labels, label_cols = self._row_label(row)
+        if not labels:
+            self._read_unlabeled(self._value_cells(row, label_cols))
+            return
         tid, m, group = self._match_row(labels)
         if tid is None:
-            if labels and self.table:
+            if self.table and any(_is_number_like(_text(c)) for _, c in self._value_cells(row, label_cols)):
                 self.readings[self.table].unmatched.append("／".join(labels))
-            elif not labels and self.table and tpl.load().table(self.table).printed_transposed:
-                self._read_transposed(row)
             return
         if tid != self.table:
             self.table, self.block, self.stacks, self.colmap = tid, None, {}, {}
+        self.hint = None
         if m is None:  # a group heading row (（三）不予公开) without figures
             self.group = group
             return
         block, rowid = m.ident
         table = tpl.load().table(tid)
-        if table.printed_transposed:
-            self._read_transposed(row)
-            return
         self.group = group if group is not None else next(
             (r.group for b in table.blocks for r in b.rows if r.id == rowid), None)
         if tid == "proactive":
             self.block = block
-        readings = self.readings[tid]
-        readings.rows_seen.add((block, rowid))
-        fmts = vocab().row_formats[(tid, block, rowid)]
-        if len(fmts) == 1:
-            readings.vote(next(iter(fmts)), 2)
-        self._assign(tid, block, rowid, row, label_cols)
+        self.put_row(tid, block, rowid, self._row_values(tid, block, row, label_cols))
 
-    def _assign(self, tid: str, block: str | None, rowid: str, row, label_cols: set[int]) -> None:
-        readings = self.readings[tid]
-        by_key: dict[str, list[int]] = {}
-        for col, (_, colkey) in sorted(self.colmap.items()):
-            by_key.setdefault(colkey, []).append(col)
-        if not by_key:  # no header seen: read the values left to right, flagged
-            self._assign_in_order(tid, block, rowid, row, label_cols)
-            return
-        for colkey, cols in by_key.items():
-            cells = []
-            for col in cols:
-                cell = row[col]
-                if col in label_cols or (cell is not None and cells and cells[-1] is cell):
-                    continue
-                cells.append(cell)
-            slot = (block, rowid, colkey)
-            if slot in readings.slots:
-                readings.duplicates.append("/".join(x for x in slot if x))
-            nonempty = [c for c in cells if _text(c)]
-            if not cells or all(col in label_cols for col in cols):
-                readings.slots[slot] = Raw("", Where(), missing=True)
-            elif len(nonempty) > 1:
-                readings.slots[slot] = Raw(" ".join(_text(c) for c in nonempty), nonempty[0].where, missing=False)
-            else:
-                c = nonempty[0] if nonempty else cells[0]
-                missing = self.kind == "text" and not _text(c)
-                readings.slots[slot] = Raw(_text(c), c.where if c is not None else Where(), missing)
-
-    def _assign_in_order(self, tid, block, rowid, row, label_cols) -> None:
-        table = tpl.load().table(tid)
-        blk = next(b for b in table.blocks if b.id == block)
-        cells, last = [], None
+    def _value_cells(self, row, label_cols: set[int]) -> list[tuple[int, GridCell]]:
+        """(grid column, cell) of each distinct non-label cell of a row, left to right."""
+        out, last = [], None
         for col, cell in enumerate(row):
             if col in label_cols or cell is None or cell is last:
                 continue
             last = cell
-            cells.append(cell)
-        for col, cell in zip(blk.columns, cells):
-            self.readings[tid].slots[(block, rowid, key(col.label))] = Raw(_text(cell), cell.where)
+            out.append((col, cell))
+        return out
 
-    def _read_transposed(self, row) -> None:
-        """The single data row of table 四: values under (row group, column) headers."""
+    def _raw(self, cell: GridCell | None) -> Raw:
+        if cell is None:
+            return Raw("", Where(), missing=True)
+        text = _text(cell)
+        # An export ("text") cannot tell a blank cell from a lost one: flag it.
+        return Raw(text, cell.where, missing=self.kind in LOSSY_KINDS and not text)
+
+    def _row_values(self, tid: str, block: str | None, row, label_cols: set[int]) -> dict[str, Raw]:
+        """column label key -> what the row printed under it."""
+        columns = [key(c.label) for c in _block_columns(tid, block, self.readings[tid].format())]
+        by_key: dict[str, list[int]] = {}
+        for col, (_, colkey) in sorted(self.colmap.items()):
+            by_key.setdefault(colkey, []).append(col)
+        values = self._value_cells(row, label_cols)
+        if not set(columns) <= set(by_key):
+            # no usable header over these columns (exports, garbled headers): left to right
+            out = {colkey: self._raw(cell) for colkey, (_, cell) in zip(columns, values)}
+            return {colkey: out.get(colkey, Raw("", Where(), missing=True)) for colkey in columns}
+        out = {}
+        for colkey in columns:
+            cells = []
+            for col in by_key[colkey]:
+                cell = row[col]
+                if col in label_cols or cell is None or (cells and cells[-1] is cell):
+                    continue
+                cells.append(cell)
+            nonempty = [c for c in cells if _text(c)]
+            if not cells:
+                out[colkey] = Raw("", Where(), missing=True)
+            elif len(nonempty) > 1:  # two figures under one header: kept whole, the value reader flags it
+                out[colkey] = Raw(" ".join(_text(c) for c in nonempty), nonempty[0].where)
+            else:
+                out[colkey] = self._raw(nonempty[0] if nonempty else cells[0])
+        return out
+
+    def put_row(self, tid: str, block: str | None, rowid: str, values: dict[str, Raw]) -> None:
+        """Record a matched row's figures (column label key -> Raw)."""
+        readings = self.readings[tid]
+        if (block, rowid) in readings.rows_seen:
+            readings.duplicates.append("/".join(x for x in (block, rowid) if x))
+        readings.rows_seen.add((block, rowid))
+        readings.sequence.append((block, rowid))
+        fmts = vocab().row_formats[(tid, block, rowid)]
+        if len(fmts) == 1:
+            readings.vote(next(iter(fmts)), 2)
+        for colkey, raw in values.items():
+            readings.slots[(block, rowid, colkey)] = raw
+
+    def put_run(self, tid: str, rows: list[tuple[str | None, str]], text: str, where: Where) -> None:
+        """Rows whose figures ran together into one run of digits (split once all rows are read)."""
+        readings = self.readings[tid]
+        for block, rowid in rows:
+            self.put_row(tid, block, rowid, {})
+        readings.runs.append((rows, text, where))
+
+    def _read_unlabeled(self, values: list[tuple[int, GridCell]]) -> None:
+        """Figures without a row label: table 四's single row, or a row an export lost the label of."""
         tid = self.table
+        if tid is None or not any(_is_number_like(_text(c)) for _, c in values):
+            return
         readings = self.readings[tid]
         table = tpl.load().table(tid)
-        mapped = {col: (rowid, colkey) for col, (rowid, colkey) in self.colmap.items() if rowid}
-        values = []
-        last = None
-        for col, cell in enumerate(row):
-            if cell is None or cell is last:
+        if table.printed_transposed:
+            mapped = {col: ident for col, ident in self.colmap.items() if ident[0]}
+            order = [(r.id, key(c.label)) for r in table.blocks[0].rows for c in table.blocks[0].columns]
+            if len(values) == len(order):
+                if len(mapped) == len(order) and set(mapped.values()) == set(order):
+                    pairs = [(mapped[col], cell) for col, cell in values if col in mapped]
+                else:  # headers garbled (an export): the printed order is the form's
+                    pairs = list(zip(order, (cell for _, cell in values)))
+                for rowid in dict.fromkeys(r for (r, _), _ in pairs):
+                    self.put_row(tid, None, rowid, {ck: self._raw(c) for (r, ck), c in pairs if r == rowid})
+                return
+        hint = self.hint if self.hint and self.hint[0] == tid else None
+        self.hint = None
+        readings.sequence.append(Unlabeled([self._raw(c) for _, c in values], hint[1:] if hint else None))
+
+    # ---- paragraphs between grids (headings of split tables, rows printed as text lines)
+    def note(self, text: str, where: Where | None = None) -> None:
+        """A paragraph between table parts: a heading switches table, a caption switches block,
+        "行政许可 97" is a row, and a lone label names the unlabelled row that follows."""
+        section = heading_key(text)
+        if section is not None:
+            self.table = tpl.load().section(section).table
+            self.block = self.group = self.hint = None
+            self.stacks, self.colmap, self.last_was_header = {}, {}, False
+            return
+        if len(key(text)) > 60:
+            return
+        v = vocab()
+        caption = best_match(text, list(v.captions), threshold=0.85)
+        if caption is not None:
+            self.table, self.block, self.hint = "proactive", caption.ident, None
+            self.stacks, self.colmap = {}, {}
+            return
+        if not self.table:
+            return
+        m = _TEXT_ROW.match(simplify(text).strip())
+        if m:
+            row = self._match_text_label(m.group("label"))
+            if row is not None:
+                tid, block, rowid = row
+                self.put_row(tid, block, rowid, self.values_from_tokens(
+                    tid, block, rowid, m.group("values").split(), where or Where()))
+                return
+        self.hint = self._match_text_label(text)
+
+    def _match_text_label(self, text: str):
+        v = vocab()
+        for tid in [self.table, *(t for t in v.rows if t != self.table)]:
+            cands = list(v.rows[tid])
+            if tid == "proactive" and self.block:
+                cands = [c for c in cands if c.ident[0] == self.block] or cands
+            m = best_match(text, cands, threshold=0.85)
+            if m:
+                return (tid, *m.ident)
+        return None
+
+    def values_from_tokens(self, tid: str, block: str | None, rowid: str, tokens: list[str],
+                           where: Where) -> dict[str, Raw]:
+        """Figures printed as text: one per column, or one run of digits for several columns."""
+        columns = [key(c.label) for c in _block_columns(tid, block, self.readings[tid].format())]
+        if len(tokens) != len(columns) and len(columns) > 1:
+            # one run of digits (or spaces a crawler put in the wrong places): split later
+            self.readings[tid].runs.append(([(block, rowid)], "".join(tokens), where))
+            return {}
+        out = {c: Raw(t, where) for c, t in zip(columns, tokens)}
+        return {c: out.get(c, Raw("", where, missing=True)) for c in columns}
+
+    # ---- the end: rows placed by the order of the form
+    def finish(self) -> None:
+        for tid, readings in self.readings.items():
+            if any(isinstance(e, Unlabeled) for e in readings.sequence):
+                self._fill_gaps(tid, readings)
+
+    def _fill_gaps(self, tid: str, readings: TableReadings) -> None:
+        """Unlabelled rows between two labelled ones take the form's rows missing between them,
+        when their numbers agree; otherwise a label printed just above them, if any."""
+        layout = tpl.load().table(tid).layout(readings.format())
+        order = [(b.id, r.id) for b in layout.blocks for r in b.rows]
+        index = {slot: i for i, slot in enumerate(order)}
+        last, pending = -1, []
+        for entry in [*readings.sequence, None]:
+            if isinstance(entry, Unlabeled):
+                pending.append(entry)
                 continue
-            last = cell
-            values.append((col, cell))
-        order = [(r.id, key(c.label)) for r in table.blocks[0].rows for c in table.blocks[0].columns]
-        if len(mapped) == len(order) and set(mapped.values()) == set(order):
-            for col, cell in values:
-                if col in mapped:
-                    rowid, colkey = mapped[col]
-                    readings.slots[(None, rowid, colkey)] = Raw(_text(cell), cell.where)
-                    readings.rows_seen.add((None, rowid))
-        elif len(values) == len(order):  # headers garbled (an export): the printed order is the form's
-            for (rowid, colkey), (_, cell) in zip(order, values):
-                readings.slots[(None, rowid, colkey)] = Raw(_text(cell), cell.where)
-                readings.rows_seen.add((None, rowid))
-        else:
-            readings.unmatched.append(" ".join(_text(c) for _, c in values))
+            i = len(order) if entry is None else index.get(entry)
+            if i is None:
+                continue
+            if pending:
+                gap = [order[j] for j in range(last + 1, i) if order[j] not in readings.rows_seen]
+                if len(gap) == len(pending):
+                    placed = list(zip(gap, pending))
+                    how = "按表中位置推定"
+                else:
+                    placed = [(u.hint, u) for u in pending if u.hint and u.hint not in readings.rows_seen]
+                    how = "按表格上方的行标签推定"
+                    for u in pending:
+                        if not u.hint or u.hint in readings.rows_seen:
+                            readings.unmatched.append(" ".join(r.text for r in u.values))
+                for (block, rowid), u in placed:
+                    columns = [key(c.label) for c in _block_columns(tid, block, readings.format())]
+                    label = _row_label_of(tid, block, rowid)
+                    for n, colkey in enumerate(columns):
+                        raw = u.values[n] if n < len(u.values) else Raw("", Where(), missing=True)
+                        readings.slots[(block, rowid, colkey)] = Raw(
+                            raw.text, raw.where, raw.missing, f"原文此行没有行标签，{how}为“{label}”")
+                    readings.rows_seen.add((block, rowid))
+                pending = []
+            last = max(last, i)
+
+
+LOSSY_KINDS = frozenset({"text", "markdown"})
+# The form's largest table has 28 rows and 15 columns; a grid far beyond that is not one of them.
+MAX_GRID_ROWS = 400
+MAX_GRID_COLS = 60
+
+
+def _block_columns(tid: str, block: str | None, fmt: str):
+    layout = tpl.load().table(tid).layout(fmt)
+    b = layout.block(block) or next(x for f in tpl.TABLE_FORMATS
+                                    for x in tpl.load().table(tid).layout(f).blocks if x.id == block)
+    return b.columns
+
+
+def _row_label_of(tid: str, block: str | None, rowid: str) -> str:
+    for fmt in tpl.TABLE_FORMATS:
+        b = tpl.load().table(tid).layout(fmt).block(block)
+        for r in (b.rows if b else ()):
+            if r.id == rowid:
+                return r.label
+    return rowid

@@ -12,22 +12,29 @@ from gknb.model import (ABSENT, ALTERED_TABLE, BLANK, MISSING_ROW, MISSING_SECTI
                         UNMATCHED_ROW, UNSURE, VALUE, Cell, Finding, Report, Section)
 
 from . import identity, sections as sec
+from .errors import DocumentError
 from .labels import is_traditional, key
-from .layout import Grid, Layout, Paragraph
+from .layout import Layout, Paragraph
 from .tables import GridReader, TableReadings
+from .splitting import Run, solve
+from .stream import read_stream
 from .values import read_cell
 
 MISSING_IN_SOURCE = "原文缺少此单元格（导出时丢失或行短于表头）"
+INFERRED_PREFIX = "原文此行没有行标签"
+SUM_RULES = frozenset(r.id for r in tpl.load().rules if r.kind == "sum")
 
 
 def understand(layout: Layout, path: str) -> Report:
     paragraphs: list[str] = []
-    grids: list[Grid] = []
+    reader = GridReader(layout.kind)
     for block in layout.blocks:
         if isinstance(block, Paragraph):
             paragraphs.extend(sec.split_inline_headings(block.text))
+            reader.note(block.text, block.where)
         else:
-            grids.append(block)
+            reader.read(block)
+    reader.finish()
 
     findings: list[Finding] = []
     if is_traditional("".join(paragraphs[:50])):
@@ -40,16 +47,20 @@ def understand(layout: Layout, path: str) -> Report:
         if year is not None:
             findings.append(Finding(NOTE, f"标题未写明年度，按正文取为{year}年度"))
     if agency is None:
-        findings.append(Finding(NOTE, "未能从标题识别机关名称"))
+        agency = identity.agency_from_lines(paragraphs[:3]) or identity.agency_from_lines(paragraphs[::-1][:4])
+        findings.append(Finding(NOTE, f"未能从标题识别机关名称，按正文取为“{agency}”" if agency
+                                else "未能从标题识别机关名称"))
     preamble, found = sec.assign(body, agency)
 
-    reader = GridReader(layout.kind)
-    for grid in grids:
-        reader.read(grid)
-    if not any(r.slots for r in reader.readings.values()):
-        from .stream import read_stream  # tables printed as running text (crawler pages)
-        read_stream(reader, body)
+    if not any(r.slots or r.runs for r in reader.readings.values()):
+        # no table found as a table: perhaps printed as running text (crawler pages)
+        read_stream(reader, [b for b in layout.blocks if isinstance(b, Paragraph)])
 
+    if title is None and not found and not any(r.slots or r.runs for r in reader.readings.values()):
+        raise DocumentError(path, "这不像是一份政府信息公开工作年度报告：没有找到报告标题、"
+                                  "“一、总体情况”等各部分标题，也没有找到年报的表格")
+    for size in reader.skipped:
+        findings.append(Finding(NOTE, f"跳过一个{size}的表格：远大于年报的任何一张表"))
     report = _build(agency or "", year, reader.readings, findings)
     report.title = title
     report.preamble = preamble
@@ -73,12 +84,6 @@ def _report_format(year: int | None, readings: dict[str, TableReadings]) -> str:
     return "2021"
 
 
-def _table_format(tid: str, r: TableReadings, default: str) -> str:
-    if not r.format_votes:
-        return default
-    return max(r.format_votes, key=lambda f: (r.format_votes[f], f == default))
-
-
 def _build(agency: str, year: int | None, readings: dict[str, TableReadings], findings: list[Finding]) -> Report:
     t = tpl.load()
     fmt = _report_format(year, readings)
@@ -86,7 +91,7 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
         report = Report.empty(agency, year, fmt)
         report.findings = findings + [Finding(NOTE, "2019年以前的报告：没有全国统一的表格，只归档正文")]
         return report
-    table_formats = {tid: _table_format(tid, readings[tid], fmt) for tid in t.tables}
+    table_formats = {tid: readings[tid].format(fmt) for tid in t.tables}
     report = Report.empty(agency, year, fmt, table_formats)
     report.findings = findings
     for layout in report.layouts():
@@ -121,7 +126,54 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
             state = VALUE if reading.value is not None else BLANK
             if reading.value is None and reading.flag:
                 state = ABSENT
-            report.cells[cdef.id] = Cell(state, reading.value, reading.printed, raw.where, reading.flag)
-            if reading.flag:
-                report.findings.append(Finding(UNSURE, f"{'/'.join(cdef.json_path)}：{reading.flag}", cdef.id))
+            report.cells[cdef.id] = Cell(state, reading.value, reading.printed, raw.where,
+                                         reading.flag or raw.inferred)
+    _split_runs(report, readings)
+    _confirm_by_arithmetic(report)
+    for cid, cell in report.cells.items():
+        if cell.flag:
+            report.findings.append(Finding(UNSURE, f"{'/'.join(t.cell(cid).json_path)}：{cell.flag}", cid))
     return report
+
+
+def _split_runs(report: Report, readings: dict[str, TableReadings]) -> None:
+    """Figures that ran together, cut the one way the table's sums allow (or flagged)."""
+    runs = []
+    for layout in report.layouts():
+        by_row = {}
+        for cdef in layout.cells:
+            by_row.setdefault((cdef.block, cdef.row.id), []).append(cdef.id)
+        latest = {}
+        for rows, text, where in readings[layout.table.id].runs:
+            latest[tuple(rows)] = (text, where)  # a row read twice: the later reading stands
+        for rows, (text, where) in latest.items():
+            cells = [cid for row in rows for cid in by_row.get(row, [])]
+            if cells:
+                runs.append(Run(cells, text, where))
+    if not runs:
+        return
+    from gknb.rules import linear_constraints
+    values = solve(report, runs, linear_constraints(report))
+    for run in runs:
+        for cid in run.cells:
+            options = values.get(cid, set())
+            if len(options) == 1:
+                report.cells[cid] = Cell(VALUE, next(iter(options)), run.text, run.where)
+            else:
+                shown = "、".join(str(v) for v in sorted(options)[:6])
+                why = f"可能为 {shown}" if options else "位数不足或拆法过多"
+                report.cells[cid] = Cell(ABSENT, None, run.text, run.where,
+                                         f"数字连在一起（“{run.text}”），无法唯一拆分：{why}")
+
+
+def _confirm_by_arithmetic(report: Report) -> None:
+    """A row placed by the form's order is certain when every sum through it holds."""
+    placed = [cid for cid, c in report.cells.items() if c.flag and c.flag.startswith(INFERRED_PREFIX)]
+    if not placed:
+        return
+    from gknb.rules import check  # the template's own rules decide, not a second copy of them
+    doubtful = {cid for v in check(report) if v.rule in SUM_RULES for cid in v.cells}
+    for cid in placed:
+        cell = report.cells[cid]
+        if cid not in doubtful and cell.state == VALUE:
+            cell.flag = None

@@ -75,21 +75,20 @@ def parsed():
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: f"{p.parent.name}/{p.name[:-14]}")
 def test_figures_match_expected(expected_path, parsed):
     doc = document_of(expected_path)
-    if doc.parent.name not in EXACT_KINDS:
-        pytest.skip("plain text and Markdown: see test_text_corpus")
     expected = load_expected(expected_path)
     report = parsed(doc)
     s = score(to_view(report), expected)
     assert s.silent == []
-    assert s.flagged == 0
+    if doc.parent.name in EXACT_KINDS:
+        assert s.flagged == 0
+    else:  # the crawler texts, the OCR Markdown, the founding export: flags where the source is ambiguous
+        assert s.flagged <= 40 and s.exact >= 150
     assert (report.agency, report.year, report.format) == (expected["agency"], expected["year"], expected["format"])
 
 
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: f"{p.parent.name}/{p.name[:-14]}")
 def test_sections_start_and_end_as_recorded(expected_path, parsed):
     doc = document_of(expected_path)
-    if doc.parent.name not in EXACT_KINDS:
-        pytest.skip("plain text and Markdown: see test_text_corpus")
     expected = load_expected(expected_path)
     view = to_view(parsed(doc))
     for key, want in expected["sections"].items():
@@ -111,3 +110,42 @@ def test_mixed_format_and_typo_are_reported(parsed):
     assert report.table_formats["requests"] == "2019"
     assert any(f.kind == "altered-table" for f in report.findings)
     assert report.value("requests.withheld_prohibited.total") is not None  # matched despite "行政止公开"
+
+
+def test_run_together_figures_are_split_by_the_tables_sums(parsed):
+    report = parsed(CORPUS / "txt" / "平潭综合实验区_2024.txt")
+    # "一、本年新收政府信息公开申请数量21710000218": seven figures, one way to add up
+    assert [report.value(f"requests.new.{c}") for c in
+            ("natural", "business", "research", "nonprofit", "legal_services", "other", "total")] == \
+        [217, 1, 0, 0, 0, 0, 218]
+    # "行政规范性文件6233440": three figures and no sum to decide them: flagged, not guessed
+    cell = report.cells["proactive.art20_1.normative.issued"]
+    assert cell.flag and "6233440" in cell.flag and cell.value is None
+
+
+def test_cells_missing_from_the_export_are_flagged(parsed):
+    report = parsed(CORPUS / "txt" / "泽州县应急管理局_2025.txt")
+    flagged = {cid for cid, c in report.cells.items() if c.flag}
+    assert flagged == {"requests.withheld_internal.natural", "requests.withheld_process.natural",
+                       "requests.withheld_enforcement.natural", "requests.withheld_query.natural",
+                       "requests.carried_out.natural", "requests.carried_out.business"}
+    assert report.year == 2025 and any("标题未写明年度" in f.message for f in report.findings)
+
+
+EXCERPTS = sorted((CORPUS / "excerpts").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", EXCERPTS, ids=lambda p: p.name[:12])
+def test_excerpts_parse_and_say_what_is_missing(path, parsed):
+    report = parsed(path)
+    assert report.year is not None and 2019 <= report.year <= 2024
+    missing = [f for f in report.findings if f.kind in ("missing-table", "missing-row", "missing-section")]
+    absent = [c for c in report.cells.values() if c.state == "absent"]
+    assert missing or not absent  # whatever is absent is reported
+
+
+def test_pre2019_report_is_archived_as_text_without_figures(parsed):
+    report = parsed(CORPUS / "txt" / "平潭综合实验区_2017.txt")
+    assert report.format == "pre2019" and report.year == 2017 and not report.cells
+    assert any("2019年以前" in f.message for f in report.findings)
+    assert sum(len(s.paragraphs) for s in report.sections.values()) + len(report.preamble) > 0

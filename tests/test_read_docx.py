@@ -47,13 +47,10 @@ def label_row(grid: Grid, key: str, label_cols: int) -> int:
     group, _, leaf = key.rpartition("/")
     for c in grid.cells:
         if c.col < label_cols and squash(c.text) == squash(leaf):
-            if not group or any(squash(g.text) == squash(group) for g in _covering(grid, c.row, label_cols)):
+            covering = [grid.cell_at(c.row, col) for col in range(label_cols)]
+            if not group or any(g is not None and squash(g.text) == squash(group) for g in covering):
                 return c.row
     raise AssertionError(f"row {key!r} not found")
-
-
-def _covering(grid: Grid, row: int, label_cols: int):
-    return [grid.cell_at(row, col) for col in range(label_cols) if grid.cell_at(row, col) is not None]
 
 
 def value_matches(text: str, expected) -> bool:

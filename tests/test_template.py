@@ -32,6 +32,14 @@ def test_cell_ids_are_unique_and_json_paths_distinct_within_a_layout():
             assert len({c.json_path for c in cells}) == len(cells)
 
 
+def test_a_cell_id_means_one_label_path_in_every_format():
+    paths = {}
+    for table in tpl.load().tables.values():
+        for fmt in tpl.TABLE_FORMATS:
+            for c in table.layout(fmt).cells:
+                assert paths.setdefault(c.id, c.json_path) == c.json_path, c.id
+
+
 def test_grouped_rows_are_keyed_with_their_group():
     c = tpl.load().cell("requests.other_no_fee.total")
     assert c.json_path[0] == "（六）其他处理/2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"

@@ -1,0 +1,104 @@
+"""Tables printed as running text: a crawler's page where every cell ran together.
+
+"…规章000行政规范性文件6233440第二十条第（五）项…": the template's labels are found in the
+text (tolerant of spaces and line breaks inside them), and the figures between one label and
+the next are that row's, as one run of digits when the cell borders were lost.  Runs are split
+later, with the table's own arithmetic (:mod:`parsers.splitting`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from gknb import template as tpl
+
+from .labels import key, simplify
+from .layout import Paragraph
+from .tables import GridReader, vocab
+
+# The figures that may follow a label: digits, decimal points, signs, spaces, units.
+_RUN = re.compile(r"^[\s\d.,，+\-－元万件个]*")
+_NUMBER = re.compile(r"[+\-－]?\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    start: int
+    end: int
+    kind: str  # section | caption | row | header
+    ident: tuple
+
+
+def _pattern(label: str) -> re.Pattern:
+    """A label as printed in running text: any whitespace may fall between its characters."""
+    chars = [c for c in simplify(label) if not c.isspace()]
+    return re.compile(r"\s*".join(re.escape(c) for c in chars))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[re.Pattern, str, tuple]]:
+    t = tpl.load()
+    v = vocab()
+    out = []
+    for s in t.sections:
+        for h in s.headings:
+            out.append((_pattern(h), "section", (s.key,)))
+    for c in v.captions:
+        out.append((_pattern(c.label), "caption", (c.ident,)))
+    for tid in t.tables:
+        for c in v.rows[tid]:
+            out.append((_pattern(c.label), "row", (tid, *c.ident)))
+    headers = {}
+    for tid in t.tables:  # one pattern per label, naming every table that prints it ("总计")
+        for c in (*v.columns[tid], *v.header_words[tid], *v.groups[tid]):
+            headers.setdefault(key(c.label), (c.label, set()))[1].add(tid)
+    for k, (label, tables) in headers.items():
+        out.append((_pattern(label), "header", (frozenset(tables), k)))
+    return out
+
+
+def anchors(text: str) -> list[_Anchor]:
+    """Every label found in ``text``; where two overlap the longer wins ("其他" inside "其他结果")."""
+    found = []
+    for pattern, kind, ident in _patterns():
+        for m in pattern.finditer(text):
+            found.append(_Anchor(m.start(), m.end(), kind, ident))
+    found.sort(key=lambda a: (-(a.end - a.start), a.start))
+    taken: list[_Anchor] = []
+    covered = bytearray(len(text) + 1)
+    for a in found:
+        if not any(covered[a.start:a.end]):
+            taken.append(a)
+            covered[a.start:a.end] = b"\x01" * (a.end - a.start)
+    return sorted(taken, key=lambda a: a.start)
+
+
+def read_stream(reader: GridReader, paragraphs: list[Paragraph]) -> None:
+    """Read the tables of a report whose cells ran together into its paragraphs."""
+    t = tpl.load()
+    for para in paragraphs:
+        text = simplify(para.text)
+        found = anchors(text)
+        table = block = None
+        for i, a in enumerate(found):
+            nxt = found[i + 1].start if i + 1 < len(found) else len(text)
+            run = _RUN.match(text[a.end:nxt]).group(0)
+            figures = "".join(_NUMBER.findall(run))
+            if a.kind == "section":
+                table, block = t.section(a.ident[0]).table, None
+            elif a.kind == "caption":
+                table, block = "proactive", a.ident[0]
+            elif a.kind == "header" and table in a.ident[0]:
+                reader.readings[table].vote_column(table, a.ident[1])
+                if figures and t.table(table).printed_transposed:
+                    rows = [(None, r.id) for r in t.table(table).blocks[0].rows]
+                    reader.put_run(table, rows, run.strip(), para.where)
+            elif a.kind == "row" and figures and a.ident[0] == (table or a.ident[0]):
+                tid, row_block, rowid = a.ident
+                if tid == "proactive" and block is not None and row_block != block:
+                    continue  # "行政许可" read under another caption: not this block's row
+                tokens = _NUMBER.findall(run)
+                values = reader.values_from_tokens(tid, row_block, rowid, tokens, para.where)
+                reader.put_row(tid, row_block, rowid, values)

@@ -1,0 +1,110 @@
+"""Plain text and Markdown → the neutral layout.
+
+Three shapes of table survive in text: tab-separated exports (each field keeps its column,
+so a row that lost a cell shows it), Markdown pipe tables, and crawler text where cells ran
+together (left as paragraphs: :mod:`parsers.stream` reads those against the template).
+A crawler's page header ("标题: …", "==== 正文 ====") gives the title and is not body text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import DocumentError
+from .layout import Grid, GridCell, Layout, Paragraph, Where
+from .sniff import decode_text
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_COLUMNS = 200
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_CRAWLER_BODY = re.compile(r"^=+\s*正文\s*=+$")
+_CRAWLER_TITLE = re.compile(r"^标题[:：]\s*(.+)$")
+_HEADER_LINE = re.compile(r"^[A-Za-z\u4e00-\u9fff ]{1,12}[:：]")
+
+
+def _is_md_row(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") and s.count("|") >= 2
+
+
+def _md_cells(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [c.strip() for c in s.split("|")]
+
+
+def _grid(rows: list[tuple[int, list[str]]]) -> Grid:
+    """A grid from (line number, fields) rows: each field stays in the column it was printed in."""
+    cells = []
+    width = min(MAX_COLUMNS, max(len(f) for _, f in rows))
+    for r, (line, fields) in enumerate(rows):
+        for c, text in enumerate(fields[:width]):
+            cells.append(GridCell(r, c, text, where=Where(line=line)))
+    return Grid(cells, len(rows), width, Where(line=rows[0][0]))
+
+
+def _strip_crawler_header(lines: list[str]) -> tuple[list[str], int, str | None]:
+    """(body lines, line offset, title) for a saved page's header ("标题: …" … "==== 正文 ====",
+    or "URL: …" lines closed by "---"); the text unchanged otherwise."""
+    for i, line in enumerate(lines[:40]):
+        s = line.strip()
+        if _CRAWLER_BODY.match(s) or (s == "---" and i and all(_HEADER_LINE.match(l) for l in lines[:i] if l.strip())):
+            title = next((m.group(1).strip() for l in lines[:i] if (m := _CRAWLER_TITLE.match(l.strip()))), None)
+            return lines[i + 1:], i + 1, title
+    return lines, 0, None
+
+
+def read_text(path: str | Path) -> Layout:
+    path = Path(path)
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise DocumentError(str(path), f"文本文件过大（超过{MAX_BYTES // 1024 // 1024}MB），不像是一份年度报告")
+    text = decode_text(data, str(path))
+    lines, offset, title = _strip_crawler_header(text.splitlines())
+    markdown = any(_MD_SEPARATOR.match(l) for l in lines)
+    blocks: list[Paragraph | Grid] = []
+    if title:
+        blocks.append(Paragraph(title, Where(line=offset)))
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        n = offset + i + 1
+        if _is_md_row(line):
+            rows = []
+            while i < len(lines) and _is_md_row(lines[i]):
+                if not _MD_SEPARATOR.match(lines[i]):
+                    rows.append((offset + i + 1, _md_cells(lines[i])))
+                i += 1
+            if rows:
+                blocks.append(_grid(rows))
+            continue
+        if "\t" in line.strip("\n") and line.strip():
+            rows = []
+            while i < len(lines):
+                if "\t" in lines[i] and lines[i].strip():
+                    rows.append((offset + i + 1, [f.strip() for f in lines[i].split("\t")]))
+                elif lines[i].strip() or not _tab_follows(lines, i):
+                    break
+                i += 1
+            blocks.append(_grid(rows))
+            continue
+        stripped = _MD_HEADING.sub("", line).strip() if markdown else line.strip()
+        if stripped:
+            blocks.append(Paragraph(stripped, Where(line=n)))
+        i += 1
+    if not blocks:
+        raise DocumentError(str(path), "文件中没有文字")
+    return Layout("markdown" if markdown else "text", blocks)
+
+
+def _tab_follows(lines: list[str], i: int) -> bool:
+    """Blank lines inside a tab-separated table (a page break in the export) do not end it."""
+    for line in lines[i + 1:i + 4]:
+        if line.strip():
+            return "\t" in line
+    return False
