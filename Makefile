@@ -36,3 +36,6 @@ test: setup
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+bench: setup
+	$(BIN)/python -m jobs.bench

@@ -143,23 +143,51 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
 @click.option("--agency", default=None, help="指定机关名称（覆盖从报告中识别的名称）")
 @click.option("--year", type=int, default=None, help="指定报告年度（覆盖从报告中识别的年度）")
 @click.option("--replace", is_flag=True, help="替换档案中内容不同的同一年度报告（原版本保留在 history）")
-def ingest(paths, archive_dir, agency, year, replace) -> None:
-    """解析、核对并归档报告（连同原始文件）。"""
-    from jobs.ingest import ingest_one
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行解析的进程数（默认：全部CPU核）")
+@click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份文件的解析时限（秒）")
+def ingest(paths, archive_dir, agency, year, replace, workers, timeout) -> None:
+    """解析、核对并归档报告（连同原始文件）。可给出文件夹：其中所有文件都会处理。"""
+    from jobs.ingest import expand, ingest as run
     store = _store(archive_dir)
+    files = expand(paths)
+    if not files:
+        _fail("没有找到要处理的文件")
+        sys.exit(EXIT_UNUSABLE)
+
+    def progress(i, n, path):
+        if n > 1:
+            click.echo(f"[{i}/{n}] 已解析 {path}", err=True)
+
+    outcomes = run(store, files, agency=agency, year=year, replace=replace, workers=workers,
+                   timeout=timeout, progress=progress)
+    words = {"new": "已归档", "unchanged": "已有，内容相同", "replaced": "已替换（原版本已保留）", "failed": "失败"}
     status = EXIT_OK
-    words = {"new": "已归档", "unchanged": "档案中已有，内容相同", "replaced": "已替换（原版本已保留）"}
-    for path in paths:
-        out = ingest_one(store, path, agency=agency, year=year, replace=replace)
+    rows = []
+    for out in outcomes:
         if out.error:
             _fail(out.error)
             status = EXIT_UNUSABLE
-            continue
-        click.echo(f"{path}：{_describe(out.report)} {words[out.status]}；"
-                   f"{out.errors} 个错误，{out.warnings} 个警告")
-        if out.errors:
+        elif out.errors:
             status = status or EXIT_ERRORS
+        r = out.report
+        rows.append((out.path, r.agency if r else "", str(r.year or "") if r else "",
+                     r.format if r else "", str(out.exact) if r else "", str(out.flagged) if r else "",
+                     str(out.errors) if r else "", str(out.warnings) if r else "", words[out.status]))
+    _table(("文件", "机关", "年度", "格式", "确定", "存疑", "错误", "警告", "结果"), rows)
     sys.exit(status)
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A plain aligned table (CJK characters count double)."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+    cols = list(zip(header, *rows)) if rows else [(h,) for h in header]
+    widths = [max(width(x) for x in col) for col in cols]
+    for row in (header, *rows):
+        click.echo("  ".join(x + " " * (w - width(x)) for x, w in zip(row, widths)).rstrip())
 
 
 @main.command(name="list")

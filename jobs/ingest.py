@@ -1,14 +1,26 @@
-"""Ingest: parse each document, check it, and archive it with its source."""
+"""Ingest: parse documents (in parallel), check them, and archive them with their sources.
+
+Parsing runs in a process pool, one document per task, each under a time limit; archiving
+and checking run in this process, in (agency, year) order, so that a year is checked
+against the previous year even when both arrive in the same batch, and so that the
+archive has a single writer.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from archive.store import Store, StoreError
-from gknb.model import Report
+from gknb.model import ABSENT, VALUE, Report
 from gknb.rules import ERROR, WARNING, Violation, check
 from parsers import DocumentError, parse, read_bytes
+
+DEFAULT_TIMEOUT = 120  # seconds per document
 
 
 @dataclass
@@ -27,21 +39,122 @@ class Outcome:
     def warnings(self) -> int:
         return sum(v.severity == WARNING for v in self.violations)
 
+    @property
+    def exact(self) -> int:
+        cells = self.report.cells.values() if self.report else ()
+        return sum(c.state == VALUE and not c.flag for c in cells)
 
-def ingest_one(store: Store, path: str | Path, *, agency: str | None = None, year: int | None = None,
-               replace: bool = False) -> Outcome:
-    """Parse, check against last year's archived report, archive.  Never raises for bad input."""
-    path = Path(path)
+    @property
+    def flagged(self) -> int:
+        cells = self.report.cells.values() if self.report else ()
+        return sum(bool(c.flag) for c in cells)
+
+    @property
+    def absent(self) -> int:
+        cells = self.report.cells.values() if self.report else ()
+        return sum(c.state == ABSENT and not c.flag for c in cells)
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and every file under folders named (hidden ones skipped), in a stable order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        else:
+            out.append(p)
+    return out
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def parse_with_limit(path: str, timeout: float) -> tuple[str, Report | None, str | None]:
+    """(path, report, Chinese error): runs in a worker; never raises."""
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        data = read_bytes(path)
-        report = parse(path)
+        return path, parse(path), None
+    except DocumentError as e:
+        return path, None, str(e)
+    except _Timeout:
+        return path, None, f"{path}：解析超时（超过{timeout:g}秒），文件可能异常"
+    except MemoryError:
+        return path, None, f"{path}：解析时内存不足，文件可能异常"
+    except Exception as e:  # a parser bug must not stop a batch of many documents
+        return path, None, f"{path}：解析失败（程序内部错误：{type(e).__name__}: {e}）"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def parse_many(paths: list[Path], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
+               progress: Callable[[int, int, str], None] | None = None
+               ) -> Iterator[tuple[str, Report | None, str | None]]:
+    """Parse every document, ``workers`` at a time (default: every core).
+
+    Results come in input order as soon as each is ready, so the caller works on one while
+    the pool parses the next.
+    """
+    workers = workers or os.cpu_count() or 1
+    jobs = [str(p) for p in paths]
+    if workers == 1 or len(jobs) <= 1:
+        for i, job in enumerate(jobs, 1):
+            result = parse_with_limit(job, timeout)
+            if progress:
+                progress(i, len(jobs), job)
+            yield result
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        futures = [pool.submit(parse_with_limit, job, timeout) for job in jobs]
+        for i, fut in enumerate(futures, 1):
+            result = fut.result()
+            if progress:
+                progress(i, len(jobs), result[0])
+            yield result
+
+
+def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = None, year: int | None = None,
+           replace: bool = False, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
+           progress: Callable[[int, int, str], None] | None = None) -> list[Outcome]:
+    """Parse, archive, and check each report against the previous year; outcomes in input order.
+
+    Archiving happens in input order while later documents are still being parsed (so which
+    of two reports of one agency and year is refused does not depend on timing); checking
+    waits until the whole batch is archived, so that a year finds its predecessor even when
+    both arrive together.
+    """
+    outcomes: list[Outcome] = []
+    for path, report, error in parse_many(expand(paths), workers=workers, timeout=timeout, progress=progress):
+        if report is None:
+            outcomes.append(Outcome(path, status="failed", error=error))
+            continue
         if agency:
             report.agency = agency
         if year:
             report.year = year
-        previous = store.get(report.agency, report.year - 1) if report.agency and report.year else None
-        violations = check(report, previous)
-        result = store.put(report, data, replace=replace)
-    except (DocumentError, StoreError) as e:
-        return Outcome(str(path), status="failed", error=str(e))
-    return Outcome(str(path), report, result.status, violations)
+        try:
+            result = store.put(report, read_bytes(Path(path)), replace=replace)
+            outcomes.append(Outcome(path, report, result.status))
+        except (DocumentError, StoreError) as e:
+            outcomes.append(Outcome(path, report, "failed", error=str(e)))
+    batch = {(o.report.agency, o.report.year): o.report for o in outcomes if o.report and o.status != "failed"}
+    for o in outcomes:
+        if o.report is None:
+            continue
+        r = o.report
+        previous = None
+        if r.agency and r.year:
+            previous = batch.get((r.agency, r.year - 1)) or store.get(r.agency, r.year - 1)
+        o.violations = check(r, previous)
+    return outcomes
+
+
+def ingest_one(store: Store, path: str | Path, **kw) -> Outcome:
+    return ingest(store, [path], workers=1, **kw)[0]

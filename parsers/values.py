@@ -47,7 +47,7 @@ def read_cell(text: str, column: Column) -> Reading:
     if sign in ("-", "－", "−"):
         number = -number
     value: int | Decimal = int(number) if "." not in digits else number
-    printed = None if flat == m.group(0) and raw == flat else raw
+    printed = None if raw == (digits if "." in digits else str(value)) else raw
     rest = flat[m.end():]
     flag = None
     unit = _UNIT.match(rest)
@@ -57,6 +57,4 @@ def read_cell(text: str, column: Column) -> Reading:
         flag = f"数字后有无法识别的内容：“{raw}”"
     if column.type in ("int", "signed_int") and isinstance(value, Decimal):
         flag = flag or f"本栏应为整数：“{raw}”"
-    if value < 0 and column.type != "signed_int":
-        flag = flag or None  # a negative count is a rule violation (T3-4), reported by the checker
     return Reading(value, printed, flag)
