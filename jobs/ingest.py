@@ -67,8 +67,8 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that no parser's ``except Exception`` swallows it."""
 
 
 def _alarm(signum, frame):
