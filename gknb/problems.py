@@ -1,0 +1,82 @@
+"""Section 五 read as a list: last year's rectification, the problems, the measures.
+
+Reports state problems in a handful of ways — "一是……；二是……", "1.……2.……", "（一）……",
+or "如A；B；C等" — and then the measures, after a cue such as "下一步" or "针对上述问题".
+The comparer follows each problem into the next year; the generator carries them forward
+into 上年度问题整改情况.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Where the measures begin.
+_MEASURE_CUES = re.compile(
+    r"下一步|将采取以下措施|采取以下措施|(?<![及和与])改进措施|(?<![及和与])整改措施|针对上述问题|针对存在(?:的)?问题|针对以上问题|"
+    r"将重点从以下方面|措施如下|(?:[(（]二[)）]|二、)\s*改进|改进情况[:：]|[0-9]{4}\s*年[，,]?\s*(?:我|将|本)")
+# Where last year's rectification is reported (and where that part ends).
+_RECTIFICATION = re.compile(r"上(?:一)?年度?(?:存在的?)?问题(?:的)?整改(?:落实)?情况|上年度整改情况")
+_SUBHEAD = re.compile(r"(?:[(（][一二三四五六][)）]|[一二三四五六]、)")
+# Item markers: 一是 / （一） / 1. / 第一，
+_MARKER = re.compile(r"(?:^|(?<=[。；;：:，,\s]))(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十][)）]|"
+                     r"\d{1,2}\s*[.．、](?!\d)|第[一二三四五六七八九十][，,、])")
+_WEAKNESS = re.compile(r"不够|不足|有待|欠缺|需(?:要)?进一步|需要加强|还需|仍需|不高|不强|不及时|不规范|不到位|较少|单一|薄弱|滞后")
+
+
+@dataclass
+class SectionFive:
+    rectification: str = ""  # what the report says about last year's problems
+    problems: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+
+
+def _items(text: str) -> list[str]:
+    """Enumerated items of a passage; without markers, the clauses of a "如A；B；C等" list."""
+    text = text.strip()
+    marks = list(_MARKER.finditer(text))
+    if len(marks) >= 2:
+        out = []
+        for m, nxt in zip(marks, [*marks[1:], None]):
+            out.append(text[m.end():nxt.start() if nxt else len(text)])
+        return [_clean(x) for x in out if _clean(x)]
+    body = text
+    m = re.search(r"(?:如|主要(?:表现)?(?:在|是|有)|存在(?:着)?(?:一些|以下)?(?:问题|不足|短板)[:：，,])", body)
+    if m:
+        body = body[m.end():]
+    body = re.split(r"等(?:问题|方面)?[。；]|。", body)[0] if m else body
+    for sep in ("；", ";", "、"):
+        parts = [_clean(p) for p in body.split(sep)]
+        parts = [p for p in parts if len(p) >= 4]
+        if len(parts) >= 2 and (sep != "、" or all(_WEAKNESS.search(p) for p in parts)):
+            return parts
+    cleaned = _clean(body)
+    return [cleaned] if cleaned else []
+
+
+_LEAD = re.compile(r"^(?:[(（][一二三][)）])?(?:存在的?主要问题|主要问题|存在问题|主要是|主要有|如)?[：:，,、；;]*")
+
+
+def _clean(item: str) -> str:
+    item = re.sub(r"\s+", "", item)
+    item = _LEAD.sub("", item)
+    return re.sub(r"(?:等)?[。；;，,、]+$", "", item)
+
+
+def read_section_five(text: str) -> SectionFive:
+    """Split a section 五 into rectification, problems and measures."""
+    text = text.strip()
+    out = SectionFive()
+    rect = _RECTIFICATION.search(text)
+    if rect:
+        rest = text[rect.end():]
+        end = _SUBHEAD.search(rest)
+        out.rectification = _clean(rest[:end.start()] if end else rest)
+        text = text[:rect.start()] + (rest[end.start():] if end else "")
+    cue = _MEASURE_CUES.search(text, 10)
+    problem_part, measure_part = (text[:cue.start()], text[cue.start():]) if cue else (text, "")
+    out.problems = [p for p in _items(problem_part) if len(p) >= 4]
+    if measure_part:
+        lead = re.match(r"[^。：:]*[：:]", measure_part)
+        out.measures = [m for m in _items(measure_part[lead.end():] if lead else measure_part) if len(m) >= 4]
+    return out
