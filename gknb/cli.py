@@ -225,5 +225,10 @@ def reparse(archive_dir, agency, dry_run) -> None:
     sys.exit(status)
 
 
+# Commands that live with their feature modules are registered here.
+# [compare commands]
+# [generator commands]
+
+
 if __name__ == "__main__":
     main()

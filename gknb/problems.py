@@ -16,7 +16,7 @@ _MEASURE_CUES = re.compile(
     r"下一步|将采取以下措施|采取以下措施|(?<![及和与])改进措施|(?<![及和与])整改措施|针对上述问题|针对存在(?:的)?问题|针对以上问题|"
     r"将重点从以下方面|措施如下|(?:[(（]二[)）]|二、)\s*改进|改进情况[:：]|[0-9]{4}\s*年[，,]?\s*(?:我|将|本)")
 # Where last year's rectification is reported (and where that part ends).
-_RECTIFICATION = re.compile(r"上(?:一)?年度?(?:存在的?)?问题(?:的)?整改(?:落实)?情况|上年度整改情况")
+_RECTIFICATION = re.compile(r"(?:[(（][一二三四][)）]|[一二三四]、)?\s*上(?:一)?年度?(?:存在的?)?问题(?:的)?整改(?:落实)?情况|上年度整改情况")
 _SUBHEAD = re.compile(r"(?:[(（][一二三四五六][)）]|[一二三四五六]、)")
 # Item markers: 一是 / （一） / 1. / 第一，
 _MARKER = re.compile(r"(?:^|(?<=[。；;：:，,\s]))(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十][)）]|"
@@ -39,7 +39,7 @@ def _items(text: str) -> list[str]:
         out = []
         for m, nxt in zip(marks, [*marks[1:], None]):
             out.append(text[m.end():nxt.start() if nxt else len(text)])
-        return [_clean(x) for x in out if _clean(x)]
+        return [_clean(x) for x in out if _clean(x) and not _HEADING_ITEM.match(re.sub(r"\s+", "", x))]
     body = text
     m = re.search(r"(?:如|主要(?:表现)?(?:在|是|有)|存在(?:着)?(?:一些|以下)?(?:问题|不足|短板)[:：，,])", body)
     if m:
@@ -54,7 +54,8 @@ def _items(text: str) -> list[str]:
     return [cleaned] if cleaned else []
 
 
-_LEAD = re.compile(r"^(?:[(（][一二三][)）])?(?:存在的?主要问题|主要问题|存在问题|主要是|主要有|如)?[：:，,、；;]*")
+_HEADING_ITEM = re.compile(r"^(?:存在的?)?(?:主要)?问题(?:及|和|与)?(?:改进|整改)?(?:措施|情况)?[。：:]?$")
+_LEAD = re.compile(r"^[。：:，,、；;]*(?:[(（][一二三][)）])?(?:存在的?主要问题|主要问题|存在问题|主要是|主要有|如)?[：:，,、；;]*")
 
 
 def _clean(item: str) -> str:
