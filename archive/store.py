@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +46,24 @@ def default_root() -> Path:
         return Path(os.environ[ENV])
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "gknb" / "archive"
+
+
+_PARENT = re.compile(r"(?:省|市|自治区|自治州|州|盟|地区)$")
+_PLACE = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|自治州|州|盟)")
+
+
+def same_agency(a: str, b: str) -> bool:
+    """Whether two printed names are one agency: "淮安市洪泽区人民政府" and "洪泽区人民政府".
+
+    One must be the other with its parent administrative areas (省/市…) in front; the shorter
+    must still name a place, so "财政局" never merges with "淮安市财政局".
+    """
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if not long_.endswith(short) or not _PLACE.search(short[:-2] or short):
+        return False
+    return bool(_PARENT.search(long_[: len(long_) - len(short)]))
 
 
 def agency_dirname(agency: str) -> str:
@@ -96,8 +115,19 @@ class Store:
         self.root = Path(root) if root is not None else default_root()
 
     # ---- layout
+    def resolve_agency(self, agency: str) -> str:
+        """The directory an agency's reports are kept in: an archived equivalent name if any."""
+        name = agency_dirname(agency)
+        base = self.root / "reports"
+        if (base / name).is_dir() or not base.is_dir():
+            return name
+        for d in sorted(base.iterdir()):
+            if d.is_dir() and same_agency(d.name, name):
+                return d.name
+        return name
+
     def report_path(self, agency: str, year: int) -> Path:
-        return self.root / "reports" / agency_dirname(agency) / f"{year}.xml"
+        return self.root / "reports" / self.resolve_agency(agency) / f"{year}.xml"
 
     def source_path(self, sha256: str) -> Path:
         return self.root / "sources" / sha256[:2] / sha256
@@ -117,7 +147,7 @@ class Store:
     # ---- reading
     def entries(self, agency: str | None = None) -> list[Entry]:
         base = self.root / "reports"
-        dirs = [base / agency_dirname(agency)] if agency else sorted(p for p in base.glob("*") if p.is_dir())
+        dirs = [base / self.resolve_agency(agency)] if agency else sorted(p for p in base.glob("*") if p.is_dir())
         out = []
         for d in dirs:
             for p in sorted(d.glob("*.xml")):

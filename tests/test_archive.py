@@ -148,3 +148,17 @@ def test_store_default_root_honours_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "x"))
     assert Store().root == tmp_path / "x" / "gknb" / "archive"
     assert os.environ.get("GKNB_ARCHIVE") is None
+
+
+def test_an_agency_printing_its_name_differently_keeps_one_folder(tmp_path):
+    from archive.store import same_agency
+    assert same_agency("淮安市洪泽区人民政府", "洪泽区人民政府")
+    assert same_agency("江苏省淮安市洪泽区财政局", "洪泽区财政局")
+    assert not same_agency("淮安市财政局", "财政局")
+    assert not same_agency("洪泽区人民政府", "淮安市洪泽区人民政府办公室")
+    store = Store(tmp_path)
+    store.put(consistent_report(1, agency="洪泽区人民政府", year=2023))
+    store.put(consistent_report(2, agency="淮安市洪泽区人民政府", year=2024))
+    assert [(e.agency, e.year) for e in store.entries()] == [("洪泽区人民政府", 2023), ("洪泽区人民政府", 2024)]
+    assert store.get("淮安市洪泽区人民政府", 2023).agency == "洪泽区人民政府"
+    assert store.get("洪泽区人民政府", 2024).agency == "淮安市洪泽区人民政府"  # as printed that year
