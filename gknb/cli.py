@@ -228,6 +228,7 @@ def reparse(archive_dir, agency, dry_run) -> None:
 # Commands that live with their feature modules are registered here.
 # [compare commands]
 # [generator commands]
+# [search commands]
 
 
 if __name__ == "__main__":
