@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from archive.store import Store, default_root
+from archive.store import Store
 from gknb import template as tpl
 from gknb.inputs import load_report
 from gknb.model import ABSENT, BLANK, VALUE, Report

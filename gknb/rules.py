@@ -117,18 +117,17 @@ def _instances(rule: tpl.Rule, report: Report) -> Iterator[tuple[str, list[_Term
         ids = [i for i in ids if i not in exclude or i == term]
         return [_Term(sign, i, prev) for i in ids]
 
-    for o in outer:
-        def cell_of(inner_id: str) -> str | None:
-            key = (inner_id, o.id) if per_column else (o.id, inner_id)
-            c = by_pos.get(key)
-            return c.id if c else None
+    def cell_of(inner_id: str, outer_id: str) -> str | None:
+        c = by_pos.get((inner_id, outer_id) if per_column else (outer_id, inner_id))
+        return c.id if c else None
 
+    for o in outer:
         sides = []
         for side in (p["left"], p["right"]):
             terms = []
             for term in side:
                 for t in expand(term):
-                    cid = cell_of(t.cell)
+                    cid = cell_of(t.cell, o.id)
                     if cid is not None:
                         cdef = tpl.load().cell(cid)
                         label = _row_key(cdef) if per_column else cdef.column.label

@@ -6,8 +6,9 @@ labels stack up over consecutive header rows, so merged multi-row headers resolv
 most specific label above each grid column (法人或其他组织 → 商业企业).  Rows are matched
 by label (with the group a rowspan cell or a group row gives), never by position.
 
-The result is a set of :class:`Reading` per table, keyed by (block, row, column), that
-:mod:`parsers.understand` turns into report cells once the tables' formats are known.
+The result is a :class:`TableReadings` per table — what was printed for each (block, row,
+column), rows without labels, digit runs — that :mod:`parsers.understand` turns into report
+cells once the tables' formats are known.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from gknb.model import Where
 from .labels import Candidate, best_match, key, numbering, simplify
 from .sections import heading_key
 from .layout import Grid, GridCell
-from .values import read_cell
 
 Slot = tuple[str | None, str, str]  # (block id, row id, column id)
 # A row printed as a line of text: its label, then its figures ("行政许可 97", "规章 0 0 0").
@@ -234,11 +234,10 @@ class GridReader:
         if grid.n_rows > MAX_GRID_ROWS or grid.n_cols > MAX_GRID_COLS:
             self.skipped.append(f"{grid.n_rows}行×{grid.n_cols}列")
             return  # far larger than any table of the form: not one of them
-        dense = _dense(grid)
-        for r, row in enumerate(dense):
-            self._read_row(row, grid)
+        for row in _dense(grid):
+            self._read_row(row)
 
-    def _read_row(self, row: list[GridCell | None], grid: Grid) -> None:
+    def _read_row(self, row: list[GridCell | None]) -> None:
         anchors = []
         for cell in row:
             if cell is not None and (not anchors or anchors[-1] is not cell):

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from .conftest import CORPUS
@@ -54,7 +53,7 @@ def test_unknown_label_in_a_figures_file_is_reported_with_its_line(tmp_path):
     res = gknb("check", f)
     assert res.returncode == 2
     line = next(i for i, s in enumerate(text.splitlines(), 1) if "行政强治" in s)
-    assert f"行政强治" in res.stderr and f"第{line}行" in res.stderr
+    assert "行政强治" in res.stderr and f"第{line}行" in res.stderr
 
 
 def test_unusable_inputs_exit_2_with_a_chinese_message(tmp_path):

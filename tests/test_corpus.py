@@ -6,7 +6,6 @@ errors must be zero everywhere; on PDF, Word and HTML every cell must be exact.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
