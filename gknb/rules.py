@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator
@@ -303,6 +304,24 @@ def _mentions_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> I
         yield Violation(rule.id, rule.severity, heading, f"{rule.title}——{what}")
 
 
+def _heading_key(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", unicodedata.normalize("NFKC", text))
+
+
+def _sections_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    """Each of the six sections present, under its official heading or an accepted variant."""
+    if not _has_text(report) or report.format == "pre2019":
+        return
+    for s in tpl.load().sections:
+        found = report.sections.get(s.key)
+        if found is None:
+            yield Violation(rule.id, rule.severity, s.heading, "缺少这一部分")
+        elif found.heading is None:
+            yield Violation(rule.id, rule.severity, s.heading, "这一部分没有标题")
+        elif _heading_key(found.heading) not in {_heading_key(h) for h in s.headings}:
+            yield Violation(rule.id, rule.severity, s.heading, f"标题印为“{found.heading}”，与官方格式不同")
+
+
 def similarity(a: str, b: str) -> float:
     """Share of characters the two texts have in common (whitespace ignored), 0..1."""
     a, b = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
@@ -327,5 +346,6 @@ KINDS: dict[str, Callable[[tpl.Rule, Report, Report | None], Iterable[Violation]
     "unit": _unit_rule,
     "text_figures": _text_figures_rule,
     "mentions": _mentions_rule,
+    "sections": _sections_rule,
     "similarity": _similarity_rule,
 }

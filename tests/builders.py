@@ -55,6 +55,7 @@ def consistent_report(seed: int = 1, *, agency: str = "测试县某局", year: i
             f"（二）存在的主要问题及改进措施。一是{rnd.choice(PROBLEMS)}；二是{rnd.choice(PROBLEMS)}。"
             f"下一步，{rnd.choice(MEASURES)}，{rnd.choice(MEASURES)}。"]),
         "六": Section("六", "六、其他需要报告的事项", ["本机关本年度未收取信息处理费。"]),
+        **{k: Section(k, tpl.load().section(k).heading, []) for k in ("二", "三", "四")},
     }
     return r
 

@@ -172,3 +172,14 @@ def test_S6_1_information_processing_fee_statement():
     r = consistent_report()
     r.sections["六"].paragraphs = ["无其他需要报告的事项。"]
     assert rules_fired(r) == {"S6-1"}
+
+
+def test_E10_missing_or_renamed_sections():
+    r = consistent_report()
+    r.sections["五"].heading = "五、工作中的不足"
+    del r.sections["六"]
+    found = [(v.rule, v.scope) for v in check(r)]
+    assert ("E10", "五、存在的主要问题及改进情况") in found and ("E10", "六、其他需要报告的事项") in found
+    r2 = consistent_report()
+    r2.sections["五"].heading = "五、政府信息公开工作存在的主要问题及改进情况"  # an accepted variant
+    assert "E10" not in rules_fired(r2)
