@@ -11,7 +11,7 @@ import click
 from archive.store import Store
 from gknb import template as tpl
 from gknb.inputs import load_report
-from gknb.model import ABSENT, BLANK, VALUE, Report
+from gknb.model import Report
 from gknb.rules import ERROR, SEVERITY_ZH, Violation, check
 from gknb.view import to_view
 from parsers import DocumentError
@@ -49,14 +49,14 @@ def main() -> None:
 
 # --------------------------------------------------------------------------- parse
 
-def _counts(r: Report) -> dict[str, int]:
-    cells = list(r.cells.values())
-    return {
-        "exact": sum(c.state == VALUE and not c.flag for c in cells),
-        "flagged": sum(bool(c.flag) for c in cells),
-        "blank": sum(c.state == BLANK and not c.flag for c in cells),
-        "absent": sum(c.state == ABSENT and not c.flag for c in cells),
-    }
+def _reports(paths, failed: list[Path]):
+    """(path, report) for each usable input; unusable ones are reported and collected in ``failed``."""
+    for path in paths:
+        try:
+            yield path, load_report(path)
+        except DocumentError as e:
+            _fail(e)
+            failed.append(path)
 
 
 @main.command()
@@ -64,18 +64,12 @@ def _counts(r: Report) -> dict[str, int]:
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出数字（与语料 expected.json 相同的布局）")
 def parse(paths: tuple[Path, ...], as_json: bool) -> None:
     """解析报告（PDF、Word、网页、文本，或数字文件），显示其中的数字和各部分。"""
-    views, status = [], EXIT_OK
-    for path in paths:
-        try:
-            report = load_report(path)
-        except DocumentError as e:
-            _fail(e)
-            status = EXIT_UNUSABLE
-            continue
+    views, failed = [], []
+    for path, report in _reports(paths, failed):
         if as_json:
             views.append(to_view(report))
         else:
-            n = _counts(report)
+            n = report.cell_counts()
             click.echo(f"{path}：{_describe(report)}")
             click.echo(f"  单元格：确定 {n['exact']}，存疑 {n['flagged']}，空白 {n['blank']}，缺失 {n['absent']}")
             found = [k for k in (s.key for s in tpl.load().sections) if k in report.sections]
@@ -84,7 +78,7 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
                 click.echo(f"  注意：{f.message}")
     if as_json and views:
         _dump(views[0] if len(paths) == 1 else views)
-    sys.exit(status)
+    sys.exit(EXIT_UNUSABLE if failed else EXIT_OK)
 
 
 # --------------------------------------------------------------------------- check
@@ -102,19 +96,13 @@ def _print_violation(v: Violation) -> None:
 def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path | None, as_json: bool) -> None:
     """按官方格式和勾稽关系核对报告。退出码：0 无错误，1 有错误，2 无法使用的输入。"""
     store = _store(archive_dir)
-    results, status, errors = [], EXIT_OK, False
+    results, failed, errors = [], [], False
     try:
         prev_report = load_report(previous) if previous else None
     except DocumentError as e:
         _fail(e)
         sys.exit(EXIT_UNUSABLE)
-    for path in paths:
-        try:
-            report = load_report(path)
-        except DocumentError as e:
-            _fail(e)
-            status = EXIT_UNUSABLE
-            continue
+    for path, report in _reports(paths, failed):
         prev = prev_report
         if prev is None and report.agency and report.year and store.root.exists():
             prev = store.get(report.agency, report.year - 1)
@@ -132,7 +120,7 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
         click.echo(f"  共 {ne} 个错误，{len(violations) - ne} 个警告")
     if as_json:
         _dump(results[0] if len(paths) == 1 and results else results)
-    sys.exit(status or (EXIT_ERRORS if errors else EXIT_OK))
+    sys.exit(EXIT_UNUSABLE if failed else EXIT_ERRORS if errors else EXIT_OK)
 
 
 # --------------------------------------------------------------------------- archive
@@ -170,8 +158,9 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout) -> None:
         elif out.errors:
             status = status or EXIT_ERRORS
         r = out.report
+        n = r.cell_counts() if r else {}
         rows.append((out.path, r.agency if r else "", str(r.year or "") if r else "",
-                     r.format if r else "", str(out.exact) if r else "", str(out.flagged) if r else "",
+                     r.format if r else "", str(n.get("exact", "")), str(n.get("flagged", "")),
                      str(out.errors) if r else "", str(out.warnings) if r else "", words[out.status]))
     _table(("文件", "机关", "年度", "格式", "确定", "存疑", "错误", "警告", "结果"), rows)
     sys.exit(status)

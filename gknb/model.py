@@ -141,6 +141,16 @@ class Report:
             raise KeyError(f"{cell_id} is not a cell of this report's layouts")
         self.cells[cell_id] = Cell(VALUE if value is not None else BLANK, value, printed, where, flag)
 
+    def cell_counts(self) -> dict[str, int]:
+        """How many cells are exact (a value, no doubt), flagged, blank, absent (unflagged)."""
+        cells = list(self.cells.values())
+        return {
+            "exact": sum(c.state == VALUE and not c.flag for c in cells),
+            "flagged": sum(bool(c.flag) for c in cells),
+            "blank": sum(c.state == BLANK and not c.flag for c in cells),
+            "absent": sum(c.state == ABSENT and not c.flag for c in cells),
+        }
+
     def flags(self) -> dict[str, str]:
         """cell id -> reason, for every cell the parser is unsure of."""
         return {cid: c.flag for cid, c in self.cells.items() if c.flag}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from archive.store import Store, StoreError
-from gknb.model import ABSENT, VALUE, Report
+from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Violation, check
 from parsers import DocumentError, parse, read_bytes
 
@@ -39,20 +39,6 @@ class Outcome:
     def warnings(self) -> int:
         return sum(v.severity == WARNING for v in self.violations)
 
-    @property
-    def exact(self) -> int:
-        cells = self.report.cells.values() if self.report else ()
-        return sum(c.state == VALUE and not c.flag for c in cells)
-
-    @property
-    def flagged(self) -> int:
-        cells = self.report.cells.values() if self.report else ()
-        return sum(bool(c.flag) for c in cells)
-
-    @property
-    def absent(self) -> int:
-        cells = self.report.cells.values() if self.report else ()
-        return sum(c.state == ABSENT and not c.flag for c in cells)
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
