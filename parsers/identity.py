@@ -17,17 +17,25 @@ _REPORTED = re.compile(r"(?:本机关|本单位|我局|我委|我办|我区|我�
 
 
 def _is_title(flat: str) -> bool:
-    return "公开" in flat and ("年度报告" in flat or "年报" in flat) and len(flat) <= 70
+    return ("政府信息公开" in flat or "政务公开" in flat) and ("年度报告" in flat or "年报" in flat) \
+        and len(flat) <= 70
+
+
+def _navigation(p: str) -> bool:
+    """Breadcrumbs and page furniture a saved web page puts before the title."""
+    t = p.strip()
+    return t.startswith((">", "›", "»", "首页", "当前位置", "当前页面", "来源", "发布时间", "索引号"))
 
 
 def find_title(paragraphs: list[str]) -> tuple[str | None, int]:
-    """The report's title and how many paragraphs it takes (a title is often broken over two lines)."""
-    for i, p in enumerate(paragraphs[:8]):
-        if len(key(p)) <= 2:
-            continue  # "正文", a stray page number
+    """The report's title and how many paragraphs it takes (a title is often broken over two lines:
+    "泽州县应急管理局" / "政府信息公开工作年度报告", "2024 年上海市科委政府信息公开工作" / "年度报告")."""
+    for i, p in enumerate(paragraphs[:12]):
+        if len(key(p)) <= 2 or _navigation(p):
+            continue  # "正文", a stray page number, breadcrumbs
         joined = ""
         for span in range(3):
-            if i + span >= len(paragraphs):
+            if i + span >= len(paragraphs) or (span and _navigation(paragraphs[i + span])):
                 break
             joined += paragraphs[i + span].strip()
             if _is_title(re.sub(r"\s+", "", simplify(joined))):

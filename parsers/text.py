@@ -25,8 +25,9 @@ _HEADER_LINE = re.compile(r"^[A-Za-z\u4e00-\u9fff ]{1,12}[:：]")
 
 
 def _is_md_row(line: str) -> bool:
+    """A Markdown table row, or a pipe-separated export's ("规章 | 1 | 1 | 1 |")."""
     s = line.strip()
-    return s.startswith("|") and s.count("|") >= 2
+    return s.count("|") >= 2 and (s.startswith("|") or s.endswith("|"))
 
 
 def _md_cells(line: str) -> list[str]:

@@ -148,3 +148,10 @@ def test_pre2019_report_is_archived_as_text_without_figures(parsed):
     assert report.format == "pre2019" and report.year == 2017 and not report.cells
     assert any("2019年以前" in f.message for f in report.findings)
     assert sum(len(s.paragraphs) for s in report.sections.values()) + len(report.preamble) > 0
+
+
+def test_a_2023_report_in_the_2019_table_is_recognised(parsed):
+    report = parsed(CORPUS / "excerpts" / "05_hengdong_衡东县杨林镇_2023_OLD2019format_used_in_2023.txt")
+    assert (report.agency, report.year) == ("衡阳市衡东县杨林镇", 2023)
+    assert report.table_formats["proactive"] == "2019"
+    assert report.value("proactive.art20_1.normative.total_published") == 22
