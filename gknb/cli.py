@@ -218,6 +218,8 @@ def reparse(archive_dir, agency, dry_run) -> None:
 # [compare commands]
 # [generator commands]
 # [search commands]
+from gknb.search.cli import register as _register_search  # noqa: E402
+_register_search(main)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,18 @@
+"""Search over the archive: full text of every report's sections, and figures across years.
+
+The XML archive stays the single source of truth.  ``<archive>/index.sqlite`` is a
+derived, disposable index (SQLite FTS5 with the trigram tokenizer, through apsw for a
+current SQLite): brought up to date from the XML before every use, rebuildable at any time.
+
+Modules, one job each:
+
+* ``db``        the index file: schema, opening, version check
+* ``extract``   what of a report is searchable (parts) and which figures are kept (cells)
+* ``sync``      which archive files changed since last indexing (cheap stat check, hashes)
+* ``index``     keeping the index current under the store's lock; rebuilding it
+* ``scope``     filters shared by every command (agency, years, sections)
+* ``fulltext``  substring search of any length, ranked; ``snippet`` marks the hits
+* ``cells``     naming a cell by id, label path or words of its label
+* ``figures``   series, numeric conditions and the tidy export of every figure
+* ``cli``       the ``gknb search/index/series/query/export`` commands
+"""

@@ -1,0 +1,100 @@
+"""The index file: schema and connections.
+
+apsw is used instead of the standard sqlite3 module because it bundles a current SQLite;
+the system SQLite of Debian 12 (3.40) mishandles CJK text with the trigram tokenizer.
+Everything in the file is derived from the XML archive, so any doubt about it (an older
+schema, a damaged file) is answered by rebuilding, never by repairing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import apsw
+
+from gknb import template as tpl
+
+INDEX_FILE = "index.sqlite"
+# Bump whenever the schema or what ``extract`` puts into it changes: older files are rebuilt.
+SCHEMA_VERSION = "1"
+BUSY_TIMEOUT_MS = 30_000
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- One row per archived XML file, with the signature that tells whether it changed.
+CREATE TABLE reports(
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,        -- relative to the archive root, '/'-separated
+    agency TEXT NOT NULL,             -- the store's directory name for the agency
+    year INTEGER NOT NULL,
+    printed_agency TEXT,
+    format TEXT,
+    table_formats TEXT,               -- JSON: table id -> layout format
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    checked_ns INTEGER NOT NULL,      -- when the signature was taken (for racily clean files)
+    error TEXT                        -- why the file could not be read (Chinese); then no parts/cells
+);
+CREATE INDEX reports_agency_year ON reports(agency, year);
+-- Searchable text: title, preamble and each section of a report.
+CREATE TABLE parts(
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL,
+    ord INTEGER NOT NULL,             -- position in the report (title, preamble, 一..六)
+    key TEXT NOT NULL,                -- 'title' | 'preamble' | '一'..'六'
+    heading TEXT,
+    text TEXT NOT NULL
+);
+CREATE INDEX parts_report ON parts(report_id);
+-- Trigram index over parts.text; rowid = parts.id.  Contentless: the text is kept once, in parts.
+CREATE VIRTUAL TABLE parts_fts USING fts5(
+    text, content='', contentless_delete=1, tokenize='trigram case_sensitive 1');
+-- Every figure of every report, in the report's layout order.
+CREATE TABLE cells(
+    report_id INTEGER NOT NULL,
+    ord INTEGER NOT NULL,
+    cell_id TEXT NOT NULL,
+    state TEXT NOT NULL,              -- value | blank | absent
+    value TEXT,                       -- exactly as in the XML (decimal notation)
+    flag TEXT,
+    PRIMARY KEY(report_id, ord)
+) WITHOUT ROWID;
+CREATE INDEX cells_cell ON cells(cell_id, state);
+"""
+
+TABLES = ("meta", "reports", "parts", "parts_fts", "cells")
+
+
+@lru_cache(maxsize=1)
+def template_fingerprint() -> str:
+    """The official template's hash: cell ids and labels are read through it, so a new template rebuilds."""
+    path = Path(tpl.__file__).parent / "template" / "official.toml"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def connect(path: Path | str) -> apsw.Connection:
+    conn = apsw.Connection(str(path))
+    conn.setbusytimeout(BUSY_TIMEOUT_MS)
+    return conn
+
+
+def create(conn: apsw.Connection) -> None:
+    """(Re)create an empty index in ``conn``: drops whatever tables were there."""
+    conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    with conn:
+        for name in TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {name}")
+        conn.execute(SCHEMA)
+        conn.execute("INSERT INTO meta VALUES ('schema', ?), ('template', ?), ('sqlite', ?)",
+                     (SCHEMA_VERSION, template_fingerprint(), apsw.sqlite_lib_version()))
+
+
+def is_current(conn: apsw.Connection) -> bool:
+    """Whether ``conn`` holds an index of this schema and template (False for an empty or foreign file)."""
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+    except apsw.SQLError:  # no such table: a new or foreign file
+        return False
+    return meta.get("schema") == SCHEMA_VERSION and meta.get("template") == template_fingerprint()

@@ -1,0 +1,102 @@
+"""Full-text search: any Chinese substring, one character or many, ranked.
+
+Queries of three characters or more go through the trigram index (ranked by bm25, every
+candidate confirmed with instr() so the answer is exactly "the parts containing the
+query"); shorter ones, which a trigram index cannot answer, scan the stored text with
+instr() and rank by how often the query occurs.  Ties are broken by agency, year and part
+order, so the same archive always gives the same list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import apsw
+
+from .index import SearchError
+from .scope import PART_NAMES, Scope
+from .snippet import Segments, render, segments
+
+TRIGRAM = 3
+RANKED = "bm25"
+COUNTED = "count"
+
+
+@dataclass(frozen=True)
+class Hit:
+    agency: str
+    year: int
+    section: str  # part key: 一..六, title, preamble
+    heading: str | None
+    score: float | int  # higher is better: -bm25, or the number of occurrences
+    count: int  # occurrences of the query in the part
+    snippet: Segments
+
+    @property
+    def label(self) -> str:
+        """The part as a reader names it: its printed heading, 标题 or 前言."""
+        return PART_NAMES.get(self.section) or self.heading or f"第{self.section}部分"
+
+    def as_dict(self) -> dict:
+        return {"agency": self.agency, "year": self.year, "section": self.section, "heading": self.heading,
+                "snippet": render(self.snippet), "score": self.score, "count": self.count}
+
+
+@dataclass
+class Result:
+    query: str
+    ranking: str  # bm25 | count
+    total: int  # parts that contain the query (within the scope), however many are shown
+    hits: list[Hit] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"query": self.query, "ranking": self.ranking, "total": self.total,
+                "results": [h.as_dict() for h in self.hits]}
+
+
+def normalise(query: str) -> str:
+    q = query.strip()
+    if not q:
+        raise SearchError("检索词为空")
+    return q
+
+
+def _fts_phrase(q: str) -> str:
+    """The query as one FTS5 string: no operator, column filter or prefix syntax applies."""
+    return '"' + q.replace('"', '""') + '"'
+
+
+def _sig(x: float) -> float:
+    """bm25 rounded to 6 significant digits: stable across index histories, readable in JSON."""
+    return float(f"{x:.6g}")
+
+
+def search(conn: apsw.Connection, query: str, scope: Scope | None = None, limit: int | None = 20) -> Result:
+    """The parts that contain ``query``, best first; ``limit`` None or 0 for all of them."""
+    q = normalise(query)
+    where, params = (scope or Scope()).where("r", "p")
+    params = {**params, "q": q, "limit": limit or -1}
+    if len(q) >= TRIGRAM:
+        params["match"] = _fts_phrase(q)
+        source = ("FROM parts_fts JOIN parts p ON p.id = parts_fts.rowid JOIN reports r ON r.id = p.report_id"
+                  f" WHERE parts_fts MATCH :match AND instr(p.text, :q) > 0{where}")
+        ranked = conn.execute(
+            f"SELECT p.id, r.agency, r.year, p.key, p.heading, -bm25(parts_fts) AS score {source}"
+            " ORDER BY score DESC, r.agency, r.year, p.ord LIMIT :limit", params).fetchall()
+        ranking = RANKED
+    else:
+        source = f"FROM parts p JOIN reports r ON r.id = p.report_id WHERE instr(p.text, :q) > 0{where}"
+        ranked = conn.execute(
+            "SELECT p.id, r.agency, r.year, p.key, p.heading,"
+            f" (length(p.text) - length(replace(p.text, :q, ''))) / length(:q) AS score {source}"
+            " ORDER BY score DESC, r.agency, r.year, p.ord LIMIT :limit", params).fetchall()
+        ranking = COUNTED
+    total = len(ranked)
+    if limit and total == limit:
+        total = conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
+    result = Result(q, ranking, total)
+    for pid, agency, year, key, heading, score in ranked:
+        text = conn.execute("SELECT text FROM parts WHERE id = ?", (pid,)).fetchone()[0]
+        result.hits.append(Hit(agency, year, key, heading, _sig(score) if ranking == RANKED else score,
+                               text.count(q), segments(text, q)))
+    return result

@@ -1,0 +1,233 @@
+"""Keeping ``<archive>/index.sqlite`` current with the XML archive.
+
+Every reader calls :meth:`Index.connection`, which first checks the archive (one stat per
+file, no lock) and, only if something changed, takes the store's exclusive lock, checks
+again and applies the changes in one transaction: results are never stale, writers never
+interleave, and readers in other processes keep reading the previous state meanwhile (WAL).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import apsw
+
+from archive.store import Store
+
+from . import db
+from .extract import Extracted, Loaded, load
+from .sync import Plan, plan
+
+PARALLEL_MIN = 200  # files to read before a process pool pays for itself
+
+
+class SearchError(Exception):
+    """Search cannot run; the message is Chinese."""
+
+
+@dataclass
+class SyncResult:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, Chinese message) read just now
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def _delete(conn: apsw.Connection, report_id: int) -> None:
+    conn.execute("DELETE FROM parts_fts WHERE rowid IN (SELECT id FROM parts WHERE report_id = ?)", (report_id,))
+    conn.execute("DELETE FROM parts WHERE report_id = ?", (report_id,))
+    conn.execute("DELETE FROM cells WHERE report_id = ?", (report_id,))
+    conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+
+
+def _insert(conn: apsw.Connection, item: Loaded, agency: str, year: int) -> None:
+    c: Extracted | None = item.content
+    s = item.signature
+    conn.execute(
+        "INSERT INTO reports(path, agency, year, printed_agency, format, table_formats, size, mtime_ns, ctime_ns,"
+        " inode, sha256, checked_ns, error) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (item.rel, agency, year, c.printed_agency if c else None, c.format if c else None,
+         c.table_formats if c else None, s.size, s.mtime_ns, s.ctime_ns, s.inode, item.sha256,
+         item.checked_ns, item.error))
+    if c is None:
+        return
+    rid = conn.last_insert_rowid()
+    for ord_, part in enumerate(c.parts):
+        conn.execute("INSERT INTO parts(report_id, ord, key, heading, text) VALUES (?,?,?,?,?)",
+                     (rid, ord_, part.key, part.heading, part.text))
+        conn.execute("INSERT INTO parts_fts(rowid, text) VALUES (?, ?)", (conn.last_insert_rowid(), part.text))
+    conn.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?)",
+                     [(rid, i, x.cell_id, x.state, x.value, x.flag) for i, x in enumerate(c.cells)])
+
+
+def _touch(conn: apsw.Connection, item: Loaded) -> None:
+    s = item.signature
+    conn.execute("UPDATE reports SET size=?, mtime_ns=?, ctime_ns=?, inode=?, checked_ns=? WHERE path=?",
+                 (s.size, s.mtime_ns, s.ctime_ns, s.inode, item.checked_ns, item.rel))
+
+
+class Index:
+    """The search index of one archive (``<archive>/index.sqlite``)."""
+
+    def __init__(self, store: Store, *, workers: int | None = None):
+        self.store = store
+        self.path = store.root / db.INDEX_FILE
+        self.workers = workers or os.cpu_count() or 1
+        self._conn: apsw.Connection | None = None
+        self.last_sync = SyncResult()
+
+    def __enter__(self) -> Index:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # ---- public
+    def connection(self) -> apsw.Connection:
+        """A connection to an index that matches the archive as it is now."""
+        self.refresh()
+        return self.conn
+
+    @property
+    def conn(self) -> apsw.Connection:
+        """The connection as of the last :meth:`refresh` or :meth:`rebuild`."""
+        if self._conn is None:
+            raise RuntimeError("Index.refresh() or rebuild() first")
+        return self._conn
+
+    def refresh(self) -> SyncResult:
+        """Bring the index up to date (incrementally) and say what changed."""
+        self._require_archive()
+        if self._conn is None:
+            self._conn, built = self._open_current()
+            if built is not None:
+                self.last_sync = built
+                return built
+        todo = plan(self.store, self._conn)
+        if todo:
+            with self.store.lock():
+                todo = plan(self.store, self._conn)  # again: another process may have done it
+                self.last_sync = self._apply(todo)
+        else:
+            self.last_sync = SyncResult(unchanged=todo.unchanged)
+        return self.last_sync
+
+    def rebuild(self) -> SyncResult:
+        """Throw the index away and build it again from the XML files alone."""
+        self._require_archive()
+        self.close()
+        with self.store.lock():
+            conn = db.connect(self.path)
+            try:
+                db.create(conn)  # in one transaction: readers elsewhere see the old or the new index
+            except apsw.Error:  # damaged beyond use: start from an empty file
+                conn.close()
+                self._unlink()
+                conn = db.connect(self.path)
+                db.create(conn)
+            self._conn = conn
+            self.last_sync = self._apply(plan(self.store, conn, everything=True))
+        return self.last_sync
+
+    def failures(self) -> list[tuple[str, str]]:
+        """Archive files that could not be read (path, Chinese message), as of the last refresh."""
+        return list(self.conn.execute("SELECT path, error FROM reports WHERE error IS NOT NULL ORDER BY path"))
+
+    # ---- internals
+    def _require_archive(self) -> None:
+        if not self.store.root.is_dir():
+            raise SearchError(f"档案目录不存在：{self.store.root}")
+
+    def _open_current(self) -> tuple[apsw.Connection, SyncResult | None]:
+        """A connection to a usable index, and what was indexed if it had to be built."""
+        if self.path.exists():
+            conn = db.connect(self.path)
+            if self._usable(conn):
+                return conn, None
+            conn.close()
+        with self.store.lock():
+            if self.path.exists():
+                conn = db.connect(self.path)
+                if self._usable(conn):  # built by another process while we waited
+                    return conn, None
+                conn.close()
+                self._unlink()  # an older schema or a damaged file: everything in it is derived
+            conn = db.connect(self.path)
+            db.create(conn)
+            return conn, self._apply_to(conn, plan(self.store, conn, everything=True))
+
+    @staticmethod
+    def _usable(conn: apsw.Connection) -> bool:
+        try:
+            return db.is_current(conn)
+        except apsw.Error:  # not a database, damaged header...
+            return False
+
+    def _unlink(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def _apply(self, todo: Plan) -> SyncResult:
+        return self._apply_to(self.conn, todo)
+
+    def _apply_to(self, conn: apsw.Connection, todo: Plan) -> SyncResult:
+        """Apply a plan in one transaction (the caller holds the store's lock)."""
+        result = SyncResult(unchanged=todo.unchanged)
+        known = dict(conn.execute("SELECT path, id FROM reports"))
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for rid in todo.removed:
+                _delete(conn, rid)
+                result.removed += 1
+            for rel, item in zip((r for r, _ in todo.to_read), self._load(todo.to_read)):
+                old = known.get(rel)
+                if item is None:  # vanished while we were reading
+                    if old is not None:
+                        _delete(conn, old)
+                        result.removed += 1
+                    continue
+                if item.content is None and item.error is None:  # same bytes: new signature only
+                    _touch(conn, item)
+                    result.unchanged += 1
+                    continue
+                if old is not None:
+                    _delete(conn, old)
+                entry = todo.files[rel]
+                _insert(conn, item, entry.agency, entry.year)
+                if old is None:
+                    result.added += 1
+                else:
+                    result.updated += 1
+                if item.error:
+                    result.failed.append((rel, item.error))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def _load(self, items: list[tuple[str, str | None]]) -> Iterator[Loaded | None]:
+        root = str(self.store.root)
+        rels = [r for r, _ in items]
+        shas = [s for _, s in items]
+        if len(items) < PARALLEL_MIN or self.workers == 1:
+            yield from map(load, [root] * len(items), rels, shas)
+            return
+        with ProcessPoolExecutor(self.workers) as pool:
+            yield from pool.map(load, [root] * len(items), rels, shas, chunksize=32)
+
+

@@ -1,0 +1,254 @@
+"""Full-text search over an archive built from the real corpus.
+
+The reference is a plain scan of the archive's XML files with lxml, written here
+independently of gknb: for every query the index must return exactly the parts the scan
+finds (title, preamble, sections; a part's text is its heading line and paragraphs).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from archive.store import Store
+from gknb.search.fulltext import search
+from gknb.search.index import Index, SearchError
+from gknb.search.scope import Scope, make_scope
+from gknb.search.snippet import MARK
+from jobs.ingest import ingest
+from tests.conftest import CORPUS
+
+NS = {"a": "urn:gknb:archive:1"}
+
+# Real documents of several kinds and agencies; each (agency, year) once, so none is refused.
+CORPUS_FILES = [
+    "docx/平潭综合实验区_2021.docx", "docx/平潭综合实验区_2023.docx", "docx/平潭综合实验区_2025.docx",
+    "html/平潭综合实验区_2019.html", "html/平潭综合实验区_2024.html", "html/上海市人民政府办公厅_2019.html",
+    "pdf/淮安市洪泽区人民政府_2023.pdf", "pdf/淮安市洪泽区人民政府_2024.pdf",
+    "txt/平潭综合实验区_2017.txt", "txt/泽州县应急管理局_2025.txt",
+    "md/上海市科学技术委员会_2024.md", "md/沭阳县人民政府_2025.md",
+    "excerpts/02_cqjlp_九龙坡区二郎街道办事处_2022.txt", "excerpts/04_xiaogan_孝感市人民政府办公室_2020_2019format.txt",
+    "excerpts/10_kaili_凯里市万潮镇_2023_date_typo.txt",
+]
+
+
+@pytest.fixture(scope="session")
+def corpus_archive(tmp_path_factory) -> Path:
+    """An archive of real reports (read-only for tests: copy it before changing anything)."""
+    root = tmp_path_factory.mktemp("search") / "archive"
+    outcomes = ingest(Store(root), [CORPUS / f for f in CORPUS_FILES], workers=2)
+    failed = [o.error for o in outcomes if o.status == "failed"]
+    assert not failed, failed
+    return root
+
+
+@pytest.fixture()
+def archive(corpus_archive, tmp_path) -> Path:
+    """A private copy of the corpus archive, free to change."""
+    root = tmp_path / "archive"
+    shutil.copytree(corpus_archive, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def index(corpus_archive, tmp_path_factory):
+    root = tmp_path_factory.mktemp("search-ro") / "archive"
+    shutil.copytree(corpus_archive, root)
+    with Index(Store(root)) as ix:
+        ix.refresh()
+        yield ix
+
+
+# --------------------------------------------------------------------------- the reference scan
+
+def scan_parts(root: Path) -> dict[tuple[str, int, str], str]:
+    """(agency directory, year, part key) -> text, read straight from the XML files."""
+    out = {}
+    for f in sorted((root / "reports").glob("*/*.xml")):
+        if not f.stem.isdigit():
+            continue
+        doc = etree.parse(str(f)).getroot()
+        agency, year = f.parent.name, int(f.stem)
+        title = doc.find("a:title", NS)
+        if title is not None:
+            out[(agency, year, "title")] = title.text or ""
+        pre = doc.find("a:preamble", NS)
+        if pre is not None:
+            out[(agency, year, "preamble")] = "\n".join(p.text or "" for p in pre.findall("a:p", NS))
+        for sec in doc.findall("a:section", NS):
+            heading = sec.find("a:heading", NS)
+            lines = [heading.text] if heading is not None and heading.text else []
+            lines += [p.text or "" for p in sec.findall("a:p", NS)]
+            out[(agency, year, sec.get("key"))] = "\n".join(lines)
+    return out
+
+
+def scan(root: Path, query: str, keep=lambda key: True) -> set[tuple[str, int, str]]:
+    return {key for key, text in scan_parts(root).items() if query in text and keep(key)}
+
+
+def found(ix: Index, query: str, scope: Scope | None = None) -> set[tuple[str, int, str]]:
+    result = search(ix.connection(), query, scope, limit=None)
+    keys = [(h.agency, h.year, h.section) for h in result.hits]
+    assert len(keys) == len(set(keys)) == result.total
+    return set(keys)
+
+
+# --------------------------------------------------------------------------- queries
+
+FIXED_QUERIES = [
+    # one character: common, rare, punctuation, digits, Latin, absent
+    "公", "年", "的", "镇", "沐", "沭", "〔", "“", "（", "5", "H", "龘", "㐀",
+    # two characters
+    "公开", "申请", "复议", "整改", "平潭", "政务", "收费", "网站", "诉讼", "不予", "国资", "科委", "上年", "澳门",
+    # across word boundaries
+    "开申请", "息公开工", "年度报", "公开工作年度", "务公开标", "府信息公", "请公开申",
+    # longer phrases and ones with no hit
+    "依申请公开", "政府信息公开工作年度报告", "存在的主要问题及改进情况", "量子计算机",
+    "区块链治理平台建设试点", "政府信息公开工作年度报告书",
+    # FTS5 syntax must be taken literally
+    '"公开"', "公开*", "AND", "NEAR(公开 申请)", "公开 OR 申请", "-公开", "^公开",
+]
+
+
+def sampled_queries(root: Path, n: int = 60) -> list[str]:
+    """Substrings of 1-12 characters cut from the archive's own text at random places."""
+    rnd = random.Random(2025)
+    parts = sorted(scan_parts(root).items())
+    texts = [t for _, t in parts if len(t) > 20]
+    out = []
+    while len(out) < n:
+        text = rnd.choice(texts)
+        length = rnd.choice([1, 2, 3, 4, 5, 6, 8, 10, 12])
+        start = rnd.randrange(0, len(text) - length)
+        q = text[start:start + length]
+        if "\n" not in q and q == q.strip():
+            out.append(q)
+    return out
+
+
+def test_fixed_queries_find_exactly_what_a_scan_finds(index):
+    root = index.store.root
+    for q in FIXED_QUERIES:
+        assert found(index, q) == scan(root, q), q
+
+
+def test_sampled_queries_of_1_to_12_characters_find_exactly_what_a_scan_finds(index):
+    root = index.store.root
+    queries = sampled_queries(root)
+    assert {len(q) for q in queries} >= {1, 2, 3, 6, 12}
+    for q in queries:
+        expected = scan(root, q)
+        assert expected, q  # cut from the text: at least its own part
+        assert found(index, q) == expected, q
+
+
+def test_queries_cover_both_paths_and_the_no_hit_case(index):
+    root = index.store.root
+    assert len(scan(root, "公")) > 20  # many parts for one character
+    assert scan(root, "开申请") and scan(root, "务公开标")  # substrings crossing word boundaries
+    assert not scan(root, "量子计算机") and not found(index, "量子计算机")
+    assert not found(index, "龘")
+
+
+def test_a_query_never_spans_two_paragraphs(index):
+    parts = scan_parts(index.store.root)
+    key, text = next((k, t) for k, t in sorted(parts.items()) if t.count("\n") >= 2)
+    first, second = text.split("\n")[1:3]
+    q = first[-3:] + second[:3]
+    assert key not in scan(index.store.root, q)  # the scan agrees: no hit across a paragraph break
+    assert found(index, q) == scan(index.store.root, q)
+
+
+def test_counts_and_ranking(index):
+    parts = scan_parts(index.store.root)
+    for q in ("公", "公开", "申请"):
+        result = search(index.connection(), q, limit=None)
+        assert result.ranking == "count"
+        scores = [h.score for h in result.hits]
+        assert scores == sorted(scores, reverse=True)
+        for h in result.hits:
+            assert h.score == h.count == parts[(h.agency, h.year, h.section)].count(q)
+    for q in ("依申请公开", "行政复议", "政府信息公开工作年度报告"):
+        result = search(index.connection(), q, limit=None)
+        assert result.ranking == "bm25"
+        scores = [h.score for h in result.hits]
+        assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+        for h in result.hits:
+            assert h.count == parts[(h.agency, h.year, h.section)].count(q) > 0
+
+
+def test_limit_keeps_the_best_and_reports_the_total(index):
+    full = search(index.connection(), "公开", limit=None)
+    top = search(index.connection(), "公开", limit=5)
+    assert top.total == full.total > 5
+    assert [h.as_dict() for h in top.hits] == [h.as_dict() for h in full.hits[:5]]
+    long_full = search(index.connection(), "信息公开", limit=None)
+    long_top = search(index.connection(), "信息公开", limit=3)
+    assert long_top.total == long_full.total and long_top.hits == long_full.hits[:3]
+
+
+def test_snippets_mark_the_hits_in_the_parts_text(index):
+    parts = scan_parts(index.store.root)
+    for q in ("公", "复议", "依申请公开", "政府信息公开工作年度报告"):
+        for h in search(index.connection(), q, limit=None).hits:
+            text = parts[(h.agency, h.year, h.section)].replace("\n", " ¶ ")
+            marked = h.as_dict()["snippet"]
+            assert f"{MARK[0]}{q}{MARK[1]}" in marked
+            plain = marked.replace(MARK[0], "").replace(MARK[1], "").strip("…")
+            assert plain in text
+            assert all(s == q for s, hit in h.snippet if hit)
+
+
+# --------------------------------------------------------------------------- filters
+
+def test_filters_agree_with_the_scan(index):
+    root, conn, store = index.store.root, index.connection(), index.store
+    for q in ("公", "公开", "依申请公开"):
+        scope = make_scope(conn, store, agency="平潭综合实验区")
+        assert found(index, q, scope) == scan(root, q, lambda k: k[0] == "平潭综合实验区")
+        scope = make_scope(conn, store, agency="平潭")  # part of a name
+        assert found(index, q, scope) == scan(root, q, lambda k: k[0] == "平潭综合实验区")
+        scope = make_scope(conn, store, year=2024)
+        assert found(index, q, scope) == scan(root, q, lambda k: k[1] == 2024)
+        scope = make_scope(conn, store, years="2019-2023")
+        assert found(index, q, scope) == scan(root, q, lambda k: 2019 <= k[1] <= 2023)
+        scope = make_scope(conn, store, years="2023-")
+        assert found(index, q, scope) == scan(root, q, lambda k: k[1] >= 2023)
+        scope = make_scope(conn, store, sections=("五",))
+        assert found(index, q, scope) == scan(root, q, lambda k: k[2] == "五")
+        scope = make_scope(conn, store, sections=("标题", "前言"))
+        assert found(index, q, scope) == scan(root, q, lambda k: k[2] in ("title", "preamble"))
+        scope = make_scope(conn, store, agency="平潭综合实验区", years="2021-2024", sections=("一", "五"))
+        assert found(index, q, scope) == scan(
+            root, q, lambda k: k[0] == "平潭综合实验区" and 2021 <= k[1] <= 2024 and k[2] in ("一", "五"))
+
+
+def test_an_agency_is_found_under_any_name_the_store_accepts(index):
+    conn, store = index.connection(), index.store
+    # The 2024 report prints 淮安市洪泽区人民政府; the store keeps it with 洪泽区人民政府.
+    assert make_scope(conn, store, agency="淮安市洪泽区人民政府").agency == "洪泽区人民政府"
+    assert {(a, y) for a, y, _ in found(index, "公开", make_scope(conn, store, agency="洪泽区人民政府"))} == {
+        ("洪泽区人民政府", 2023), ("洪泽区人民政府", 2024)}
+
+
+def test_bad_filters_are_errors(index):
+    conn, store = index.connection(), index.store
+    with pytest.raises(SearchError, match="没有机关"):
+        make_scope(conn, store, agency="不存在的机关")
+    with pytest.raises(SearchError, match="不明确"):
+        make_scope(conn, store, agency="上海")
+    with pytest.raises(SearchError):
+        make_scope(conn, store, year=2020, years="2019-2021")
+    with pytest.raises(SearchError):
+        make_scope(conn, store, years="2023-2019")
+    with pytest.raises(SearchError):
+        make_scope(conn, store, years="去年")
+    with pytest.raises(SearchError):
+        make_scope(conn, store, sections=("七",))
+    with pytest.raises(SearchError):
+        search(conn, "   ")
