@@ -217,6 +217,9 @@ def reparse(archive_dir, agency, dry_run) -> None:
 # Commands that live with their feature modules are registered here.
 # [compare commands]
 # [generator commands]
+from gknb.generator.command import draft, generate  # noqa: E402
+main.add_command(draft)
+main.add_command(generate)
 # [search commands]
 from gknb.search.cli import register as _register_search  # noqa: E402
 _register_search(main)

@@ -298,10 +298,18 @@ def _mentions_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> I
         return  # a figures file without text: nothing to read
     key = rule.params["section"]
     text = re.sub(r"\s+", "", report.section_text(key))
+    heading = tpl.load().section(key).heading
     if not any(word in text for word in rule.params["any_of"]):
-        heading = tpl.load().section(key).heading
         what = "缺少该部分" if not text else f"未提及“{'”或“'.join(rule.params['any_of'][:3])}”等"
         yield Violation(rule.id, rule.severity, heading, f"{rule.title}——{what}")
+    for word in rule.params.get("none_of", ()):  # a gap left to fill does not count as reporting
+        if (at := text.find(word)) >= 0:
+            end = text.find("】", at)
+            gap = text[at:end + 1 if end >= 0 else at + 40]
+            n = text.count(word)
+            yield Violation(rule.id, rule.severity, heading,
+                            f"{rule.title}——尚有{n}处待填写的内容" + ("，第一处" if n > 1 else "") + f"：{gap}")
+            break
 
 
 def _heading_key(text: str) -> str:

@@ -24,7 +24,9 @@ from . import template as tpl
 from .model import BLANK, VALUE, Cell, Report, Section
 
 # Top-level keys of a figures file besides the tables; anything else is a typo to report.
-META_KEYS = frozenset({"document", "agency", "year", "format", "sections", "flags", "anomalies"})
+META_KEYS = frozenset({"document", "agency", "year", "format", "sections", "flags", "anomalies",
+                       # read by gknb.generator.figures: section 五's problems, section 六's fees, the opening
+                       "rectification", "problems", "fees", "contact"})
 SNIPPET = 12  # characters of a section's start and end in the view
 _SPACE = re.compile(r"\s+")
 

@@ -1,0 +1,88 @@
+"""What last year's report hands on to this year's.
+
+Figures: read from the template's cross-year rules, not a list of our own — a rule whose
+right side names last year's cell ("prev:carried_out") says which of this year's cells
+starts from it (T3-5: 二、上年结转 = last year's 四、结转下年度继续办理; T2-1: 现行有效件数
+starts from last year's, the user then adjusts by 制发/废止).
+Text: last year's section 五 read as problems, each with the measure it planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gknb import template as tpl
+from gknb.model import Number, Report
+from gknb.problems import read_section_five
+
+from .figures import Rectified
+
+
+@dataclass(frozen=True)
+class Carried:
+    cell: str  # this year's cell
+    source: str  # last year's cell
+    value: Number | None  # None: last year's cell is blank or absent
+    adjust: tuple[str, ...] = ()  # cells of this year the figure is then adjusted by (制发, 废止)
+
+
+def carried_cells(report: Report, previous: Report) -> list[Carried]:
+    """This year's cells that start from last year's figures, with those figures."""
+    out = []
+    for rule in tpl.load().rules:
+        if rule.kind != "sum" or not rule.cross_year:
+            continue
+        p = rule.params
+        tid = p["table"]
+        if tid not in report.table_formats or report.table_formats[tid] not in rule.formats:
+            continue
+        layout = tpl.load().table(tid).layout(report.table_formats[tid])
+        by_pos = {(c.row.id, c.column.id): c.id for c in layout.cells if c.block == p.get("block")}
+        sources = [t.removeprefix("prev:") for t in p["right"] if t.startswith("prev:")]
+        if len(p["left"]) != 1 or len(sources) != 1:
+            continue
+        target, source = p["left"][0], sources[0]
+        others = [t.lstrip("-") for t in p["right"] if not t.startswith("prev:")]
+        per_row = p["each"] == "row"  # terms are columns of each row, else rows of each column
+
+        def at(row: str, col: str, term: str) -> str:
+            return by_pos[(row, term) if per_row else (term, col)]
+
+        for row, col in by_pos:
+            if (col if per_row else row) == target:
+                other = at(row, col, source)
+                out.append(Carried(by_pos[row, col], other, previous.value(other),
+                                   tuple(at(row, col, t) for t in others)))
+    return out
+
+
+def apply(report: Report, previous: Report) -> list[Carried]:
+    """Set this year's carried cells from last year's (blank where last year's is); what was carried."""
+    carried = carried_cells(report, previous)
+    for c in carried:
+        report.set(c.cell, c.value)
+    return carried
+
+
+def last_problems(previous: Report) -> list[Rectified]:
+    """Last year's problems, each with the measure it planned (nothing done yet)."""
+    five = read_section_five(previous.section_text("五"))
+    measures = pair(five.problems, five.measures)
+    return [Rectified(p, m) for p, m in zip(five.problems, measures)]
+
+
+def pair(problems: list[str], measures: list[str]) -> list[str | None]:
+    """The measure planned for each problem: in order when the counts agree, else the measure
+    sharing most two-character words with the problem (none if it shares none)."""
+    if len(problems) == len(measures):
+        return list(measures)
+    out = []
+    for p in problems:
+        scored = [(len(_bigrams(p) & _bigrams(m)), -i, m) for i, m in enumerate(measures)]
+        best = max(scored, default=(0, 0, None))
+        out.append(best[2] if best[0] else None)
+    return out
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}

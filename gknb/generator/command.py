@@ -1,0 +1,108 @@
+"""``gknb draft`` and ``gknb generate``: thin commands over the generator (registered in gknb.cli)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from archive.store import Store, atomic_write
+from archive.xml import ArchiveError
+from parsers import DocumentError
+
+from . import figures as figures_file
+from .compose import GenerateError, generate_docx
+from .draft import draft as make_draft, dump
+from .pdf import PdfError, to_pdf
+
+EXIT_OK, EXIT_UNUSABLE = 0, 2
+
+# The same option as gknb.cli's (not imported: gknb.cli imports this module).
+archive_option = click.option(
+    "--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="档案目录（默认取环境变量 GKNB_ARCHIVE，否则 ~/.local/share/gknb/archive）")
+year_option = click.option("--year", type=int, required=True, help="报告年度（报告所述的年份）")
+
+
+def _stop(message: str) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
+def _previous(store: Store, agency: str, year: int):
+    if not store.root.exists():
+        return None
+    try:
+        return store.get(agency, year - 1)
+    except ArchiveError as e:
+        _stop(str(e))
+
+
+@click.command()
+@click.argument("agency")
+@year_option
+@archive_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入的数字文件（YAML）；不指定时输出到屏幕")
+def draft(agency: str, year: int, archive_dir: Path | None, output: Path | None) -> None:
+    """为新年度生成数字文件：按档案中上一年度报告预填上年结转、现行有效件数和上年度问题，其余留空。"""
+    try:
+        d = make_draft(agency, year, Store(archive_dir))
+    except (ValueError, ArchiveError) as e:
+        _stop(str(e))
+    text = dump(d)
+    for note in d.notes:
+        click.echo(f"注意：{note}", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    atomic_write(output, text.encode("utf-8"))
+    click.echo(f"已写入 {output}：填写其中的空白（null）后，用 gknb generate {agency} --year {year} "
+               f"--figures {output} 生成报告", err=True)
+
+
+@click.command()
+@click.argument("agency")
+@year_option
+@click.option("--figures", "figures_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="本年度的数字文件（gknb draft 生成并填写的），或一份报告；不指定时取档案中本年度的报告")
+@archive_option
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="写入报告的文件夹")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="是否同时生成PDF（需要 LibreOffice）")
+def generate(agency: str, year: int, figures_path: Path | None, archive_dir: Path | None, outdir: Path,
+             pdf: bool) -> None:
+    """按官方格式生成年度报告（Word 和 PDF）：表格、由表格计算的文字、上年度问题整改情况。"""
+    store = Store(archive_dir)
+    try:
+        if figures_path is not None:
+            figs = figures_file.read(figures_path)
+        else:
+            report = store.get(agency, year) if store.root.exists() else None
+            if report is None:
+                _stop(f"档案中没有{agency}{year}年度的报告；请用 --figures 给出数字文件（可先用 gknb draft 生成）")
+            figs = figures_file.Figures(report)
+    except (DocumentError, ArchiveError) as e:
+        _stop(str(e))
+    r = figs.report
+    for what, given, wanted in (("机关", r.agency, agency), ("年度", r.year, year)):
+        if given and given != wanted:
+            _stop(f"数字文件中的{what}为“{given}”，与命令中的“{wanted}”不一致")
+    r.agency, r.year = agency, year
+    try:
+        data, doc = generate_docx(figs, _previous(store, agency, year))
+    except GenerateError as e:
+        _stop(str(e))
+    docx = outdir / f"{doc.title}.docx"
+    atomic_write(docx, data)
+    written = [docx]
+    if pdf:
+        try:
+            written += to_pdf([docx], outdir)
+        except PdfError as e:
+            _stop(str(e))
+    for note in doc.notes:
+        click.echo(f"注意：{note}", err=True)
+    for path in written:
+        click.echo(f"已生成 {path}")

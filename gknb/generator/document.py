@@ -1,0 +1,27 @@
+"""A generated report before it is Word: paragraphs with their roles, and table grids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .grids import Grid
+
+TITLE, BODY, HEADING, SUBHEADING = "title", "body", "heading", "subheading"
+
+
+@dataclass(frozen=True)
+class Para:
+    role: str  # title | body | heading | subheading: each has its font and indent in [generator]
+    text: str
+
+
+@dataclass
+class Document:
+    agency: str
+    year: int
+    blocks: list[Para | Grid] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be filled or carried forward
+
+    @property
+    def title(self) -> str:
+        return next(b.text for b in self.blocks if isinstance(b, Para) and b.role == TITLE)

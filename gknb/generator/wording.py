@@ -1,0 +1,206 @@
+"""The report's words: title, opening, and the sentences of sections 一, 五 and 六.
+
+Figures in the text are computed from the tables (so text and tables cannot disagree: rule
+X-1), comparisons from last year's archived report; what nobody has told gknb is written as a
+marked gap (``【待填写：…】``) that ``gknb check`` reports, never made up.  Every fixed sentence
+is read from ``[generator.text]``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from gknb import template as tpl
+from gknb.model import Number, Report
+from gknb.problems import read_section_five
+
+from .carry import last_problems
+from .document import BODY, SUBHEADING
+from .figures import Contact, Fees, Figures, Rectified
+from .settings import load
+
+_FIELD = re.compile(r"\{([\w.]+)\}")
+_CN_DIGITS = "〇一二三四五六七八九"
+_END = "。；;，,、：: "
+
+
+Notes = list[str]  # what the generator could not fill or carry forward, in Chinese, for the user
+
+
+def number(value: Number | None) -> str:
+    """A figure exactly as given; a blank prints nothing (it is not a 0)."""
+    if value is None:
+        return ""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def ordinal(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 21 -> 二十一 (item numbering in Chinese)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, unit = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[unit] if unit else "")
+
+
+def _bare(text: str) -> str:
+    return text.strip().rstrip(_END)
+
+
+def _gap(what: str, notes: Notes) -> str:
+    notes.append(f"待填写：{what}")
+    return load().gap(what)
+
+
+def _fill(template: str, report: Report, extra: dict[str, str]) -> str | None:
+    """A sentence with its fields filled; None when the report lacks one of its cells."""
+    out = []
+    pos = 0
+    for m in _FIELD.finditer(template):
+        name = m.group(1)
+        if name in extra:
+            text = extra[name]
+        elif name in report.cells:
+            value = report.value(name)
+            text = number(value) if value is not None else load().text["blank_figure"]
+        else:
+            return None
+        out.append(template[pos:m.start()] + text)
+        pos = m.end()
+    return "".join(out) + template[pos:]
+
+
+# --------------------------------------------------------------------------- title and opening
+
+def title(report: Report) -> str:
+    return load().text["title"].format(agency=report.agency, year=report.year)
+
+
+def opening(report: Report, contact: Contact) -> str:
+    text = load().text
+    out = text["opening"].format(issued_by=tpl.load().formats[report.format].issued_by, year=report.year)
+    if contact.website:
+        out += text["download"].format(website=contact.website)
+    if contact.office:
+        out += text["contact"].format(office=contact.office)
+    if contact.address:
+        out += text["address"].format(address=contact.address)
+    if contact.phone:
+        out += text["phone"].format(phone=contact.phone)
+    return out
+
+
+# --------------------------------------------------------------------------- section 一
+
+def overview(report: Report, previous: Report | None, notes: Notes) -> list[str]:
+    """Section 一's sentences computed from the tables (and last year's for the comparison)."""
+    spec = load().text["overview"]
+    extra = {"change": _change(report, previous, spec, notes)}
+    for name, s in spec["sums"].items():
+        extra[name] = number(_row_group_sum(report, s))
+        if not extra[name]:
+            extra[name] = load().text["blank_figure"]
+    return [s for s in (_fill(t, report, extra) for t in spec["sentences"]) if s]
+
+
+def _change(report: Report, previous: Report | None, spec: dict, notes: Notes) -> str:
+    cell = spec["change_of"]
+    now = report.value(cell)
+    before = previous.value(cell) if previous is not None else None
+    if now is None or before is None:
+        if previous is not None and now is not None:
+            notes.append(f"上年报告中没有“{'/'.join(tpl.load().cell(cell).json_path)}”的数字，未写与上年的比较")
+        return ""
+    if now == before:
+        return spec["change_same"]
+    return spec["change_up" if now > before else "change_down"].format(n=number(abs(now - before)))
+
+
+def _row_group_sum(report: Report, s: dict) -> Number | None:
+    tid = s["table"]
+    if tid not in report.table_formats:
+        return None
+    cells = [c.id for c in tpl.load().table(tid).layout(report.table_formats[tid]).cells
+             if c.row.row_group == s["row_group"] and c.column.id == s["column"]]
+    values = [report.value(c) for c in cells]
+    return None if not values or None in values else sum(values)
+
+
+# --------------------------------------------------------------------------- section 五
+
+def section_five(figures: Figures, previous: Report | None, notes: Notes) -> list[tuple[str, str]]:
+    """(role, text) paragraphs: last year's problems and what was done, then this year's."""
+    section = tpl.load().section("五")
+    spec = load().text["problems"]
+    own = read_section_five(figures.report.section_text("五"))
+    out = [(SUBHEADING, f"（一）{section.rectification_heading}")]
+    year = (figures.report.year or 0) - 1
+    items = figures.rectification or (last_problems(previous) if previous is not None else [])
+    if items:
+        out += [(BODY, _rectified(i, item, spec, notes)) for i, item in enumerate(items, 1)]
+    elif previous is not None:
+        out.append((BODY, _gap(spec["no_previous_problems"].format(year=year), notes)))
+    elif own.rectification:
+        out.append((BODY, own.rectification + "。"))
+    else:
+        out.append((BODY, _gap(spec["no_previous"].format(year=year), notes)))
+    out.append((SUBHEADING, f"（二）{spec['current_heading']}"))
+    if figures.problems:
+        problems = [p.problem for p in figures.problems]
+        measures = [p.measure or _gap(spec["todo_measure"].format(problem=_bare(p.problem)), notes)
+                    for p in figures.problems]
+    else:
+        problems, measures = own.problems, own.measures
+    if not problems:
+        out.append((BODY, _gap(spec["todo_problems"], notes)))
+        return out
+    out.append((BODY, _listing(problems)))
+    if measures:
+        lead = spec["measures_lead"]
+        bare = [m.removeprefix(_bare(lead)).lstrip(_END) for m in measures]  # "下一步，将…" read from a text
+        out.append((BODY, lead + _listing(bare)))
+    return out
+
+
+def _rectified(n: int, item: Rectified, spec: dict, notes: Notes) -> str:
+    problem = _bare(item.problem)
+    done = item.done.strip() if item.done else _gap(spec["todo_done"].format(problem=problem), notes)
+    if item.done and done[-1] not in "。！":
+        done += "。"
+    return spec["rectified"].format(n=n, problem=problem, measure=_bare(item.measure or spec["unplanned"]),
+                                    done=done)
+
+
+def _listing(items: list[str]) -> str:
+    """"一是…；二是…。" — the enumeration gknb.problems reads back next year."""
+    items = [_bare(x) if not x.startswith("【") else x for x in items]
+    if len(items) == 1:
+        return items[0] + ("。" if not items[0].endswith("】") else "")
+    return "；".join(f"{ordinal(i)}是{x}" for i, x in enumerate(items, 1)) + "。"
+
+
+# --------------------------------------------------------------------------- section 六
+
+def fees(figures: Figures, notes: Notes) -> list[str]:
+    """The 信息处理费 statement (S6-1), then the section's own paragraphs."""
+    own = list(figures.report.sections["六"].paragraphs) if "六" in figures.report.sections else []
+    spec = load().text["fees"]
+    f = figures.fees
+    if f is None:
+        words = tpl.load().rule("S6-1").params["any_of"]
+        if any(w in p for p in own for w in words):
+            return own
+        return [_fee_gap(spec, notes), *own]
+    return [_fee_sentence(f, spec, notes), *own]
+
+
+def _fee_sentence(f: Fees, spec: dict, notes: Notes) -> str:
+    if f.notices == 0 and f.amount in (None, 0) and f.collected in (None, 0):
+        return spec["none"]
+    if None in (f.notices, f.amount, f.collected):
+        return _fee_gap(spec, notes)
+    return spec["some"].format(notices=f.notices, amount=number(f.amount), collected=number(f.collected))
+
+
+def _fee_gap(spec: dict, notes: Notes) -> str:
+    return spec["todo"].format(gap=_gap(spec["todo_what"], notes))

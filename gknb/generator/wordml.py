@@ -1,0 +1,143 @@
+"""A composed document as WordprocessingML: the main part and the two page-number footers.
+
+Written by hand rather than through python-docx's default template, whose East Asian text
+maps to a Japanese font: every run names its faces (ascii, hAnsi, eastAsia, cs), every table
+cell its merges (gridSpan, vMerge), and nothing depends on the time or the machine.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from .document import BODY, HEADING, SUBHEADING, TITLE, Document, Para
+from .grids import CAPTION, FIGURE, HEADER, LABEL, NOTE, Grid, GridCell
+from .settings import TWIPS_PER_PT, Font, Settings
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+FOOTER_ODD, FOOTER_EVEN = "rIdFooterOdd", "rIdFooterEven"
+_OUTLINE = {HEADING: 0, SUBHEADING: 1}
+_ROLE_FONT = {TITLE: "title", BODY: "body", HEADING: "heading", SUBHEADING: "subheading"}
+
+
+def esc(text: str) -> str:
+    return escape(text, {'"': "&quot;"})
+
+
+def run_properties(font: Font) -> str:
+    f = esc(font.face)
+    return (f'<w:rPr><w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}" w:hint="eastAsia"/>'
+            f'<w:sz w:val="{font.half_points}"/><w:szCs w:val="{font.half_points}"/>'
+            f'<w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>')
+
+
+def _run(text: str, font: Font) -> str:
+    return f'<w:r>{run_properties(font)}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+def paragraph(p: Para, s: Settings) -> str:
+    font = s.fonts[_ROLE_FONT[p.role]]
+    pitch = round(s.page["line_pitch"] * TWIPS_PER_PT)
+    props = []
+    if p.role in (HEADING, SUBHEADING):
+        props.append("<w:keepNext/>")
+    if p.role == TITLE:
+        props.append(f'<w:spacing w:before="0" w:after="{pitch}"/><w:jc w:val="center"/>')
+    else:
+        indent = s.page["indent_chars"]
+        props.append(f'<w:spacing w:before="0" w:after="0" w:line="{pitch}" w:lineRule="exact"/>'
+                     f'<w:ind w:firstLineChars="{indent * 100}" '
+                     f'w:firstLine="{round(indent * font.size * TWIPS_PER_PT)}"/><w:jc w:val="both"/>')
+    if p.role in _OUTLINE:
+        props.append(f'<w:outlineLvl w:val="{_OUTLINE[p.role]}"/>')
+    return f'<w:p><w:pPr>{"".join(props)}{run_properties(font)}</w:pPr>{_run(p.text, font)}</w:p>'
+
+
+# --------------------------------------------------------------------------- tables
+
+def table(grid: Grid, s: Settings) -> str:
+    style = s.tables[grid.table]
+    border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                     for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(grid.widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+           f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+           '<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>']
+    out += [f'<w:gridCol w:w="{w}"/>' for w in grid.widths]
+    out.append("</w:tblGrid>")
+    height = s.twips(style.row_height)
+    with_figures = {c.row for c in grid.cells if c.role == FIGURE}
+    for r in range(grid.n_rows):
+        out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/>'
+                   '<w:jc w:val="center"/></w:trPr>')
+        keep = r not in with_figures or (style.keep_together and r < grid.n_rows - 1)
+        c = 0
+        while c < len(grid.widths):
+            cell = grid.at(r, c)
+            merged = cell is None
+            cell = cell or grid.covering(r, c)  # under a vertical merge that started above
+            out.append(_cell(grid, cell, merged, keep, s))
+            c += cell.colspan
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def _cell(grid: Grid, cell: GridCell, continued: bool, keep: bool, s: Settings) -> str:
+    """One w:tc; ``keep`` holds its row on the page of the next (how Word keeps rows together)."""
+    style = s.tables[grid.table]
+    font = s.fonts[style.note_font if cell.role == NOTE and style.note_font else style.font]
+    width = sum(grid.widths[cell.col:cell.col + cell.colspan])
+    props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
+    if cell.colspan > 1:
+        props.append(f'<w:gridSpan w:val="{cell.colspan}"/>')
+    if cell.rowspan > 1:
+        props.append('<w:vMerge/>' if continued else '<w:vMerge w:val="restart"/>')
+    if cell.role == CAPTION and style.caption_fill:
+        props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{style.caption_fill}"/>')
+    props.append('<w:vAlign w:val="center"/>')
+    align = {CAPTION: "left", NOTE: "left", HEADER: "center", FIGURE: "center", LABEL: style.label_align}[cell.role]
+    text = "" if continued else cell.text
+    return (f'<w:tc><w:tcPr>{"".join(props)}</w:tcPr><w:p><w:pPr>{"<w:keepNext/>" if keep else ""}'
+            f'<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="{align}"/>'
+            f'{run_properties(font)}</w:pPr>{_run(text, font)}</w:p></w:tc>')
+
+
+# --------------------------------------------------------------------------- parts
+
+def document_xml(doc: Document, s: Settings) -> bytes:
+    body = [paragraph(b, s) if isinstance(b, Para) else table(b, s) + _spacer(s) for b in doc.blocks]
+    p = s.page
+    sect = (f'<w:sectPr><w:footerReference w:type="default" r:id="{FOOTER_ODD}"/>'
+            f'<w:footerReference w:type="even" r:id="{FOOTER_EVEN}"/>'
+            f'<w:pgSz w:w="{s.twips(p["width"])}" w:h="{s.twips(p["height"])}"/>'
+            f'<w:pgMar w:top="{s.twips(p["top"])}" w:right="{s.twips(p["right"])}" '
+            f'w:bottom="{s.twips(p["bottom"])}" w:left="{s.twips(p["left"])}" w:header="{s.twips(p["header"])}" '
+            f'w:footer="{s.twips(p["footer"])}" w:gutter="0"/><w:cols w:space="425"/></w:sectPr>')
+    return xml_part(f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{"".join(body)}{sect}</w:body></w:document>')
+
+
+def _spacer(s: Settings) -> str:
+    """An empty body line after a table, as in the official form (and so tables never touch)."""
+    return paragraph(Para(BODY, ""), s)
+
+
+def footer_xml(s: Settings, *, odd: bool) -> bytes:
+    """"— 1 —" in 4号宋体: odd pages on the right, even pages on the left, one character in."""
+    font = s.fonts["page_number"]
+    inset = round(s.page["page_number_indent_chars"] * font.size * TWIPS_PER_PT)
+    side, align = ("right", "right") if odd else ("left", "left")
+    rpr = run_properties(font)
+    field = (f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+             f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+             f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+             f'<w:r>{rpr}<w:t>1</w:t></w:r>'
+             f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
+    return xml_part(f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:ind w:{side}="{inset}"/>'
+                f'<w:jc w:val="{align}"/>{rpr}</w:pPr>{_run("— ", font)}{field}{_run(" —", font)}</w:p></w:ftr>')
+
+
+def xml_part(body: str) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode("utf-8")
