@@ -216,6 +216,8 @@ def reparse(archive_dir, agency, dry_run) -> None:
 
 # Commands that live with their feature modules are registered here.
 # [compare commands]
+from gknb.compare.cli import compare_cmd as _compare_cmd  # noqa: E402
+main.add_command(_compare_cmd)
 # [generator commands]
 from gknb.generator.command import draft, generate  # noqa: E402
 main.add_command(draft)

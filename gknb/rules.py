@@ -9,7 +9,6 @@ reported as not filled.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -275,22 +274,74 @@ def _has_text(report: Report) -> bool:
     return any(s.paragraphs for s in report.sections.values())
 
 
+@dataclass(frozen=True)
+class Statement:
+    """A figure the text states, with what the tables say (X-1).
+
+    ``tables`` holds the value of each reading the statement allows (e.g. 受理 = new
+    requests, or new plus carried-in); None where that reading's cells are not filled.
+    """
+
+    section: str
+    text: str  # the matched words, as printed (whitespace removed)
+    stated: int
+    readings: tuple[tuple[str, ...], ...]  # each a sum of cell ids
+    tables: tuple[Decimal | int | None, ...]
+
+    @property
+    def checkable(self) -> bool:
+        return any(v is not None for v in self.tables)
+
+    @property
+    def agrees(self) -> bool:
+        return any(v == self.stated for v in self.tables if v is not None)
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９，", "0123456789,")
+_CLAUSE_START = re.compile(r"[，。；：！？,;:!?]")
+
+
+def stated_figures(rule: tpl.Rule, report: Report) -> Iterator[Statement]:
+    """Every figure the sections' text states that the rule's statement patterns recognise."""
+    p = rule.params
+    skip = re.compile(p["skip_clauses"]) if p.get("skip_clauses") else None
+    for key in p["sections"]:
+        text = re.sub(r"\s+", "", report.section_text(key)).translate(_FULLWIDTH)
+        for stmt in p["statements"]:
+            readings = tuple(tuple(r) for r in stmt.get("any_of", [[stmt["cell"]]] if "cell" in stmt else []))
+            readings = tuple(r for r in readings if all(c in report.cells for c in r))
+            if not readings:
+                continue
+            not_after = re.compile(f"(?:{stmt['not_after']})$") if stmt.get("not_after") else None
+            for m in re.finditer(stmt["pattern"], text):
+                before = text[:m.start()]
+                clauses = _CLAUSE_START.split(before)
+                clause = clauses[-1]
+                # A short lead-in clause ("其中，", "同比，") qualifies the clause after it.
+                context = (clauses[-2] if len(clauses) > 1 and len(clauses[-2]) <= 4 else "") + clause
+                if (skip and skip.search(context)) or (not_after and not_after.search(before)):
+                    continue
+                tables = []
+                for reading in readings:
+                    values = [report.value(c) for c in reading]
+                    tables.append(None if None in values else sum(values))
+                yield Statement(key, clause + m.group(0), int(m.group("n").replace(",", "")), readings, tuple(tables))
+
+
 def _text_figures_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
-    for stmt in rule.params["statements"]:
-        cell_id = stmt["cell"]
-        if cell_id not in report.cells:
+    for st in stated_figures(rule, report):
+        if not st.checkable or st.agrees:
             continue
-        table_value = report.value(cell_id)
-        pattern = re.compile(stmt["pattern"])
-        for key in rule.params["sections"]:
-            text = re.sub(r"\s+", "", report.section_text(key))
-            for m in pattern.finditer(text):
-                stated = int(m.group("n"))
-                if table_value is not None and stated != table_value:
-                    label = _cell_label(cell_id).split("/", 1)[1]
-                    yield Violation(rule.id, rule.severity, f"第{key}部分",
-                                    f"正文“{m.group(0)}”称 {stated}，表格 {label} 为 {_fmt(table_value)}",
-                                    (cell_id,), stated, table_value)
+        shown = [(r, v) for r, v in zip(st.readings, st.tables) if v is not None]
+        shown = [x for k, x in enumerate(shown) if x[1] not in [v for _, v in shown[:k]]]
+        parts = [f"{_reading_label(r)} 为 {_fmt(v)}" for r, v in shown]
+        yield Violation(rule.id, rule.severity, f"第{st.section}部分",
+                        f"正文“{st.text}”称 {st.stated}，表格 {'，或 '.join(parts)}",
+                        tuple(dict.fromkeys(c for r, _ in shown for c in r)), st.stated, shown[0][1])
+
+
+def _reading_label(cells: tuple[str, ...]) -> str:
+    return "＋".join(_cell_label(c).split("/", 1)[1] for c in cells)
 
 
 def _mentions_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
@@ -331,11 +382,13 @@ def _sections_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> I
 
 
 def similarity(a: str, b: str) -> float:
-    """Share of characters the two texts have in common (whitespace ignored), 0..1."""
-    a, b = re.sub(r"\s+", "", a), re.sub(r"\s+", "", b)
-    if not a or not b:
-        return 0.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    """Share of characters the two texts have in common, 0..1 (0 when either is empty).
+
+    Clause-aligned with numbers masked (gknb.compare.textdiff): plain difflib misaligns
+    repetitive prose, and a copy with updated years is still a copy.
+    """
+    from .compare.textdiff import similarity as aligned
+    return aligned(a, b)
 
 
 def _similarity_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
@@ -347,6 +400,22 @@ def _similarity_rule(rule: tpl.Rule, report: Report, previous: Report | None) ->
                         f"与上年相似度 {ratio:.0%}，超过 {rule.params['max_similarity']:.0%}（内容雷同）")
 
 
+def _format_change_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    """A table printed in another format than last year's, away from the format of the year."""
+    if previous is None:
+        return
+    t = tpl.load()
+    due = t.format_for_year(report.year) if report.year else report.format
+    for tid, fmt in report.table_formats.items():
+        before = previous.table_formats.get(tid)
+        if before is None or before == fmt or fmt == due or not _layouts_differ(t.table(tid), fmt, before):
+            continue
+        heading = t.section(t.table(tid).section).heading
+        yield Violation(rule.id, rule.severity, heading,
+                        f"上年为{t.formats[before].name}，本年改为{t.formats[fmt].name}"
+                        f"（{report.year or '本'}年度应使用{t.formats[due].name}；沿用旧表或自行改表）")
+
+
 KINDS: dict[str, Callable[[tpl.Rule, Report, Report | None], Iterable[Violation]]] = {
     "sum": _sum_rule,
     "domain": _domain_rule,
@@ -356,4 +425,5 @@ KINDS: dict[str, Callable[[tpl.Rule, Report, Report | None], Iterable[Violation]
     "mentions": _mentions_rule,
     "sections": _sections_rule,
     "similarity": _similarity_rule,
+    "format_change": _format_change_rule,
 }

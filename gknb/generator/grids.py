@@ -17,7 +17,7 @@ from gknb import template as tpl
 
 from .settings import Settings
 
-CAPTION, HEADER, LABEL, NOTE, FIGURE = "caption", "header", "label", "note", "figure"
+CAPTION, HEADER, BAND, LABEL, NOTE, FIGURE = "caption", "header", "band", "label", "note", "figure"
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class GridCell:
     rowspan: int
     colspan: int
     text: str
-    role: str  # caption | header | label | note | figure
+    role: str  # caption | header | band (三、本年度办理结果) | label | note | figure
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def _rows(layout: tpl.TableLayout, figures: Figures):
     for band, rows in groupby(block.rows, key=lambda x: x.band):
         rows = list(rows)
         if band:
-            cells.append(GridCell(r, 0, len(rows), 1, table.label_of("band", band), LABEL))
+            cells.append(GridCell(r, 0, len(rows), 1, table.label_of("band", band), BAND))
         for group, members in groupby(rows, key=lambda x: x.group):
             members = list(members)
             if group:

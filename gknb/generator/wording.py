@@ -147,8 +147,8 @@ def section_five(figures: Figures, previous: Report | None, notes: Notes) -> lis
     out.append((SUBHEADING, f"（二）{spec['current_heading']}"))
     if figures.problems:
         problems = [p.problem for p in figures.problems]
-        measures = [p.measure or _gap(spec["todo_measure"].format(problem=_bare(p.problem)), notes)
-                    for p in figures.problems]
+        measures = [p.measure or _gap(spec["todo_measure"].format(n=n), notes)
+                    for n, p in enumerate(figures.problems, 1)]
     else:
         problems, measures = own.problems, own.measures
     if not problems:
@@ -164,7 +164,7 @@ def section_five(figures: Figures, previous: Report | None, notes: Notes) -> lis
 
 def _rectified(n: int, item: Rectified, spec: dict, notes: Notes) -> str:
     problem = _bare(item.problem)
-    done = item.done.strip() if item.done else _gap(spec["todo_done"].format(problem=problem), notes)
+    done = item.done.strip() if item.done else _gap(spec["todo_done"].format(n=n), notes)
     if item.done and done[-1] not in "。！":
         done += "。"
     return spec["rectified"].format(n=n, problem=problem, measure=_bare(item.measure or spec["unplanned"]),

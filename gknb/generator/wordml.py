@@ -10,7 +10,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from .document import BODY, HEADING, SUBHEADING, TITLE, Document, Para
-from .grids import CAPTION, FIGURE, HEADER, LABEL, NOTE, Grid, GridCell
+from .grids import BAND, CAPTION, FIGURE, HEADER, LABEL, NOTE, Grid, GridCell
 from .settings import TWIPS_PER_PT, Font, Settings
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -69,10 +69,12 @@ def table(grid: Grid, s: Settings) -> str:
     out.append("</w:tblGrid>")
     height = s.twips(style.row_height)
     with_figures = {c.row for c in grid.cells if c.role == FIGURE}
+    in_group = {r for c in grid.cells if c.role == LABEL for r in range(c.row, c.row + c.rowspan - 1)}
     for r in range(grid.n_rows):
         out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/>'
                    '<w:jc w:val="center"/></w:trPr>')
-        keep = r not in with_figures or (style.keep_together and r < grid.n_rows - 1)
+        # headers stay with the first rows, a group's rows (（三）不予公开) together, a short table whole
+        keep = r not in with_figures or r in in_group or (style.keep_together and r < grid.n_rows - 1)
         c = 0
         while c < len(grid.widths):
             cell = grid.at(r, c)
@@ -98,7 +100,8 @@ def _cell(grid: Grid, cell: GridCell, continued: bool, keep: bool, s: Settings) 
     if cell.role == CAPTION and style.caption_fill:
         props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{style.caption_fill}"/>')
     props.append('<w:vAlign w:val="center"/>')
-    align = {CAPTION: "left", NOTE: "left", HEADER: "center", FIGURE: "center", LABEL: style.label_align}[cell.role]
+    align = {CAPTION: "left", NOTE: "left", HEADER: "center", FIGURE: "center", LABEL: style.label_align,
+             BAND: style.label_align}[cell.role]
     text = "" if continued else cell.text
     return (f'<w:tc><w:tcPr>{"".join(props)}</w:tcPr><w:p><w:pPr>{"<w:keepNext/>" if keep else ""}'
             f'<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="{align}"/>'

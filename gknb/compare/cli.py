@@ -1,0 +1,151 @@
+"""``gknb compare``: two documents, an agency's year from the archive, or a whole year in batch."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from archive.store import Store
+from gknb.inputs import load_report
+from gknb.rules import SEVERITY_ZH
+from parsers import DocumentError
+
+from .batch import PairError, archive_comparison, run_batch
+from .checks import NEW, OLD, STATE_ZH
+from .comparison import Comparison, compare
+from .figures import Thresholds
+from .html import render
+from .jsonview import to_json
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _fail(message) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
+def _year(r) -> str:
+    return f"{r.year}年度" if r is not None and r.year else "年度不详"
+
+
+def _summary(c: Comparison) -> None:
+    """The comparison's verdict and findings in the terminal, as ``check`` prints them."""
+    head = f"{c.agency}：{_year(c.new)}" + (f" 对照 {_year(c.old)}" if c.old is not None else "（无上年报告）")
+    click.echo(head)
+    for note in c.notes:
+        click.echo(f"  注意：{note}")
+    groups = [(f"本年 {_year(c.new)}", [f for f in c.of(NEW) if not f.cross_year]),
+              ("跨年度", [f for f in c.of(NEW) if f.cross_year])]
+    if c.old is not None:
+        groups.append((f"上年 {_year(c.old)}", c.of(OLD)))
+    for title, findings in groups:
+        click.echo(f"  {title}：" + ("" if findings else "未发现问题"))
+        for f in findings:
+            v = f.violation
+            click.echo(f"    {SEVERITY_ZH[v.severity]} {v.rule} [{v.scope}] {v.message}")
+    checked = "，".join(f"{s.rule.id} {STATE_ZH[s.state]}" + (f"（{s.note}）" if s.note else "") for s in c.statuses)
+    click.echo(f"  跨年度规则：{checked}")
+    click.echo(f"  共 {len(c.errors)} 个错误，{len(c.warnings)} 个警告")
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    except OSError as e:
+        _fail(f"{path}：无法写入（{e.strerror or e}）")
+
+
+@click.command("compare")
+@click.argument("documents", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="档案目录（默认取环境变量 GKNB_ARCHIVE，否则 ~/.local/share/gknb/archive）")
+@click.option("--agency", default=None, help="从档案中对照这个机关（与 --year 同用）")
+@click.option("--year", type=int, default=None, help="本年度：与上一年度对照（不指定 --agency 时批量对照所有机关）")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="把对照报告写成一个HTML文件")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出核对发现的问题（供脚本使用）")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="批量对照的输出目录：每个机关一份HTML，外加 index.html")
+@click.option("--swing-percent", type=click.FloatRange(0), default=50, show_default=True,
+              help="大幅变化：增幅（%）不小于此值")
+@click.option("--swing-min", type=click.FloatRange(0), default=10, show_default=True,
+              help="大幅变化：增减绝对值不小于此值")
+@click.option("--date", "generated_on", default=None,
+              help="写入报告的生成日期（默认不写，相同输入总是得到相同的文件）")
+def compare_cmd(documents, archive_dir, agency, year, html_path, as_json, output_dir, swing_percent, swing_min,
+                generated_on) -> None:
+    """对照同一机关相邻两年的年度报告：两年各自核对、跨年度核对、数字增减、正文差异、上年问题的整改。
+
+    \b
+    gknb compare 上年报告 本年报告 [--html 对照.html] [--json]
+    gknb compare --archive 档案 --agency 机关 --year 年度 [--html 对照.html]
+    gknb compare --archive 档案 --year 年度 -o 输出目录      （批量：每个机关一份，外加 index.html）
+
+    退出码：0 无错误，1 有错误，2 无法使用的输入。
+    """
+    thresholds = Thresholds(relative=swing_percent / 100, absolute=swing_min)
+    if documents and (agency or year):
+        raise click.UsageError("请给出两份报告，或用 --agency/--year 从档案中选取，不要同时使用")
+    if documents:
+        if len(documents) != 2:
+            raise click.UsageError("需要两份报告：先上年的，再本年的")
+        reports = []
+        for path in documents:
+            try:
+                reports.append(load_report(path))
+            except DocumentError as e:
+                _fail(e)
+        comparisons = [compare(reports[0], reports[1], old_name=str(documents[0]), new_name=str(documents[1]),
+                               thresholds=thresholds)]
+    else:
+        if year is None:
+            raise click.UsageError("请给出两份报告，或用 --year（和 --agency）从档案中选取")
+        store = Store(archive_dir)
+        if not (store.root / "reports").is_dir():
+            _fail(f"{store.root}：不是gknb档案目录（没有 reports 子目录）")
+        if agency is None:
+            if output_dir is None:
+                raise click.UsageError("批量对照需要 -o 输出目录")
+            _batch(store, year, output_dir, thresholds, generated_on, as_json)
+            return
+        try:
+            comparisons = [archive_comparison(store, agency, year, thresholds=thresholds)]
+        except PairError as e:
+            _fail(e)
+    c = comparisons[0]
+    if html_path is not None:
+        _write(html_path, render(c, generated_on=generated_on))
+    if as_json:
+        click.echo(json.dumps(to_json(c), ensure_ascii=False, indent=1))
+    else:
+        _summary(c)
+        if html_path is not None:
+            click.echo(f"对照报告已写入：{html_path}")
+    sys.exit(EXIT_ERRORS if c.errors else EXIT_OK)
+
+
+def _batch(store: Store, year: int, outdir: Path, thresholds: Thresholds, generated_on, as_json: bool) -> None:
+    try:
+        items = run_batch(store, year, outdir, thresholds=thresholds, generated_on=generated_on)
+    except OSError as e:
+        _fail(f"{outdir}：无法写入（{e.strerror or e}）")
+    if not items:
+        _fail(f"档案中没有{year}年度的报告（档案目录：{store.root}）")
+    if as_json:
+        click.echo(json.dumps([to_json(i.comparison) for i in items if i.comparison], ensure_ascii=False, indent=1))
+    for i in items:
+        if i.comparison is None:
+            click.echo(f"错误：{i.error}", err=True)
+        elif not as_json:
+            c = i.comparison
+            click.echo(f"{i.agency}：错误 {len(c.errors)}，警告 {len(c.warnings)} → {outdir / i.file}")
+    if not as_json:
+        click.echo(f"汇总：{outdir / 'index.html'}")
+    unusable = any(i.comparison is None for i in items)
+    errors = any(i.comparison is not None and i.comparison.errors for i in items)
+    sys.exit(EXIT_UNUSABLE if unusable else EXIT_ERRORS if errors else EXIT_OK)

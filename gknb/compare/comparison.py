@@ -1,0 +1,136 @@
+"""A whole comparison of two years' reports: findings, figures, texts and problems.
+
+Built once, then rendered (HTML, JSON, terminal).  Everything a rendering shows is
+decided here, so the three renderings never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gknb import template as tpl
+from gknb.model import Report
+from gknb.rules import ERROR, WARNING, Statement, stated_figures
+
+from .carryover import Carryover, follow
+from .checks import NEW, OLD, Finding, RuleStatus, cross_year_status, run_checks
+from .figures import FigureChange, Thresholds, figure_changes, swings
+from .textdiff import TextDiff, diff, similarity
+
+PREAMBLE = "开头"  # key of the opening paragraph, compared like a section
+# The figures a reviewer looks at first (ids are the template's stable cell ids).
+KEY_CELLS = (
+    "requests.new.total", "requests.carried_in.total", "requests.total.total", "requests.carried_out.total",
+    "requests.disclosed.total", "review_litigation.reconsideration.total", "review_litigation.direct_suit.total",
+    "review_litigation.suit_after_review.total", "proactive.art20_1.normative.issued",
+    "proactive.art20_1.normative.in_force", "proactive.art20_8.admin_fees.fee_amount",
+)
+
+
+@dataclass(frozen=True)
+class SectionDiff:
+    key: str  # "一".."六", or PREAMBLE
+    heading: str  # the official heading
+    diff: TextDiff
+    similarity: float  # clause-aligned, numbers masked (the measure S5-2 uses)
+
+
+@dataclass
+class Comparison:
+    old: Report | None
+    new: Report
+    old_name: str | None  # the documents as the reviewer named them (file or archive path)
+    new_name: str
+    thresholds: Thresholds
+    consecutive: bool = False
+    notes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    statuses: list[RuleStatus] = field(default_factory=list)
+    figures: list[FigureChange] = field(default_factory=list)
+    texts: list[SectionDiff] = field(default_factory=list)
+    carryover: Carryover | None = None
+    statements: dict[str, list[Statement]] = field(default_factory=dict)  # new | old -> X-1 statements
+
+    @property
+    def agency(self) -> str:
+        return self.new.agency or (self.old.agency if self.old else "") or "机关不详"
+
+    def of(self, which: str, severity: str | None = None) -> list[Finding]:
+        return [f for f in self.findings if f.which == which and (severity is None or f.severity == severity)]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    def swings(self) -> list[FigureChange]:
+        return swings(self.figures, self.thresholds)
+
+    def headline_swings(self, n: int = 6) -> list[FigureChange]:
+        """The largest swings among totals (table 三's per-applicant columns are detail)."""
+        main = [c for c in self.swings() if c.cell.table != "requests" or c.cell.column.id == "total"]
+        return main[:n]
+
+    def key_figures(self) -> list[FigureChange]:
+        by_id = {c.cell.id: c for c in self.figures}
+        return [by_id[i] for i in KEY_CELLS if i in by_id]
+
+
+def _notes(old: Report, new: Report, swapped: bool, consecutive: bool) -> list[str]:
+    out = []
+    if swapped:
+        out.append(f"两份报告的顺序已按年度调换：{old.year}年度为上年，{new.year}年度为本年。")
+    if old.agency and new.agency and old.agency != new.agency:
+        out.append(f"两年报告所印机关名称不同：上年为“{old.agency}”，本年为“{new.agency}”。")
+    if old.year is None or new.year is None:
+        out.append("至少一份报告的年度无法确定：跨年度核对未进行。")
+    elif not consecutive:
+        out.append(f"两份报告不是相邻年度（{old.year}、{new.year}）：跨年度核对未进行，其余照常对照。")
+    if not old.has_tables:
+        out.append(f"上年报告（{old.year}年度）为2019年以前的格式，没有统一表格：数字无从对照。")
+    return out
+
+
+def _texts(old: Report, new: Report) -> list[SectionDiff]:
+    out = []
+    pairs = [(PREAMBLE, "报告开头", "\n".join(old.preamble), "\n".join(new.preamble))]
+    pairs += [(s.key, s.heading, old.section_text(s.key), new.section_text(s.key)) for s in tpl.load().sections]
+    for key, heading, a, b in pairs:
+        if a.strip() or b.strip():
+            out.append(SectionDiff(key, heading, diff(a, b), similarity(a, b)))
+    return out
+
+
+def compare(old: Report | None, new: Report, *, old_name: str | None = None, new_name: str = "",
+            before: Report | None = None, thresholds: Thresholds | None = None) -> Comparison:
+    """Compare last year's report (``old``; None when there is none) with this year's.
+
+    ``before`` (the year before last) lets last year's own cross-year rules run.
+    Reports given in the wrong order are swapped (and the swap noted).
+    """
+    swapped = old is not None and old.year is not None and new.year is not None and old.year > new.year
+    if swapped:
+        old, new, old_name, new_name = new, old, new_name, old_name
+        before = None
+    c = Comparison(old, new, old_name, new_name, thresholds or Thresholds())
+    x1 = tpl.load().rule("X-1")
+    c.statements[NEW] = list(stated_figures(x1, new))
+    c.figures = figure_changes(old, new)
+    if old is None:
+        c.notes.append(f"没有上年（{new.year - 1 if new.year else '上一'}年度）的报告：只作本年核对，跨年度核对未进行。")
+        c.findings = run_checks(None, new, consecutive=False)
+        c.statuses = cross_year_status(None, new, c.findings, consecutive=False)
+        return c
+    c.consecutive = old.year is not None and new.year is not None and new.year - old.year == 1
+    before_ok = before is not None and c.consecutive and before.year == old.year - 1
+    c.notes = _notes(old, new, swapped, c.consecutive)
+    c.statements[OLD] = list(stated_figures(x1, old))
+    c.findings = run_checks(old, new, consecutive=c.consecutive, before=before if before_ok else None)
+    c.statuses = cross_year_status(old, new, c.findings, consecutive=c.consecutive)
+    c.texts = _texts(old, new)
+    if old.section_text("五").strip() and new.section_text("五").strip():
+        c.carryover = follow(old, new)
+    return c

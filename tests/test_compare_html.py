@@ -1,0 +1,80 @@
+"""The HTML report: verdict first, every document text escaped, self-contained, deterministic."""
+
+import re
+
+from gknb.compare.comparison import compare
+from gknb.compare.html import render
+from gknb.model import Section, SourceDocument
+
+from .builders import consistent_report, successor
+from .test_compare_corpus import report
+
+HOSTILE = "<script>alert('x')</script></style><b>粗</b><img src=x onerror=alert(1)>"
+
+
+def hostile_pair():
+    prev = consistent_report(1, agency=f"某局{HOSTILE}")
+    cur = successor(prev)
+    cur.source = SourceDocument(f"年报{HOSTILE}.pdf", "pdf", "0" * 64)
+    for r in (prev, cur):
+        r.preamble = [f"联系人：{HOSTILE}"]
+        r.sections["一"].paragraphs.append(f"本年度{HOSTILE}工作。")
+        r.sections["五"] = Section("五", "五、存在的主要问题及改进情况", [
+            f"存在的主要问题：一是栏目{HOSTILE}更新不及时；二是解读形式单一。下一步，加强{HOSTILE}管理。"])
+    cur.sections["六"].paragraphs = [f"未收取信息处理费。{HOSTILE}"]
+    bump = "requests.carried_in.total"
+    cur.set(bump, cur.value(bump) + 1)  # an error, so the verdict lists a finding
+    return prev, cur
+
+
+def test_document_text_is_escaped_everywhere():
+    prev, cur = hostile_pair()
+    page = render(compare(prev, cur, old_name=f"旧{HOSTILE}.pdf", new_name=f"新{HOSTILE}.pdf"))
+    assert "<script" not in page.lower() and "<img" not in page.lower() and "<b>" not in page
+    assert page.count("</style>") == 1  # the stylesheet's own end tag only
+    assert page.count("&lt;script&gt;") >= 8  # title, agency, names, preamble, sections, problems, diff
+    assert "onerror=alert" in page and 'onerror="' not in page  # present only as text
+
+
+def test_self_contained_and_prints_on_a4():
+    page = render(compare(*hostile_pair()))
+    assert not re.search(r"https?://|<link|<script|@import|url\(", page, re.I)
+    assert not re.search(r"<[a-z][^>]*\s(?:src|href)=\"(?!#)", page)  # only in-page links
+    assert 'http-equiv="Content-Security-Policy"' in page and "default-src 'none'" in page
+    assert "@page { size: A4" in page and "@media print" in page
+
+
+def test_the_page_opens_with_the_verdict():
+    prev = report("pdf/淮安市洪泽区人民政府_2023.pdf")
+    cur = report("pdf/淮安市洪泽区人民政府_2024.pdf")
+    page = render(compare(prev, cur))
+    order = [page.index(f'id="{x}"') for x in ("verdict", "checks", "figures", "texts", "problems")]
+    assert order == sorted(order)
+    verdict = page[page.index('id="verdict"'):page.index('id="checks"')]
+    assert "有错误" in verdict and "本年报告 0 个错误、3 个警告" in verdict and "上年报告 2 个错误" in verdict
+    for rule in ("T4-1", "E04", "X-1", "S5-1"):
+        assert f'<span class="rule-id">{rule}</span>' in verdict
+    # The most important changes: 新收申请 21 → 95, and the problems nobody accounted for.
+    assert "一、本年新收政府信息公开申请数量" in verdict and "+352%" in verdict
+    assert "不再提及 3 个" in verdict
+
+
+def test_same_inputs_give_byte_identical_pages_and_dates_only_when_given():
+    a = render(compare(*hostile_pair()))
+    b = render(compare(*hostile_pair()))
+    assert a == b
+    assert not re.search(r"20\d\d-\d\d-\d\d", a)
+    assert "2025-01-31" in render(compare(*hostile_pair()), generated_on="2025-01-31")
+
+
+def test_swing_thresholds_decide_what_is_highlighted():
+    from gknb.compare.figures import Thresholds
+    prev, cur = report("html/平潭综合实验区_2023.html"), report("html/平潭综合实验区_2024.html")
+    default = compare(prev, cur)
+    strict = compare(prev, cur, thresholds=Thresholds(relative=5.0, absolute=100))
+    names = {" / ".join(s.cell.json_path) for s in default.swings()}
+    assert "一、本年新收政府信息公开申请数量 / 总计" in names  # 81 → 218
+    assert "第二十条第（一）项 / 行政规范性文件 / 现行有效件数" not in names  # 470 → 440
+    assert all(abs(s.delta) >= 100 and (s.ratio is None or abs(s.ratio) >= 5) for s in strict.swings())
+    assert len(strict.swings()) < len(default.swings())
+    assert render(default).count('class="swing"') > render(strict).count('class="swing"')
