@@ -167,3 +167,13 @@ def test_X_1_other_years_and_parts_are_not_read_as_this_years_figures():
     assert x1(r, f"较上年收到申请{n + 40}件有所增加。", f"其中，区政府办受理政府信息公开申请{n - 1}件。",
               f"2019年以来累计收到申请{n * 9}件。") == []
     assert len(x1(r, f"全年收到申请{n + 1}件，同比增长5%。")) == 1
+
+
+def test_X_1_carried_out_and_cases_counted_in_qi():
+    r = consistent_report()
+    out = r.value("requests.carried_out.total")
+    recon = r.value("review_litigation.reconsideration.total")
+    assert x1(r, f"结转至{r.year + 1}年{out}件。", f"引发行政复议{recon}起。") == []
+    found = x1(r, f"{out + 1}件结转下年度继续办理，行政复议{recon + 1}起。")
+    assert sorted(v.printed - v.implied for v in found) == [1, 1]
+    assert x1(r, f"上年结转政府信息公开申请{out + 5}件。") == []  # carried in, not out

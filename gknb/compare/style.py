@@ -90,6 +90,7 @@ footer { margin-top: 28px; padding-top: 8px; border-top: 1px solid var(--rule); 
 
 @page { size: A4 portrait; margin: 16mm 14mm 16mm 16mm; }
 @media print {
+  :root { --rule: #a3adb8; }
   html { background: none; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -100,6 +101,6 @@ footer { margin-top: 28px; padding-top: 8px; border-top: 1px solid var(--rule); 
   thead { display: table-header-group; }
   table { font-size: 9pt; }
   .s { font-size: 10pt; }
-  section.part { break-before: page; page-break-before: always; }
+  .verdict { break-inside: auto; }
 }
 """
