@@ -134,6 +134,28 @@ def test_a_year_generated_archived_and_drafted_again_carries_everything_forward(
             res.stdout
 
 
+def test_generate_from_the_archive_alone_compares_with_last_year(tmp_path):
+    """No figures file: the archived report of the year is written out in the official form."""
+    pingtan = "平潭综合实验区"
+    archive = tmp_path / "档案"
+    for path in (CORPUS / "html" / "平潭综合实验区_2024.html", CORPUS / "docx" / "平潭综合实验区_2025.docx"):
+        assert gknb("ingest", path, "--archive", archive).returncode in (0, 1)
+    res = gknb("generate", pingtan, "--year", 2025, "--archive", archive, "-o", tmp_path / "out", "--no-pdf")
+    assert res.returncode == 0, res.stderr
+    (docx,) = (tmp_path / "out").glob("*.docx")
+    assert docx.name == f"{pingtan}2025年政府信息公开工作年度报告.docx"
+    store = Store(archive)
+    this, last = store.get(pingtan, 2025), store.get(pingtan, 2024)
+    back = parse(docx)
+    assert {c: back.value(c) for c in this.cells} == {c: this.value(c) for c in this.cells}
+    change = this.value("requests.new.total") - last.value("requests.new.total")
+    assert (f"较上年增加{change}件" if change > 0 else f"较上年减少{-change}件") in back.sections["一"].text
+    five = back.sections["五"].paragraphs
+    for n, problem in enumerate(read_section_five(last.section_text("五")).problems, 1):
+        assert five[n].startswith(f"{n}.{problem}。")  # 2024's problems, each awaiting its rectification
+    assert "待填写：第1个问题的整改情况" in res.stderr
+
+
 def test_mistakes_in_the_generator_keys_are_reported_by_path_and_line(tmp_path):
     text = dump(draft("某某县某局", 2026, None)).replace("行政强制:", "行政强治:")
     text = text.replace("problems: []", "problems:\n- problem: 目录不细\n  mesure: 细化目录\n- measure: 只有措施")

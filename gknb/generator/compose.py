@@ -30,7 +30,8 @@ def compose(figures: Figures, previous: Report | None = None) -> Document:
         doc.notes.append(f"档案中没有{report.agency}{report.year - 1}年度报告：未与上年比较，"
                          "上年度问题整改情况未能沿用")
     s = load()
-    doc.blocks += [Para(TITLE, wording.title(report)), Para(BODY, wording.opening(report, figures.contact))]
+    doc.blocks += [Para(TITLE, "\n".join(wording.title_lines(report))),
+                   Para(BODY, wording.opening(report, figures.contact))]
     for section in t.sections:
         doc.blocks.append(Para(HEADING, section.heading))
         if section.table:

@@ -12,7 +12,7 @@ TITLE, BODY, HEADING, SUBHEADING = "title", "body", "heading", "subheading"
 @dataclass(frozen=True)
 class Para:
     role: str  # title | body | heading | subheading: each has its font and indent in [generator]
-    text: str
+    text: str  # "\n" breaks a line within the paragraph
 
 
 @dataclass
@@ -24,4 +24,5 @@ class Document:
 
     @property
     def title(self) -> str:
-        return next(b.text for b in self.blocks if isinstance(b, Para) and b.role == TITLE)
+        """The title on one line (a printed title may be broken over two: "\\n")."""
+        return next(b.text for b in self.blocks if isinstance(b, Para) and b.role == TITLE).replace("\n", "")

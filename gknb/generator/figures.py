@@ -143,7 +143,7 @@ def _record(key: str, item: Any, where: Where, problems: list) -> dict[str, Any]
         elif key == "fees":
             fields[name] = _amount(value, (*where, name), problems, integer=name == "notices")
         elif isinstance(value, bool) or (value is not None and not isinstance(value, (str, int))):
-            problems.append(((*where, name), f"应为文字，实为 {value!r}"))
+            problems.append(((*where, name), f"应为文字，实为“{value}”"))
         elif value is not None and str(value).strip():
             fields[name] = str(value).strip()
     required = REQUIRED.get(key)
@@ -161,10 +161,10 @@ def _amount(value: Any, where: Where, problems: list, *, integer: bool) -> Numbe
             raise InvalidOperation
         number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
-        problems.append((where, f"应为数字，实为 {value!r}"))
+        problems.append((where, f"应为数字，实为“{value}”"))
         return None
     if not number.is_finite() or number < 0 or (integer and number != number.to_integral_value()):
-        problems.append((where, f"应为{'非负整数' if integer else '非负数'}，实为 {value!r}"))
+        problems.append((where, f"应为{'非负整数' if integer else '非负数'}，实为“{value}”"))
         return None
     return int(number) if integer or isinstance(value, int) else number
 

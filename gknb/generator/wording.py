@@ -18,7 +18,7 @@ from gknb.problems import read_section_five
 from .carry import last_problems
 from .document import BODY, SUBHEADING
 from .figures import Contact, Fees, Figures, Rectified
-from .settings import load
+from .settings import TWIPS_PER_PT, load
 
 _FIELD = re.compile(r"\{([\w.]+)\}")
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -74,6 +74,16 @@ def _fill(template: str, report: Report, extra: dict[str, str]) -> str | None:
 
 def title(report: Report) -> str:
     return load().text["title"].format(agency=report.agency, year=report.year)
+
+
+def title_lines(report: Report) -> list[str]:
+    """The title as printed: one line if it fits, else broken after the agency (never mid-word)."""
+    s = load()
+    full = title(report)
+    per_line = s.text_width / (s.fonts["title"].size * TWIPS_PER_PT)
+    if sum(0.5 if ord(c) < 0x2E80 else 1 for c in full) <= per_line:
+        return [full]
+    return [report.agency, s.text["title"].format(agency="", year=report.year)]
 
 
 def opening(report: Report, contact: Contact) -> str:

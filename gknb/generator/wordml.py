@@ -32,7 +32,11 @@ def run_properties(font: Font) -> str:
 
 
 def _run(text: str, font: Font) -> str:
-    return f'<w:r>{run_properties(font)}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
+    """A run; each "\\n" in the text is a line break."""
+    if not text:
+        return ""
+    lines = "<w:br/>".join(f'<w:t xml:space="preserve">{esc(line)}</w:t>' for line in text.split("\n"))
+    return f'<w:r>{run_properties(font)}{lines}</w:r>'
 
 
 # --------------------------------------------------------------------------- paragraphs
