@@ -121,6 +121,36 @@ def test_figures_are_printed_as_given_and_blank_stays_blank(tmp_path):
     assert t3.cell_at(row, 3).text == ""  # blank, not "0"
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_word_xml_names_chinese_faces_centres_figures_and_numbers_pages(tmp_path):
+    from lxml import etree
+
+    with zipfile.ZipFile(write(tmp_path, figures_of(consistent_report(9)))) as z:
+        parts = {n: etree.fromstring(z.read(n)) for n in z.namelist() if n.endswith(".xml")}
+        raw = b"".join(z.read(n) for n in z.namelist())
+    assert b"ja-JP" not in raw and "ＭＳ".encode() not in raw and b"Mincho" not in raw
+    defaults = parts["word/styles.xml"].find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+    assert defaults.find(f"{W}rFonts").get(f"{W}eastAsia") == "仿宋_GB2312"
+    assert defaults.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
+    doc = parts["word/document.xml"]
+    for run in doc.iter(f"{W}r"):
+        assert run.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia"), etree.tostring(run, encoding=str)
+    figures = [tc for tc in doc.iter(f"{W}tc") if re.fullmatch(r"[\d.]+", "".join(tc.itertext()))]
+    assert len(figures) > 150
+    assert {tc.find(f".//{W}jc").get(f"{W}val") for tc in figures} == {"center"}
+    sect = doc.find(f"{W}body/{W}sectPr")
+    margins = {k: int(sect.find(f"{W}pgMar").get(f"{W}{k}")) for k in ("top", "left", "right", "bottom")}
+    assert margins == {"top": 2098, "left": 1587, "right": 1474, "bottom": 1984}  # 37/28/26/35 mm
+    assert parts["word/settings.xml"].find(f"{W}evenAndOddHeaders") is not None
+    for name, side in (("word/footer1.xml", "right"), ("word/footer2.xml", "left")):
+        footer = parts[name]
+        assert "".join(t.text for t in footer.iter(f"{W}instrText")).strip() == "PAGE"
+        assert footer.find(f".//{W}jc").get(f"{W}val") == side
+        assert "".join(t.text for t in footer.iter(f"{W}t")) == "— 1 —"
+
+
 # --------------------------------------------------------------------------- round trip
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -34,16 +34,19 @@ def compose(figures: Figures, previous: Report | None = None) -> Document:
                    Para(BODY, wording.opening(report, figures.contact))]
     for section in t.sections:
         doc.blocks.append(Para(HEADING, section.heading))
-        if section.table:
+        own = list(report.sections[section.key].paragraphs) if section.key in report.sections else []
+        if section.table:  # the table alone: text read beside a table is often the table's own cells
             layout = t.table(section.table).layout(report.table_formats[section.table])
             doc.blocks.append(grids.build(layout, lambda cid: wording.number(report.value(cid)), s))
         elif section.id == "overview":
-            own = report.sections[section.key].paragraphs if section.key in report.sections else []
             doc.blocks += [Para(BODY, p) for p in (*wording.overview(report, previous, doc.notes), *own)]
         elif section.id == "problems":
-            doc.blocks += [Para(role, text) for role, text in wording.section_five(figures, previous, doc.notes)]
+            doc.blocks += [Para(role, text)
+                           for role, text in wording.section_five(figures, previous, section, doc.notes)]
         elif section.id == "other":
-            doc.blocks += [Para(BODY, p) for p in wording.fees(figures, doc.notes)]
+            doc.blocks += [Para(BODY, p) for p in wording.fees(figures, own, section, doc.notes)]
+        else:
+            doc.blocks += [Para(BODY, p) for p in own]
     return doc
 
 

@@ -43,10 +43,8 @@ def draft(agency: str, year: int, store: Store | None) -> Draft:
     else:
         out.carried = carry.apply(report, previous)
         blank = [c for c in out.carried if c.value is None]
-        if not out.carried:
-            out.notes.append(f"{year - 1}年度报告的表格格式不同，上年结转和现行有效件数未能预填")
-        if blank:
-            out.notes.append(f"{year - 1}年度报告中这些单元格空白，未能沿用：" + "、".join(_label(c.source) for c in blank))
+        if blank:  # blank, or absent from last year's table (another format)
+            out.notes.append(f"{year - 1}年度报告中没有这些数字，未能沿用：" + "、".join(_label(c.source) for c in blank))
         rectification = carry.last_problems(previous)
         if not rectification:
             out.notes.append(f"未能从{year - 1}年度报告第五部分读出问题：请在 rectification 中自行列出上年度问题")

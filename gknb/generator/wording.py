@@ -138,11 +138,11 @@ def _row_group_sum(report: Report, s: dict) -> Number | None:
 
 # --------------------------------------------------------------------------- section 五
 
-def section_five(figures: Figures, previous: Report | None, notes: Notes) -> list[tuple[str, str]]:
+def section_five(figures: Figures, previous: Report | None, section: tpl.Section,
+                 notes: Notes) -> list[tuple[str, str]]:
     """(role, text) paragraphs: last year's problems and what was done, then this year's."""
-    section = tpl.load().section("五")
     spec = load().text["problems"]
-    own = read_section_five(figures.report.section_text("五"))
+    own = read_section_five(figures.report.section_text(section.key))
     out = [(SUBHEADING, f"（一）{section.rectification_heading}")]
     year = (figures.report.year or 0) - 1
     items = figures.rectification or (last_problems(previous) if previous is not None else [])
@@ -191,13 +191,17 @@ def _listing(items: list[str]) -> str:
 
 # --------------------------------------------------------------------------- section 六
 
-def fees(figures: Figures, notes: Notes) -> list[str]:
-    """The 信息处理费 statement (S6-1), then the section's own paragraphs."""
-    own = list(figures.report.sections["六"].paragraphs) if "六" in figures.report.sections else []
+def fees(figures: Figures, own: list[str], section: tpl.Section, notes: Notes) -> list[str]:
+    """The 信息处理费 statement (S6-1), then the section's own paragraphs (``own``).
+
+    Without fees in the figures, the section's own words stand if they already say what the
+    checker looks for there; else a gap asks for them.
+    """
     spec = load().text["fees"]
     f = figures.fees
     if f is None:
-        words = tpl.load().rule("S6-1").params["any_of"]
+        words = [w for r in tpl.load().rules if r.kind == "mentions" and r.params["section"] == section.key
+                 for w in r.params["any_of"]]
         if any(w in p for p in own for w in words):
             return own
         return [_fee_gap(spec, notes), *own]
