@@ -39,3 +39,4 @@ clean:
 
 bench: setup
 	$(BIN)/python -m jobs.bench
+	$(BIN)/python -m jobs.bench_search

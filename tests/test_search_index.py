@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import gknb.search.extract as extract_mod
-from archive.store import Store
+from archive.store import Store, atomic_write
 from archive.xml import to_xml
 from gknb.model import Section
 from gknb.search import db
@@ -84,6 +85,25 @@ def test_first_use_builds_then_only_changes_are_read(archive, parses):
         assert ix.conn.execute("SELECT count(*) FROM reports").fetchone()[0] == n
 
 
+def test_folders_copied_in_or_deleted_whole_are_seen(archive):
+    store = Store(archive)
+    reports = archive / "reports"
+    with Index(store) as ix:
+        ix.refresh()
+        before = found(ix, "公开")
+        shutil.copytree(reports / "泽州县应急管理局", reports / "泽州县应急管理局副本")  # keeps the old mtimes
+        r = ix.refresh()
+        assert (r.added, r.updated, r.removed) == (1, 0, 0)
+        assert found(ix, "公开") == before | {("泽州县应急管理局副本", y, k) for a, y, k in before
+                                            if a == "泽州县应急管理局"}
+        shutil.rmtree(reports / "平潭综合实验区")
+        r = ix.refresh()
+        assert r.removed == 6 and not r.added and not r.updated
+        assert found(ix, "公开") == scan(archive, "公开")
+        assert not any(a == "平潭综合实验区" for a, _, _ in found(ix, "公开"))
+        assert ix.conn.execute("SELECT count(*) FROM dirs WHERE path LIKE '%平潭%'").fetchone()[0] == 0
+
+
 def test_every_search_sees_the_archive_as_it_is_now(archive):
     """No explicit refresh: a new Index per search, as each CLI run does."""
     store = Store(archive)
@@ -98,8 +118,22 @@ def test_every_search_sees_the_archive_as_it_is_now(archive):
     assert hits("乙") == scan(archive, "乙")
 
 
-def test_a_rewrite_in_place_with_the_same_size_is_seen(archive):
-    """Same size, same inode, maybe the same clock tick: caught because the file was racily clean."""
+def test_the_folder_check_lists_exactly_the_stores_entries(archive):
+    store = Store(archive)
+    (archive / "reports" / "平潭综合实验区" / "notes.txt").write_text("x", "utf-8")
+    (archive / "reports" / "平潭综合实验区" / "2019.xml.bak").write_text("x", "utf-8")
+    (archive / "reports" / "空文件夹").mkdir()
+    (archive / "reports" / "stray.xml").write_text("x", "utf-8")
+    with Index(store) as ix:
+        for thorough in (False, True):
+            ix.refresh(thorough=thorough)
+            indexed = dict(ix.conn.execute("SELECT path, agency || '/' || year FROM reports"))
+            assert indexed == {e.path.relative_to(archive).as_posix(): f"{e.agency}/{e.year}"
+                               for e in store.entries()}
+
+
+def test_a_rewrite_in_place_with_the_same_size_is_seen_by_a_thorough_check(archive):
+    """Same size, same inode, maybe the same clock tick: no folder changes, but the file does."""
     store = Store(archive)
     store.put(_report("独有检索短语甲乙丙"))
     path = archive / "reports" / "测试县某局" / "2025.xml"
@@ -112,7 +146,7 @@ def test_a_rewrite_in_place_with_the_same_size_is_seen(archive):
         with open(path, "r+b") as f:  # not an atomic rename: the inode stays
             f.write(new)
         assert path.stat().st_ino == inode
-        ix.refresh()
+        ix.refresh(thorough=True)
         assert not found(ix, "甲乙丙") and found(ix, "庚辛壬") == {("测试县某局", 2025, "六")}
 
 
@@ -123,8 +157,10 @@ def test_a_touched_file_with_the_same_bytes_is_not_reparsed(archive, parses):
         parses.clear()
         path = store.entries()[0].path
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
-        r = ix.refresh()
-        assert not r.changed and parses == []
+        r = ix.refresh(thorough=True)  # sees the new mtime, hashes the file, finds the same bytes
+        assert not r.changed and r.unchanged == len(store.entries()) and parses == []
+        assert ix.conn.execute("SELECT mtime_ns FROM reports WHERE path = ?",
+                               (path.relative_to(archive).as_posix(),)).fetchone()[0] == path.stat().st_mtime_ns
 
 
 def test_rebuild_from_the_xml_alone_gives_the_same_results(archive):
@@ -161,6 +197,10 @@ def test_a_damaged_or_older_index_is_rebuilt(archive):
     (archive / db.INDEX_FILE).write_bytes(b"this is not a database" * 100)
     with Index(store) as ix:
         assert results(ix) == expected
+    (archive / db.INDEX_FILE).write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a damaged header
+    with Index(store) as ix:
+        ix.rebuild()
+        assert results(ix) == expected
 
 
 def test_an_unreadable_archive_file_is_reported_and_the_rest_searched(archive):
@@ -174,7 +214,7 @@ def test_an_unreadable_archive_file_is_reported_and_the_rest_searched(archive):
         assert [p for p, _ in ix.failures()] == ["reports/坏档案机关/2022.xml"]
         assert found(ix, "公开") == scan(archive, "公开")
         assert all(a != "坏档案机关" for a, _, _ in found(ix, "公开"))
-        bad.write_bytes(to_xml(_report("修好了的档案", agency="坏档案机关", year=2022)))
+        atomic_write(bad, to_xml(_report("修好了的档案", agency="坏档案机关", year=2022)))  # as the store writes
         ix.refresh()
         assert ix.failures() == [] and found(ix, "修好了的档案") == {("坏档案机关", 2022, "六")}
 
@@ -191,12 +231,13 @@ def test_writes_take_the_stores_lock_and_reads_do_not(archive, monkeypatch):
             yield
 
     monkeypatch.setattr(Store, "lock", recording)
+    old = 1_000_000_000 * 10**9  # 2001: nothing is racily clean
+    for e in store.entries():
+        os.utime(e.path, ns=(old, old))
+        os.utime(e.path.parent, ns=(old, old))
     with Index(store) as ix:
         ix.refresh()  # builds: locked
         assert len(taken) == 1
-        for path in store.entries():  # let no file be racily clean
-            os.utime(path.path, ns=(0, path.path.stat().st_mtime_ns - 10_000_000_000))
-        ix.refresh()  # re-reads the (now old) files once: locked
         taken.clear()
         ix.refresh()
         search(ix.conn, "公开")

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from gknb import template as tpl
 
-from .index import SearchError
+from .errors import SearchError
+
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, tpl.CellDef]:
@@ -24,6 +25,25 @@ def catalogue() -> dict[str, tpl.CellDef]:
             for c in table.layout(fmt).cells:
                 out.setdefault(c.id, c)
     return out
+
+
+@lru_cache(maxsize=1)
+def numbers() -> dict[str, int]:
+    """Cell id -> its number in the catalogue: how the index stores cells compactly.
+
+    Numbers change with the template; the index records the template's hash and is rebuilt
+    when it changes, so a stored number always means the same cell.
+    """
+    return {cid: i for i, cid in enumerate(catalogue())}
+
+
+def by_number(n: int) -> tpl.CellDef:
+    return _by_number()[n]
+
+
+@lru_cache(maxsize=1)
+def _by_number() -> tuple[tpl.CellDef, ...]:
+    return tuple(catalogue().values())
 
 
 def label_path(cell: tpl.CellDef) -> str:

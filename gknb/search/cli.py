@@ -20,11 +20,12 @@ from archive.store import Store, StoreError
 
 from . import export as exporter
 from .cells import full_path, label_path, resolve
+from .errors import SearchError
 from .figures import figures, number, parse_conditions
 from .figures import query as run_query
 from .figures import series as run_series
 from .fulltext import search as run_search
-from .index import Index, SearchError
+from .index import Index
 from .scope import make_scope
 from .snippet import MARK
 
@@ -105,11 +106,12 @@ def search(text, archive_dir, agency, year, years, sections, limit, as_json) -> 
 def index_cmd(archive_dir, rebuild) -> None:
     """更新检索索引（只处理变化了的报告）；--rebuild 从档案XML完全重建。
 
-    检索时会自动更新索引，一般无需手动运行。退出码：0 成功，1 有档案文件无法读取，2 出错。
+    检索时会自动更新索引（按文件夹检查变化）；不经 gknb 直接改写了档案XML文件时，请运行本命令
+    （逐个文件检查）。退出码：0 成功，1 有档案文件无法读取，2 出错。
     """
     try:
         with Index(Store(archive_dir)) as ix:
-            r = ix.rebuild() if rebuild else ix.refresh()
+            r = ix.rebuild() if rebuild else ix.refresh(thorough=True)
             failures = ix.failures()
             total = ix.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
     except (SearchError, StoreError, OSError, apsw.Error) as e:

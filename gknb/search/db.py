@@ -18,8 +18,9 @@ from gknb import template as tpl
 
 INDEX_FILE = "index.sqlite"
 # Bump whenever the schema or what ``extract`` puts into it changes: older files are rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"
 BUSY_TIMEOUT_MS = 30_000
+WAL_LIMIT = 8 * 1024 * 1024  # bytes of write-ahead log kept after a checkpoint
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,6 +39,12 @@ CREATE TABLE reports(
     error TEXT                        -- why the file could not be read (Chinese); then no parts/cells
 );
 CREATE INDEX reports_agency_year ON reports(agency, year);
+-- Each agency folder as last listed: while its signature holds, its files need no stat().
+CREATE TABLE dirs(
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
+    checked_ns INTEGER NOT NULL
+);
 -- Searchable text: title, preamble and each section of a report.
 CREATE TABLE parts(
     id INTEGER PRIMARY KEY,
@@ -55,16 +62,16 @@ CREATE VIRTUAL TABLE parts_fts USING fts5(
 CREATE TABLE cells(
     report_id INTEGER NOT NULL,
     ord INTEGER NOT NULL,
-    cell_id TEXT NOT NULL,
-    state TEXT NOT NULL,              -- value | blank | absent
+    cell INTEGER NOT NULL,            -- the cell's number in cells.catalogue()
+    state INTEGER NOT NULL,           -- extract.STATES: 0 value, 1 blank, 2 absent
     value TEXT,                       -- exactly as in the XML (decimal notation)
     flag TEXT,
     PRIMARY KEY(report_id, ord)
 ) WITHOUT ROWID;
-CREATE INDEX cells_cell ON cells(cell_id, state);
+CREATE INDEX cells_cell ON cells(cell, state);
 """
 
-TABLES = ("meta", "reports", "parts", "parts_fts", "cells")
+TABLES = ("meta", "reports", "dirs", "parts", "parts_fts", "cells")
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +84,14 @@ def template_fingerprint() -> str:
 def connect(path: Path | str) -> apsw.Connection:
     conn = apsw.Connection(str(path))
     conn.setbusytimeout(BUSY_TIMEOUT_MS)
+    conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}")
+    conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints; the index is derived anyway
     return conn
+
+
+def checkpoint(conn: apsw.Connection) -> None:
+    """Fold the write-ahead log into the file and shrink it (after a large update)."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def create(conn: apsw.Connection) -> None:

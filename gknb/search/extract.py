@@ -18,7 +18,9 @@ from pathlib import Path
 
 from archive.xml import ArchiveError, from_xml
 from gknb import template as tpl
-from gknb.model import Report
+from gknb.model import ABSENT, BLANK, VALUE, Report
+
+from .cells import numbers as cell_numbers
 
 TITLE, PREAMBLE = "title", "preamble"
 
@@ -39,12 +41,11 @@ class Part:
     text: str
 
 
-@dataclass(frozen=True)
-class CellRow:
-    cell_id: str
-    state: str
-    value: str | None  # decimal notation, as in the XML
-    flag: str | None
+# A cell as the index keeps it: (cell number, state code, value in decimal notation as in the
+# XML, flag).  Plain tuples: thousands of them cross from worker processes per second.
+CellRow = tuple[int, int, str | None, str | None]
+STATES = (VALUE, BLANK, ABSENT)  # state code -> state
+STATE_CODES = {s: i for i, s in enumerate(STATES)}
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,11 @@ def extract(report: Report) -> Extracted:
         sec = report.sections.get(key)
         if sec is not None:
             parts.append(Part(key, sec.heading, part_text(sec.heading, sec.paragraphs)))
+    numbers = cell_numbers()
     cells = []
     for cdef in report.cell_defs():
         c = report.cells[cdef.id]
-        cells.append(CellRow(cdef.id, c.state, _number(c.value) if c.filled else None, c.flag))
+        cells.append((numbers[cdef.id], STATE_CODES[c.state], _number(c.value) if c.filled else None, c.flag))
     return Extracted(report.agency, report.format, json.dumps(report.table_formats, sort_keys=True),
                      tuple(parts), tuple(cells))
 

@@ -16,9 +16,11 @@ from decimal import Decimal
 import apsw
 
 from gknb import template as tpl
+from gknb.model import VALUE
 
-from .cells import catalogue, label_path, resolve
-from .index import SearchError
+from .cells import by_number, label_path, numbers, resolve
+from .errors import SearchError
+from .extract import STATE_CODES, STATES
 from .scope import Scope
 
 OPERATORS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
@@ -60,9 +62,9 @@ def series(conn: apsw.Connection, cell: tpl.CellDef, scope: Scope | None = None)
     where, params = (scope or Scope()).where("r")
     rows = conn.execute(
         "SELECT r.agency, r.year, r.format, c.state, c.value, c.flag FROM reports r"
-        " LEFT JOIN cells c ON c.report_id = r.id AND c.cell_id = :cell"
-        f" WHERE r.error IS NULL{where} ORDER BY r.agency, r.year", {**params, "cell": cell.id})
-    return [Point(*row) for row in rows]
+        " LEFT JOIN cells c ON c.report_id = r.id AND c.cell = :cell"
+        f" WHERE r.error IS NULL{where} ORDER BY r.agency, r.year", {**params, "cell": numbers()[cell.id]})
+    return [Point(a, y, f, None if s is None else STATES[s], v, flag) for a, y, f, s, v, flag in rows]
 
 
 # --------------------------------------------------------------------------- conditions
@@ -117,8 +119,8 @@ def query(conn: apsw.Connection, conditions: list[Condition], scope: Scope | Non
     for cond in conditions:
         rows = conn.execute(
             "SELECT r.id, r.agency, r.year, c.value FROM cells c JOIN reports r ON r.id = c.report_id"
-            f" WHERE c.cell_id = :cell AND c.state = 'value' AND r.error IS NULL{where}",
-            {**params, "cell": cond.cell.id})
+            f" WHERE c.cell = :cell AND c.state = :value AND r.error IS NULL{where}",
+            {**params, "cell": numbers()[cond.cell.id], "value": STATE_CODES[VALUE]})
         hits = {rid: (agency, year, value) for rid, agency, year, value in rows if cond.holds(value)}
         if found is None:
             found = {rid: (a, y, [v]) for rid, (a, y, v) in hits.items()}
@@ -152,17 +154,16 @@ class Figure:
 
 def figures(conn: apsw.Connection, scope: Scope | None = None) -> Iterator[Figure]:
     """Every archived figure: by agency, year, then the report's own layout order."""
-    cells = catalogue()
     where, params = (scope or Scope()).where("r")
     layouts: dict[str, dict[str, str]] = {}
     rows = conn.execute(
-        "SELECT r.agency, r.year, r.format, r.table_formats, c.cell_id, c.state, c.value, c.flag"
+        "SELECT r.agency, r.year, r.format, r.table_formats, c.cell, c.state, c.value, c.flag"
         f" FROM reports r JOIN cells c ON c.report_id = r.id WHERE r.error IS NULL{where}"
         " ORDER BY r.agency, r.year, c.ord", params)
-    for agency, year, fmt, table_formats, cid, state, value, flag in rows:
+    for agency, year, fmt, table_formats, n, state, value, flag in rows:
         formats = layouts.get(table_formats)
         if formats is None:
             formats = layouts[table_formats] = json.loads(table_formats)
-        cdef = cells[cid]
-        yield Figure(agency, year, fmt, cdef.table, formats.get(cdef.table, ""), cid, label_path(cdef),
-                     value, state, flag)
+        cdef = by_number(n)
+        yield Figure(agency, year, fmt, cdef.table, formats.get(cdef.table, ""), cdef.id, label_path(cdef),
+                     value, STATES[state], flag)

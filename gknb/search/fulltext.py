@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import apsw
 
-from .index import SearchError
+from .errors import SearchError
 from .scope import PART_NAMES, Scope
 from .snippet import Segments, render, segments
 

@@ -19,14 +19,12 @@ import apsw
 from archive.store import Store
 
 from . import db
+from .errors import SearchError
 from .extract import Extracted, Loaded, load
 from .sync import Plan, plan
 
 PARALLEL_MIN = 200  # files to read before a process pool pays for itself
-
-
-class SearchError(Exception):
-    """Search cannot run; the message is Chinese."""
+CHECKPOINT_MIN = 100  # reports changed before the write-ahead log is folded in at once
 
 
 @dataclass
@@ -65,8 +63,7 @@ def _insert(conn: apsw.Connection, item: Loaded, agency: str, year: int) -> None
         conn.execute("INSERT INTO parts(report_id, ord, key, heading, text) VALUES (?,?,?,?,?)",
                      (rid, ord_, part.key, part.heading, part.text))
         conn.execute("INSERT INTO parts_fts(rowid, text) VALUES (?, ?)", (conn.last_insert_rowid(), part.text))
-    conn.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?)",
-                     [(rid, i, x.cell_id, x.state, x.value, x.flag) for i, x in enumerate(c.cells)])
+    conn.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?)", [(rid, i, *x) for i, x in enumerate(c.cells)])
 
 
 def _touch(conn: apsw.Connection, item: Loaded) -> None:
@@ -109,18 +106,22 @@ class Index:
             raise RuntimeError("Index.refresh() or rebuild() first")
         return self._conn
 
-    def refresh(self) -> SyncResult:
-        """Bring the index up to date (incrementally) and say what changed."""
+    def refresh(self, *, thorough: bool = False) -> SyncResult:
+        """Bring the index up to date (incrementally) and say what changed.
+
+        ``thorough`` stats every file instead of every folder: it also finds files rewritten
+        in place, bypassing the store (see ``sync``).
+        """
         self._require_archive()
         if self._conn is None:
             self._conn, built = self._open_current()
             if built is not None:
                 self.last_sync = built
                 return built
-        todo = plan(self.store, self._conn)
+        todo = plan(self.store, self._conn, thorough=thorough)
         if todo:
             with self.store.lock():
-                todo = plan(self.store, self._conn)  # again: another process may have done it
+                todo = plan(self.store, self._conn, thorough=thorough)  # again: another process may have done it
                 self.last_sync = self._apply(todo)
         else:
             self.last_sync = SyncResult(unchanged=todo.unchanged)
@@ -131,11 +132,13 @@ class Index:
         self._require_archive()
         self.close()
         with self.store.lock():
-            conn = db.connect(self.path)
+            conn = None
             try:
+                conn = db.connect(self.path)
                 db.create(conn)  # in one transaction: readers elsewhere see the old or the new index
             except apsw.Error:  # damaged beyond use: start from an empty file
-                conn.close()
+                if conn is not None:
+                    conn.close()
                 self._unlink()
                 conn = db.connect(self.path)
                 db.create(conn)
@@ -154,28 +157,31 @@ class Index:
 
     def _open_current(self) -> tuple[apsw.Connection, SyncResult | None]:
         """A connection to a usable index, and what was indexed if it had to be built."""
-        if self.path.exists():
-            conn = db.connect(self.path)
-            if self._usable(conn):
-                return conn, None
-            conn.close()
+        conn = self._open_existing()
+        if conn is not None:
+            return conn, None
         with self.store.lock():
-            if self.path.exists():
-                conn = db.connect(self.path)
-                if self._usable(conn):  # built by another process while we waited
-                    return conn, None
-                conn.close()
-                self._unlink()  # an older schema or a damaged file: everything in it is derived
+            conn = self._open_existing()  # built by another process while we waited?
+            if conn is not None:
+                return conn, None
+            self._unlink()  # none, an older schema or a damaged file: everything in it is derived
             conn = db.connect(self.path)
             db.create(conn)
             return conn, self._apply_to(conn, plan(self.store, conn, everything=True))
 
-    @staticmethod
-    def _usable(conn: apsw.Connection) -> bool:
+    def _open_existing(self) -> apsw.Connection | None:
+        if not self.path.exists():
+            return None
+        conn = None
         try:
-            return db.is_current(conn)
-        except apsw.Error:  # not a database, damaged header...
-            return False
+            conn = db.connect(self.path)
+            if db.is_current(conn):
+                return conn
+        except apsw.Error:  # not a database, a damaged header...
+            pass
+        if conn is not None:
+            conn.close()
+        return None
 
     def _unlink(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -193,6 +199,11 @@ class Index:
             for rid in todo.removed:
                 _delete(conn, rid)
                 result.removed += 1
+            for path in todo.dirs_removed:
+                conn.execute("DELETE FROM dirs WHERE path = ?", (path,))
+            for path, sig, checked in todo.dirs:
+                conn.execute("INSERT OR REPLACE INTO dirs VALUES (?,?,?,?,?,?)",
+                             (path, sig.size, sig.mtime_ns, sig.ctime_ns, sig.inode, checked))
             for rel, item in zip((r for r, _ in todo.to_read), self._load(todo.to_read)):
                 old = known.get(rel)
                 if item is None:  # vanished while we were reading
@@ -206,8 +217,8 @@ class Index:
                     continue
                 if old is not None:
                     _delete(conn, old)
-                entry = todo.files[rel]
-                _insert(conn, item, entry.agency, entry.year)
+                agency, year = todo.files[rel]
+                _insert(conn, item, agency, year)
                 if old is None:
                     result.added += 1
                 else:
@@ -218,6 +229,8 @@ class Index:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        if result.added + result.updated + result.removed >= CHECKPOINT_MIN:
+            db.checkpoint(conn)
         return result
 
     def _load(self, items: list[tuple[str, str | None]]) -> Iterator[Loaded | None]:

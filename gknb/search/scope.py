@@ -9,8 +9,8 @@ import apsw
 
 from archive.store import Store
 
+from .errors import SearchError
 from .extract import PREAMBLE, TITLE, part_keys
-from .index import SearchError
 
 # Names a user may give for the two parts that are not numbered sections.
 PART_ALIASES = {"标题": TITLE, "前言": PREAMBLE, TITLE: TITLE, PREAMBLE: PREAMBLE}
