@@ -173,8 +173,9 @@ class Rule:
 
     @property
     def cross_year(self) -> bool:
+        """Needs last year's report: declared (``cross_year = true``), or a sum over ``prev:`` cells."""
         terms = [*self.params.get("left", ()), *self.params.get("right", ())]
-        return self.kind == "similarity" or any("prev:" in t for t in terms)
+        return bool(self.params.get("cross_year")) or any("prev:" in t for t in terms)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ class RuleStatus:
 
 def is_cross_year(rule: tpl.Rule) -> bool:
     """Rules that read last year's report (the unit rule compares the fee with last year's)."""
-    return rule.cross_year or bool(rule.params.get("cross_year")) or rule.kind == "unit"
+    return rule.cross_year or rule.kind == "unit"
 
 
 def run_checks(old: Report | None, new: Report, *, consecutive: bool,
