@@ -110,6 +110,8 @@ FIXED_QUERIES = [
     # longer phrases and ones with no hit
     "依申请公开", "政府信息公开工作年度报告", "存在的主要问题及改进情况", "量子计算机",
     "区块链治理平台建设试点", "政府信息公开工作年度报告书",
+    # Latin letters match case-sensitively (as the scan does), spaces inside a query count
+    "H5等", "h5等", "www.pingtan", "WWW.PINGTAN", "0591-", "年报 平潭",
     # FTS5 syntax must be taken literally
     '"公开"', "公开*", "AND", "NEAR(公开 申请)", "公开 OR 申请", "-公开", "^公开",
 ]
@@ -152,6 +154,9 @@ def test_queries_cover_both_paths_and_the_no_hit_case(index):
     assert len(scan(root, "公")) > 20  # many parts for one character
     assert scan(root, "开申请") and scan(root, "务公开标")  # substrings crossing word boundaries
     assert not scan(root, "量子计算机") and not found(index, "量子计算机")
+    assert scan(root, "H5等") and not scan(root, "h5等")  # case matters, in the index as in the scan
+    assert scan(root, "www.pingtan") and not scan(root, "WWW.PINGTAN")
+    assert scan(root, "年报 平潭")
     assert not found(index, "龘")
 
 

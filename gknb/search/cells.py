@@ -37,12 +37,9 @@ def numbers() -> dict[str, int]:
     return {cid: i for i, cid in enumerate(catalogue())}
 
 
-def by_number(n: int) -> tpl.CellDef:
-    return _by_number()[n]
-
-
 @lru_cache(maxsize=1)
-def _by_number() -> tuple[tpl.CellDef, ...]:
+def numbered() -> tuple[tpl.CellDef, ...]:
+    """The catalogue as a tuple: cell number -> cell."""
     return tuple(catalogue().values())
 
 

@@ -18,7 +18,7 @@ from gknb import template as tpl
 
 INDEX_FILE = "index.sqlite"
 # Bump whenever the schema or what ``extract`` puts into it changes: older files are rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 BUSY_TIMEOUT_MS = 30_000
 WAL_LIMIT = 8 * 1024 * 1024  # bytes of write-ahead log kept after a checkpoint
 
@@ -45,17 +45,22 @@ CREATE TABLE dirs(
     size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
     checked_ns INTEGER NOT NULL
 );
--- Searchable text: title, preamble and each section of a report.
+-- Searchable parts of a report: title, preamble and each section.  Narrow rows (agency and
+-- year copied from reports) so that ranking and filtering thousands of hits reads little.
 CREATE TABLE parts(
     id INTEGER PRIMARY KEY,
     report_id INTEGER NOT NULL,
+    agency TEXT NOT NULL,
+    year INTEGER NOT NULL,
     ord INTEGER NOT NULL,             -- position in the report (title, preamble, 一..六)
     key TEXT NOT NULL,                -- 'title' | 'preamble' | '一'..'六'
-    heading TEXT,
-    text TEXT NOT NULL
+    heading TEXT
 );
 CREATE INDEX parts_report ON parts(report_id);
--- Trigram index over parts.text; rowid = parts.id.  Contentless: the text is kept once, in parts.
+CREATE INDEX parts_agency_year ON parts(agency, year);
+-- The text of each part (id = parts.id): what is searched, scanned and quoted in snippets.
+CREATE TABLE texts(id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+-- Trigram index over texts.text; rowid = parts.id.  Contentless: the text is kept once, in texts.
 CREATE VIRTUAL TABLE parts_fts USING fts5(
     text, content='', contentless_delete=1, tokenize='trigram case_sensitive 1');
 -- Every figure of every report, in the report's layout order.
@@ -71,7 +76,7 @@ CREATE TABLE cells(
 CREATE INDEX cells_cell ON cells(cell, state);
 """
 
-TABLES = ("meta", "reports", "dirs", "parts", "parts_fts", "cells")
+TABLES = ("meta", "reports", "dirs", "parts", "texts", "parts_fts", "cells")
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ JSON is an array with one object per line.  Values are written exactly as archiv
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -19,13 +20,14 @@ FORMATS = ("csv", "json")
 
 
 def write_csv(figures: Iterable[Figure], out: BinaryIO) -> int:
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+    out.write(codecs.BOM_UTF8)
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     try:
         w = csv.writer(text, lineterminator="\r\n")
         w.writerow(EXPORT_FIELDS)
         n = 0
         for f in figures:
-            w.writerow(["" if x is None else x for x in f.row()])
+            w.writerow(f)  # None is written as an empty field
             n += 1
         text.flush()
         return n
@@ -35,7 +37,7 @@ def write_csv(figures: Iterable[Figure], out: BinaryIO) -> int:
 
 def _json_object(f: Figure) -> str:
     parts = []
-    for key, v in zip(EXPORT_FIELDS, f.row()):
+    for key, v in zip(EXPORT_FIELDS, f):
         raw = v if key == "value" and v is not None else json.dumps(v, ensure_ascii=False)
         parts.append(f'"{key}": {raw}')
     return "{" + ", ".join(parts) + "}"

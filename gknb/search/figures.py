@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import apsw
 
 from gknb import template as tpl
 from gknb.model import VALUE
 
-from .cells import by_number, label_path, numbers, resolve
+from .cells import label_path, numbered, numbers, resolve
 from .errors import SearchError
 from .extract import STATE_CODES, STATES
 from .scope import Scope
@@ -132,11 +133,9 @@ def query(conn: apsw.Connection, conditions: list[Condition], scope: Scope | Non
 
 # --------------------------------------------------------------------------- every figure
 
-EXPORT_FIELDS = ("agency", "year", "format", "table", "table_format", "cell_id", "label", "value", "state", "flag")
+class Figure(NamedTuple):
+    """One row of the export (a tuple: millions of them are written)."""
 
-
-@dataclass(frozen=True)
-class Figure:
     agency: str
     year: int
     format: str
@@ -148,14 +147,15 @@ class Figure:
     state: str
     flag: str | None
 
-    def row(self) -> tuple:
-        return tuple(getattr(self, f) for f in EXPORT_FIELDS)
+
+EXPORT_FIELDS = Figure._fields
 
 
 def figures(conn: apsw.Connection, scope: Scope | None = None) -> Iterator[Figure]:
     """Every archived figure: by agency, year, then the report's own layout order."""
     where, params = (scope or Scope()).where("r")
     layouts: dict[str, dict[str, str]] = {}
+    cells = [(c.table, c.id, label_path(c)) for c in numbered()]
     rows = conn.execute(
         "SELECT r.agency, r.year, r.format, r.table_formats, c.cell, c.state, c.value, c.flag"
         f" FROM reports r JOIN cells c ON c.report_id = r.id WHERE r.error IS NULL{where}"
@@ -164,6 +164,5 @@ def figures(conn: apsw.Connection, scope: Scope | None = None) -> Iterator[Figur
         formats = layouts.get(table_formats)
         if formats is None:
             formats = layouts[table_formats] = json.loads(table_formats)
-        cdef = by_number(n)
-        yield Figure(agency, year, fmt, cdef.table, formats.get(cdef.table, ""), cdef.id, label_path(cdef),
-                     value, STATES[state], flag)
+        table, cid, label = cells[n]
+        yield Figure(agency, year, fmt, table, formats.get(table, ""), cid, label, value, STATES[state], flag)

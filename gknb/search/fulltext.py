@@ -1,9 +1,9 @@
 """Full-text search: any Chinese substring, one character or many, ranked.
 
-Queries of three characters or more go through the trigram index (ranked by bm25, every
-candidate confirmed with instr() so the answer is exactly "the parts containing the
-query"); shorter ones, which a trigram index cannot answer, scan the stored text with
-instr() and rank by how often the query occurs.  Ties are broken by agency, year and part
+Queries of three characters or more go through the trigram index (ranked by bm25): with
+the tokenizer case-sensitive, a phrase of the query's trigrams at consecutive positions is
+exactly an occurrence of the query.  Shorter ones, which a trigram index cannot answer,
+scan the stored text with instr() and rank by how often the query occurs.  Ties are broken by agency, year and part
 order, so the same archive always gives the same list.
 """
 
@@ -74,29 +74,32 @@ def _sig(x: float) -> float:
 def search(conn: apsw.Connection, query: str, scope: Scope | None = None, limit: int | None = 20) -> Result:
     """The parts that contain ``query``, best first; ``limit`` None or 0 for all of them."""
     q = normalise(query)
-    where, params = (scope or Scope()).where("r", "p")
+    where, params = (scope or Scope()).where("p", "p")
     params = {**params, "q": q, "limit": limit or -1}
+    order = "ORDER BY score DESC, p.agency, p.year, p.ord LIMIT :limit"
     if len(q) >= TRIGRAM:
+        # A phrase of consecutive trigrams (case-sensitive, nothing folded) is exactly a substring.
         params["match"] = _fts_phrase(q)
-        source = ("FROM parts_fts JOIN parts p ON p.id = parts_fts.rowid JOIN reports r ON r.id = p.report_id"
-                  f" WHERE parts_fts MATCH :match AND instr(p.text, :q) > 0{where}")
+        source = f"FROM parts_fts JOIN parts p ON p.id = parts_fts.rowid WHERE parts_fts MATCH :match{where}"
         ranked = conn.execute(
-            f"SELECT p.id, r.agency, r.year, p.key, p.heading, -bm25(parts_fts) AS score {source}"
-            " ORDER BY score DESC, r.agency, r.year, p.ord LIMIT :limit", params).fetchall()
+            f"SELECT p.id, p.agency, p.year, p.key, p.heading, -bm25(parts_fts) AS score {source} {order}",
+            params).fetchall()
         ranking = RANKED
     else:
-        source = f"FROM parts p JOIN reports r ON r.id = p.report_id WHERE instr(p.text, :q) > 0{where}"
+        # Occurrences counted in bytes: UTF-8 matches only whole characters, and bytes are cheaper.
+        source = f"FROM texts t JOIN parts p ON p.id = t.id WHERE instr(t.text, :q) > 0{where}"
+        count = ("(length(CAST(t.text AS BLOB)) - length(CAST(replace(t.text, :q, '') AS BLOB)))"
+                 " / length(CAST(:q AS BLOB))")
         ranked = conn.execute(
-            "SELECT p.id, r.agency, r.year, p.key, p.heading,"
-            f" (length(p.text) - length(replace(p.text, :q, ''))) / length(:q) AS score {source}"
-            " ORDER BY score DESC, r.agency, r.year, p.ord LIMIT :limit", params).fetchall()
+            f"SELECT p.id, p.agency, p.year, p.key, p.heading, {count} AS score {source} {order}",
+            params).fetchall()
         ranking = COUNTED
     total = len(ranked)
     if limit and total == limit:
         total = conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
     result = Result(q, ranking, total)
     for pid, agency, year, key, heading, score in ranked:
-        text = conn.execute("SELECT text FROM parts WHERE id = ?", (pid,)).fetchone()[0]
+        text = conn.execute("SELECT text FROM texts WHERE id = ?", (pid,)).fetchone()[0]
         result.hits.append(Hit(agency, year, key, heading, _sig(score) if ranking == RANKED else score,
                                text.count(q), segments(text, q)))
     return result

@@ -42,6 +42,7 @@ class SyncResult:
 
 def _delete(conn: apsw.Connection, report_id: int) -> None:
     conn.execute("DELETE FROM parts_fts WHERE rowid IN (SELECT id FROM parts WHERE report_id = ?)", (report_id,))
+    conn.execute("DELETE FROM texts WHERE id IN (SELECT id FROM parts WHERE report_id = ?)", (report_id,))
     conn.execute("DELETE FROM parts WHERE report_id = ?", (report_id,))
     conn.execute("DELETE FROM cells WHERE report_id = ?", (report_id,))
     conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
@@ -60,9 +61,11 @@ def _insert(conn: apsw.Connection, item: Loaded, agency: str, year: int) -> None
         return
     rid = conn.last_insert_rowid()
     for ord_, part in enumerate(c.parts):
-        conn.execute("INSERT INTO parts(report_id, ord, key, heading, text) VALUES (?,?,?,?,?)",
-                     (rid, ord_, part.key, part.heading, part.text))
-        conn.execute("INSERT INTO parts_fts(rowid, text) VALUES (?, ?)", (conn.last_insert_rowid(), part.text))
+        conn.execute("INSERT INTO parts(report_id, agency, year, ord, key, heading) VALUES (?,?,?,?,?,?)",
+                     (rid, agency, year, ord_, part.key, part.heading))
+        pid = conn.last_insert_rowid()
+        conn.execute("INSERT INTO texts(id, text) VALUES (?, ?)", (pid, part.text))
+        conn.execute("INSERT INTO parts_fts(rowid, text) VALUES (?, ?)", (pid, part.text))
     conn.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?)", [(rid, i, *x) for i, x in enumerate(c.cells)])
 
 
