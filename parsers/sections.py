@@ -16,7 +16,7 @@ from gknb import template as tpl
 from .labels import Candidate, best_match, key, numbering, simplify
 
 _DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九十]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日\s*$")
-_FURNITURE = ("附件", "下载", "打印", "关闭", "分享", "扫一扫", "责任编辑", "来源：", "【", "相关链接", "字号",
+_FURNITURE = ("附件", "下载", "打印", "关闭", "分享", "扫一扫", "责任编辑", "来源：", "【打印", "【关闭", "【字体", "相关链接", "字号",
               "收藏", "纠错", "浏览次数", "返回顶部", "上一篇", "下一篇")
 _SIGNATURE_END = re.compile(r"(局|政府|办公室|办公厅|委员会|管委会|办事处|中心|院|委|厅|署|站|所|部)$")
 

@@ -244,6 +244,9 @@ class GridReader:
                 anchors.append(cell)
         texts = [_text(c) for c in anchors if _text(c)]
         if not texts:
+            if self.last_was_header and self._complete_transposed_header():
+                self.last_was_header = False
+                self._read_unlabeled(self._value_cells(row, set()), blank_ok=True)  # table 四 left empty
             return
         v = vocab()
         # a block caption of table 二
@@ -410,10 +413,18 @@ class GridReader:
             self.put_row(tid, block, rowid, {})
         readings.runs.append((rows, text, where))
 
-    def _read_unlabeled(self, values: list[tuple[int, GridCell]]) -> None:
+    def _complete_transposed_header(self) -> bool:
+        """The header just read names every (group, column) of table 四."""
+        if not self.table or not tpl.load().table(self.table).printed_transposed:
+            return False
+        table = tpl.load().table(self.table)
+        order = {(r.id, key(c.label)) for r in table.blocks[0].rows for c in table.blocks[0].columns}
+        return {ident for ident in self.colmap.values() if ident[0]} == order
+
+    def _read_unlabeled(self, values: list[tuple[int, GridCell]], blank_ok: bool = False) -> None:
         """Figures without a row label: table 四's single row, or a row an export lost the label of."""
         tid = self.table
-        if tid is None or not any(_is_number_like(_text(c)) for _, c in values):
+        if tid is None or not (blank_ok or any(_is_number_like(_text(c)) for _, c in values)):
             return
         readings = self.readings[tid]
         table = tpl.load().table(tid)

@@ -155,3 +155,9 @@ def test_a_2023_report_in_the_2019_table_is_recognised(parsed):
     assert (report.agency, report.year) == ("衡阳市衡东县杨林镇", 2023)
     assert report.table_formats["proactive"] == "2019"
     assert report.value("proactive.art20_1.normative.total_published") == 22
+
+
+def test_the_blank_official_template_reads_as_every_cell_blank(parsed):
+    report = parsed(CORPUS / "docx" / "年报格式模板_2021_空白.docx")
+    assert report.cell_counts() == {"exact": 0, "flagged": 0, "blank": 200, "absent": 0}
+    assert not [f for f in report.findings if f.kind in ("missing-table", "missing-row")]
