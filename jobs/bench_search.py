@@ -94,8 +94,8 @@ def synthetic_report(i: int, year: int) -> Report:
         else:
             r.set(cdef.id, rnd.choice([0, 0, 1, 2, 3, 5, 8, 13, rnd.randint(0, 999)]))
     r.title = f"{agency}{year}年度政府信息公开工作年度报告"
-    r.preamble = [f"本报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据的统计期限自{year}年1月1日起至"
-                  f"{year}年12月31日止。"]
+    r.preamble = [(f"本报告根据《中华人民共和国政府信息公开条例》要求编制，所列数据的统计期限自{year}年1月1日起至"
+                   f"{year}年12月31日止。")]
     for sec in t.sections:
         paragraphs = [] if sec.table and r.has_tables else _paragraphs(rnd, year, rnd.randint(1, 4))
         r.sections[sec.key] = Section(sec.key, sec.heading, paragraphs)

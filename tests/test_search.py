@@ -16,7 +16,8 @@ from lxml import etree
 
 from archive.store import Store
 from gknb.search.fulltext import search
-from gknb.search.index import Index, SearchError
+from gknb.search.errors import SearchError
+from gknb.search.index import Index
 from gknb.search.scope import Scope, make_scope
 from gknb.search.snippet import MARK
 from jobs.ingest import ingest
@@ -36,14 +37,19 @@ CORPUS_FILES = [
 ]
 
 
+_BUILT: list[Path] = []  # the other test_search_* modules reuse these fixtures: ingest once per run
+
+
 @pytest.fixture(scope="session")
 def corpus_archive(tmp_path_factory) -> Path:
     """An archive of real reports (read-only for tests: copy it before changing anything)."""
-    root = tmp_path_factory.mktemp("search") / "archive"
-    outcomes = ingest(Store(root), [CORPUS / f for f in CORPUS_FILES], workers=2)
-    failed = [o.error for o in outcomes if o.status == "failed"]
-    assert not failed, failed
-    return root
+    if not _BUILT:
+        root = tmp_path_factory.mktemp("search") / "archive"
+        outcomes = ingest(Store(root), [CORPUS / f for f in CORPUS_FILES], workers=2)
+        failed = [o.error for o in outcomes if o.status == "failed"]
+        assert not failed, failed
+        _BUILT.append(root)
+    return _BUILT[0]
 
 
 @pytest.fixture()

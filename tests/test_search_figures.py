@@ -15,9 +15,14 @@ from gknb.model import VALUE
 from gknb.search import cells as cellnames
 from gknb.search.export import write
 from gknb.search.figures import figures, parse_conditions, query, series
-from gknb.search.index import SearchError
+from gknb.search.errors import SearchError
 from gknb.search.scope import make_scope
-from tests.test_search import archive, corpus_archive, index  # noqa: F401 (fixtures)
+from tests import test_search as shared
+
+# The corpus archive fixtures, shared with test_search.py.
+archive = shared.archive
+corpus_archive = shared.corpus_archive
+index = shared.index
 
 
 def archived(store: Store):

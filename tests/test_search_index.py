@@ -18,8 +18,13 @@ from gknb.model import Section
 from gknb.search import db
 from gknb.search.fulltext import search
 from gknb.search.index import Index
+from tests import test_search as shared
 from tests.builders import consistent_report
-from tests.test_search import archive, corpus_archive, found, scan  # noqa: F401 (fixtures)
+from tests.test_search import found, scan
+
+# The corpus archive fixtures, shared with test_search.py.
+archive = shared.archive
+corpus_archive = shared.corpus_archive
 
 QUERIES = ["公", "公开", "申请", "依申请公开", "政府信息公开工作年度报告", "行政复议", "整改", "量子计算机"]
 

@@ -56,6 +56,8 @@ def _index(archive_dir: Path | None) -> Iterator[Index]:
     """An up-to-date index; errors in the body too become a Chinese message and exit status 2."""
     try:
         with Index(Store(archive_dir)) as ix:
+            if ix.store.root.is_dir() and not ix.is_built():
+                click.echo("正在建立检索索引（只在首次使用时需要）……", err=True)
             ix.refresh()
             for path, error in ix.failures():
                 click.echo(f"警告：档案文件 {path} 无法读取，未编入索引：{error}", err=True)

@@ -1,9 +1,11 @@
 """Keeping ``<archive>/index.sqlite`` current with the XML archive.
 
-Every reader calls :meth:`Index.connection`, which first checks the archive (one stat per
-file, no lock) and, only if something changed, takes the store's exclusive lock, checks
-again and applies the changes in one transaction: results are never stale, writers never
-interleave, and readers in other processes keep reading the previous state meanwhile (WAL).
+Every reader first calls :meth:`Index.refresh`, which checks the archive (a stat per agency
+folder, no lock; see ``sync``) and, only if something changed, takes the store's exclusive
+lock, checks again and applies the changes in one transaction: results are never stale,
+writers (gknb's own and the store's) never interleave, and readers in other processes keep
+reading the previous state meanwhile (WAL).  Whatever the file holds is derived from the
+XML: an index of an older schema or template, or a damaged one, is simply built again.
 """
 
 from __future__ import annotations
@@ -148,6 +150,16 @@ class Index:
             self._conn = conn
             self.last_sync = self._apply(plan(self.store, conn, everything=True))
         return self.last_sync
+
+    def is_built(self) -> bool:
+        """Whether a usable index exists (else the next refresh builds one from every report)."""
+        if self._conn is not None:
+            return True
+        conn = self._open_existing()
+        if conn is None:
+            return False
+        conn.close()
+        return True
 
     def failures(self) -> list[tuple[str, str]]:
         """Archive files that could not be read (path, Chinese message), as of the last refresh."""
