@@ -110,9 +110,24 @@ def atomic_write(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically write ``data`` unless the file already holds exactly it; whether it wrote.
+
+    Jobs that run again and again (the January job) touch no output whose content is the same.
+    """
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
 class Store:
     def __init__(self, root: str | Path | None = None):
         self.root = Path(root) if root is not None else default_root()
+        self._swept = False
 
     # ---- layout
     def resolve_agency(self, agency: str) -> str:
@@ -135,11 +150,18 @@ class Store:
     # ---- locking
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Exclusive lock against concurrent writers (other processes included)."""
+        """Exclusive lock against concurrent writers (other processes included).
+
+        Temporary files are only ever created under this lock, so any found on taking it were
+        left by a writer that was killed: they are removed (once per Store object)."""
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "a+b") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
+                if not self._swept:
+                    for stale in self.root.rglob(".*.tmp"):
+                        stale.unlink(missing_ok=True)
+                    self._swept = True
                 yield
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)

@@ -214,6 +214,34 @@ def reparse(archive_dir, agency, dry_run) -> None:
     sys.exit(status)
 
 
+@main.command()
+@click.option("--work", "work", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="工作文件夹（其中 inbox 放新收到的报告和数字文件）")
+@click.option("--year", type=int, required=True, help="要编制的报告年度（例如 1 月编制上一年的报告）")
+@archive_option
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行的进程数（默认：全部CPU核）")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="生成报告时是否同时生成PDF")
+def january(work: Path, year: int, archive_dir: Path | None, workers: int | None, pdf: bool) -> None:
+    """一月的年度作业：入库新文件、核对、为缺少本年度的机关生成数字文件、按填好的数字文件生成报告、
+    写出每个机关的审查报告（本年对上年）和总索引，最后列出汇总表。可反复运行：已完成的不会重做。"""
+    from jobs.january import run
+
+    def progress(phase, i, n, item):
+        click.echo(f"[{phase} {i}/{n}] {item}".rstrip(), err=True)
+
+    rows, failures = run(work, year, archive=archive_dir, workers=workers, pdf=pdf, progress=progress)
+    for f in failures:
+        _fail(f)
+    _table(("机关", "状态", "错误", "警告", "输出"),
+           [(r.agency, r.status, str(r.errors), str(r.warnings), "；".join(Path(o).name for o in r.outputs))
+            for r in rows])
+    for r in rows:
+        for note in r.notes:
+            click.echo(f"注意（{r.agency}）：{note}", err=True)
+    sys.exit(EXIT_UNUSABLE if failures or any(r.status == "失败" for r in rows)
+             else EXIT_ERRORS if any(r.errors for r in rows) else EXIT_OK)
+
+
 # Commands that live with their feature modules are registered here.
 # [compare commands]
 from gknb.compare.cli import compare_cmd as _compare_cmd  # noqa: E402

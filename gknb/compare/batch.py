@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.store import Store, agency_dirname
+from archive.store import Store, agency_dirname, write_if_changed
 from archive.xml import ArchiveError
 from gknb.model import Report
 
@@ -70,8 +70,12 @@ def run_batch(store: Store, year: int, outdir: Path, *, thresholds: Thresholds |
         except PairError as e:
             items.append(BatchItem(agency, None, None, str(e)))
             continue
-        name = f"{agency_dirname(agency)}_{year}.html"
-        (outdir / name).write_text(render(c, generated_on=generated_on), "utf-8")
+        name = page_name(agency, year)
+        write_if_changed(outdir / name, render(c, generated_on=generated_on).encode("utf-8"))
         items.append(BatchItem(agency, name, c))
-    (outdir / "index.html").write_text(render_index(year, items, generated_on=generated_on), "utf-8")
+    write_if_changed(outdir / "index.html", render_index(year, items, generated_on=generated_on).encode("utf-8"))
     return items
+
+
+def page_name(agency: str, year: int) -> str:
+    return f"{agency_dirname(agency)}_{year}.html"

@@ -1,0 +1,124 @@
+"""The January job: the whole journey, idempotence, and kill -9 at any moment then restart."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+
+from jobs.january import DRAFTED, GENERATED, ARCHIVED, run
+
+from .conftest import CORPUS
+
+INBOX = ("html/平潭综合实验区_2023.html", "html/平潭综合实验区_2024.html",
+         "pdf/淮安市洪泽区人民政府_2023.pdf", "pdf/淮安市洪泽区人民政府_2024.pdf",
+         "txt/泽州县应急管理局_2025.txt")
+
+
+def make_work(root: Path) -> Path:
+    inbox = root / "inbox"
+    inbox.mkdir(parents=True)
+    for rel in INBOX:
+        shutil.copy(CORPUS / rel, inbox / rel.split("/")[1])
+    return root
+
+
+def fill(path: Path) -> None:
+    """Fill a drafted figures file the way staff would: every blank figure, what was done."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+
+    def zeros(node):
+        return {k: zeros(v) for k, v in node.items()} if isinstance(node, dict) else (0 if node is None else node)
+
+    for table in ("proactive", "requests", "review_litigation"):
+        data[table] = zeros(data[table])
+    for item in data["rectification"]:
+        item["done"] = "已制定整改方案并完成整改。"
+    data["problems"] = [{"problem": "栏目更新仍不够及时", "measure": "建立每周巡查制度"}]
+    data["fees"] = {"notices": 0, "amount": 0, "collected": 0}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def snapshot(root: Path) -> dict[str, bytes | str]:
+    """Every file's bytes; PDFs by their text (LibreOffice stamps the time into the bytes)."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.name != ".lock":
+            rel = str(p.relative_to(root))
+            if p.suffix == ".pdf":
+                with pdfplumber.open(p) as pdf:
+                    out[rel] = "".join(page.extract_text() or "" for page in pdf.pages)
+            else:
+                out[rel] = p.read_bytes()
+    return out
+
+
+def test_the_journey_then_a_rerun_changes_nothing(tmp_path):
+    work = make_work(tmp_path / "w")
+    rows, failures = run(work, 2025, workers=2, pdf=False)
+    assert failures == []
+    status = {r.agency: r.status for r in rows}
+    assert status == {"平潭综合实验区": DRAFTED, "洪泽区人民政府": DRAFTED, "泽州县应急管理局": ARCHIVED}
+    draft = work / "figures" / "平潭综合实验区" / "2025.yaml"
+    assert "上年结转" in draft.read_text("utf-8")
+    fill(draft)
+    rows, failures = run(work, 2025, workers=2, pdf=True)
+    row = next(r for r in rows if r.agency == "平潭综合实验区")
+    assert row.status == GENERATED
+    names = sorted(Path(o).name for o in row.outputs)
+    assert names == ["平潭综合实验区2025年政府信息公开工作年度报告.docx",
+                     "平潭综合实验区2025年政府信息公开工作年度报告.pdf", "平潭综合实验区_2025.html"]
+    assert (work / "archive" / "reports" / "平潭综合实验区" / "2025.xml").exists()
+    assert (work / "reviews" / "index.html").read_text("utf-8").count("平潭综合实验区") >= 1
+    before = {p: p.stat().st_mtime_ns for p in work.rglob("*") if p.is_file()}
+    snap = snapshot(work)
+    again, _ = run(work, 2025, workers=2, pdf=True)
+    assert snapshot(work) == snap
+    assert {p: p.stat().st_mtime_ns for p in work.rglob("*") if p.is_file()} == before  # nothing rewritten
+    assert [(r.agency, r.status) for r in again] == [(r.agency, r.status) for r in rows]
+
+
+def _cli(work: Path, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "gknb.cli", "january", "--work", str(work), "--year", "2025",
+                             "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, **kw)
+
+
+def _prepared(root: Path) -> Path:
+    """Drafts filled in, and no archive or reviews yet: the state both runs start from."""
+    work = make_work(root)
+    run(work, 2025, workers=2, pdf=False)
+    fill(work / "figures" / "平潭综合实验区" / "2025.yaml")
+    fill(work / "figures" / "洪泽区人民政府" / "2025.yaml")
+    shutil.rmtree(work / "archive")
+    shutil.rmtree(work / "reviews")
+    return work
+
+
+@pytest.mark.parametrize("marker", ["[入库 2/", "[生成", "[审查 1/"])
+def test_killed_at_any_moment_and_restarted_it_finishes_with_nothing_lost(tmp_path, marker):
+    reference = _prepared(tmp_path / "reference")
+    done = _cli(reference)
+    done.communicate(timeout=600)
+    assert done.returncode in (0, 1)
+
+    work = _prepared(tmp_path / "killed")
+    proc = _cli(work)
+    for line in proc.stderr:
+        if line.startswith(marker):
+            os.killpg(proc.pid, signal.SIGKILL)
+            break
+    proc.wait(timeout=600)
+    assert proc.returncode == -signal.SIGKILL
+    restarted = _cli(work)
+    restarted.communicate(timeout=600)
+    assert restarted.returncode == done.returncode
+    assert snapshot(work) == snapshot(reference)
+    assert not [p for p in work.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".pdf-")]
