@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup sample test bench system clean
+.PHONY: setup sample january test bench system clean
 
 setup: $(STAMP) system
 
@@ -28,14 +28,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+# The bundled sample: a fictional agency's 2022–2024 reports in samples/work/inbox and its filled
+# 2025 figures file; the January job runs on a copy in out/sample (files there are never overwritten).
+SAMPLE_WORK := out/sample
+
 sample: setup
-	$(BIN)/gknb check samples/示例县数据资源局_2025.yaml
+	@mkdir -p $(SAMPLE_WORK) && cp -rn samples/work/. $(SAMPLE_WORK)/
+	$(BIN)/gknb january --work $(SAMPLE_WORK) --year 2025
+	@echo "审查报告：$(SAMPLE_WORK)/reviews/index.html；生成的报告：$(SAMPLE_WORK)/reports/"
+
+# The yearly run over a working folder: make january YEAR=2025 [WORK=folder]
+WORK ?= .
+january: setup
+	@test -n "$(YEAR)" || { echo "用法：make january YEAR=2025 [WORK=工作文件夹]"; exit 2; }
+	$(BIN)/gknb january --work "$(WORK)" --year $(YEAR)
 
 test: setup
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache out
 
 bench: setup
 	$(BIN)/python -m jobs.bench

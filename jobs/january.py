@@ -172,24 +172,24 @@ def review_one(store_root: Path, agency: str, year: int, outdir: Path) -> BatchI
 
 # --------------------------------------------------------------------------- the job
 
-def _pool_map(fn, jobs: list[tuple], workers: int, phase: str, progress: Progress | None) -> list:
+def _pool_map(fn, jobs: list[tuple[str, tuple]], workers: int, phase: str, progress: Progress | None) -> list:
+    """fn(*args) for each (label, args), ``workers`` at a time, results in order, progress by label."""
     if not jobs:
         return []
+    out = []
     if workers == 1 or len(jobs) == 1:
-        out = []
-        for i, args in enumerate(jobs, 1):
+        for i, (label, args) in enumerate(jobs, 1):
             out.append(fn(*args))
             if progress:
-                progress(phase, i, len(jobs), str(args[1]) if len(args) > 1 else "")
+                progress(phase, i, len(jobs), label)
         return out
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = [pool.submit(fn, *args) for args in jobs]
-        out = []
-        for i, f in enumerate(futures, 1):
+        futures = [(label, pool.submit(fn, *args)) for label, args in jobs]
+        for i, (label, f) in enumerate(futures, 1):
             out.append(f.result())
             if progress:
-                progress(phase, i, len(jobs), "")
-        return out
+                progress(phase, i, len(jobs), label)
+    return out
 
 
 def run(work: Path, year: int, *, archive: Path | None = None, workers: int | None = None, pdf: bool = True,
@@ -223,7 +223,7 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
         if blanks:
             row.status, row.outputs, row.notes = WAITING, [str(path)], [f"还有{blanks}个单元格未填写"]
             continue
-        tasks.append((GenerateTask(agency, year, path, layout.reports(agency)), store.root, pdf))
+        tasks.append((agency, (GenerateTask(agency, year, path, layout.reports(agency)), store.root, pdf)))
 
     for agency, outputs, error in _pool_map(generate_one, tasks, workers, "生成", progress):
         row = rows[agency]
@@ -240,7 +240,7 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
 
     year_agencies = [a for a in agencies if store.get(a, year) is not None]
     layout.reviews.mkdir(parents=True, exist_ok=True)
-    items = _pool_map(review_one, [(store.root, a, year, layout.reviews) for a in year_agencies],
+    items = _pool_map(review_one, [(a, (store.root, a, year, layout.reviews)) for a in year_agencies],
                       workers, "审查", progress)
     write_if_changed(layout.reviews / "index.html", render_index(year, items).encode("utf-8"))
     for item in items:

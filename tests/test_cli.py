@@ -11,7 +11,7 @@ import yaml
 from .conftest import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "示例县数据资源局_2025.yaml"
+SAMPLE = ROOT / "samples" / "work" / "figures" / "示例县数据资源局" / "2025.yaml"
 
 
 def gknb(*args, cwd=None, env=None):
@@ -74,7 +74,7 @@ def test_ingest_archives_then_refuses_a_changed_year_and_reparse_reports_changes
     assert "已归档" in res.stdout
     assert "内容相同" in gknb("ingest", src, "--archive", archive).stdout
     changed = tmp_path / "changed.yaml"
-    changed.write_text(SAMPLE.read_text("utf-8").replace("本年处理决定数量: 19", "本年处理决定数量: 20"), "utf-8")
+    changed.write_text(SAMPLE.read_text("utf-8").replace("本年处理决定数量: 188", "本年处理决定数量: 189"), "utf-8")
     res = gknb("ingest", changed, "--archive", archive)
     assert res.returncode == 2 and "--replace" in res.stderr
     res = gknb("ingest", changed, "--archive", archive, "--replace")

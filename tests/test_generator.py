@@ -180,7 +180,7 @@ def test_same_inputs_give_byte_identical_docx_in_any_process(tmp_path):
     f = figures_of(consistent_report(11))
     first, _ = generate_docx(f)
     assert generate_docx(f)[0] == first
-    sample = Path(__file__).resolve().parents[1] / "samples" / "示例县数据资源局_2025.yaml"
+    sample = Path(__file__).resolve().parents[1] / "samples" / "work" / "figures" / "示例县数据资源局" / "2025.yaml"
     outs = []
     for tz in ("UTC", "Asia/Shanghai"):
         out = tmp_path / tz.replace("/", "_")

@@ -122,3 +122,17 @@ def test_killed_at_any_moment_and_restarted_it_finishes_with_nothing_lost(tmp_pa
     assert restarted.returncode == done.returncode
     assert snapshot(work) == snapshot(reference)
     assert not [p for p in work.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".pdf-")]
+
+
+def test_the_bundled_sample_runs_the_whole_journey(tmp_path):
+    sample = Path(__file__).resolve().parents[1] / "samples" / "work"
+    work = tmp_path / "sample"
+    shutil.copytree(sample, work)
+    rows, failures = run(work, 2025, workers=2, pdf=True)
+    assert failures == []
+    [row] = rows
+    assert (row.agency, row.status, row.errors, row.warnings) == ("示例县数据资源局", GENERATED, 0, 0)
+    store_years = sorted(p.stem for p in (work / "archive" / "reports" / "示例县数据资源局").glob("*.xml"))
+    assert store_years == ["2022", "2023", "2024", "2025"]
+    review = (work / "reviews" / "示例县数据资源局_2025.html").read_text("utf-8")
+    assert "2024" in review and "2025" in review
