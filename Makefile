@@ -52,3 +52,4 @@ clean:
 bench: setup
 	$(BIN)/python -m jobs.bench
 	$(BIN)/python -m jobs.bench_search
+	$(BIN)/python -m jobs.bench_january

