@@ -45,9 +45,9 @@ def _echo_json(obj) -> None:
 
 
 def _table(header, rows) -> None:
-    from gknb.cli import (
-        _table as table,  # the main CLI's aligned table (imported late: it imports us)
-    )
+    """The main CLI's aligned table (imported late: gknb.cli imports this module)."""
+    from gknb.cli import _table as table
+
     table(header, rows)
 
 
