@@ -94,10 +94,14 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never half of one."""
+def atomic_write(path: Path, data: bytes, tmpdir: Path | None = None) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half of one.
+
+    The temporary file goes in ``tmpdir`` (same file system) or beside ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if tmpdir is not None:
+        tmpdir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=tmpdir or path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -127,7 +131,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 class Store:
     def __init__(self, root: str | Path | None = None):
         self.root = Path(root) if root is not None else default_root()
-        self._swept = False
+        self._tmp = self.root / ".tmp"
 
     # ---- layout
     def resolve_agency(self, agency: str) -> str:
@@ -152,16 +156,15 @@ class Store:
     def lock(self) -> Iterator[None]:
         """Exclusive lock against concurrent writers (other processes included).
 
-        Temporary files are only ever created under this lock, so any found on taking it were
-        left by a writer that was killed: they are removed (once per Store object)."""
+        The store's temporary files are only ever created in ``.tmp/`` under this lock, so any
+        found there on taking it were left by a writer that was killed: they are removed."""
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "a+b") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
-                if not self._swept:
-                    for stale in self.root.rglob(".*.tmp"):
+                if self._tmp.is_dir():
+                    for stale in self._tmp.iterdir():
                         stale.unlink(missing_ok=True)
-                    self._swept = True
                 yield
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
@@ -208,7 +211,7 @@ class Store:
                 if report.source and report.source.sha256 != digest:
                     raise StoreError("内部错误：源文件与报告记录的SHA-256不一致")
                 if not self.has_source(digest):
-                    atomic_write(self.source_path(digest), source)
+                    atomic_write(self.source_path(digest), source, self._tmp)
             if path.exists():
                 old = path.read_bytes()
                 if old == data:
@@ -218,16 +221,16 @@ class Store:
                         f"档案中已有“{report.agency}”{report.year}年度的报告，且内容不同；"
                         f"如确需替换，请加 --replace（原版本将保留在 history 目录）")
                 kept = self._keep(path, old)
-                atomic_write(path, data)
+                atomic_write(path, data, self._tmp)
                 return PutResult(REPLACED, path, kept)
-            atomic_write(path, data)
+            atomic_write(path, data, self._tmp)
             return PutResult(NEW, path)
 
     def _keep(self, path: Path, data: bytes) -> Path:
         history = path.parent / "history"
         n = 1 + sum(1 for _ in history.glob(f"{path.stem}.v*.xml")) if history.exists() else 1
         kept = history / f"{path.stem}.v{n}.xml"
-        atomic_write(kept, data)
+        atomic_write(kept, data, self._tmp)
         return kept
 
     def history(self, agency: str, year: int) -> list[Path]:

@@ -215,6 +215,9 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
     workers = workers or os.cpu_count() or 1
     layout = Layout(work, archive)
     store = layout.store
+    for folder in (layout.work / "figures", layout.work / "reports", layout.reviews):
+        for stale in folder.rglob(".*.tmp") if folder.is_dir() else ():  # a run killed mid-write
+            stale.unlink(missing_ok=True)
     _, failures = ingest_new(layout, workers=workers, progress=progress)
     agencies = sorted({e.agency for e in store.entries()})
     rows = {a: Row(a) for a in agencies}

@@ -104,7 +104,7 @@ def test_store_writes_new_then_unchanged_then_refuses_different(tmp_path):
     assert store.history(r.agency, r.year) == [res.previous]
     assert store.source_path(r.source.sha256).read_bytes() == src
     assert [e.year for e in store.entries()] == [2025]
-    assert not list(tmp_path.rglob("*.tmp"))
+    assert not [p for p in tmp_path.rglob("*.tmp") if p.is_file()]
 
 
 def test_store_refuses_invalid_report_without_touching_anything(tmp_path):
@@ -138,7 +138,7 @@ def test_concurrent_writers_leave_valid_files(tmp_path):
     assert len(entries) == 15
     for e in entries:
         store.get(e.agency, e.year)  # validates
-    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") and p.is_file()]
 
 
 def test_store_default_root_honours_environment(tmp_path, monkeypatch):
@@ -162,3 +162,13 @@ def test_an_agency_printing_its_name_differently_keeps_one_folder(tmp_path):
     assert [(e.agency, e.year) for e in store.entries()] == [("洪泽区人民政府", 2023), ("洪泽区人民政府", 2024)]
     assert store.get("淮安市洪泽区人民政府", 2023).agency == "洪泽区人民政府"
     assert store.get("洪泽区人民政府", 2024).agency == "淮安市洪泽区人民政府"  # as printed that year
+
+
+def test_temporaries_left_by_a_killed_writer_are_swept(tmp_path):
+    store = Store(tmp_path)
+    store.put(consistent_report(1))
+    stale = tmp_path / ".tmp" / ".2026.xml.abcd.tmp"
+    stale.write_bytes(b"<half")
+    Store(tmp_path).put(consistent_report(2, year=2026))
+    assert not stale.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") and p.is_file()]
