@@ -20,7 +20,7 @@ from parsers import parse
 
 from .builders import consistent_report, successor
 from .conftest import CORPUS
-from .test_generator import figures_of, write
+from .test_generator import figures_of
 
 ZEZHOU = CORPUS / "txt" / "泽州县应急管理局_2025.txt"
 AGENCY = "泽州县应急管理局"
