@@ -78,10 +78,10 @@ def anchors(text: str) -> list[_Anchor]:
 def read_stream(reader: GridReader, paragraphs: list[Paragraph]) -> None:
     """Read the tables of a report whose cells ran together into its paragraphs."""
     t = tpl.load()
+    table = block = None  # a heading in one paragraph sets the table of the next ones
     for para in paragraphs:
         text = simplify(para.text)
         found = anchors(text)
-        table = block = None
         for i, a in enumerate(found):
             nxt = found[i + 1].start if i + 1 < len(found) else len(text)
             run = _RUN.match(text[a.end:nxt]).group(0)

@@ -30,6 +30,12 @@ def _is_md_row(line: str) -> bool:
     return s.count("|") >= 2 and (s.startswith("|") or s.endswith("|"))
 
 
+def _is_cell_line(line: str) -> bool:
+    """A page copied one table cell per line, each ending in "|" ("規章 |", "0 |", "|||")."""
+    s = line.strip()
+    return s.endswith("|") and (s.count("|") == 1 or not s.strip("|"))
+
+
 def _md_cells(line: str) -> list[str]:
     s = line.strip()
     if s.startswith("|"):
@@ -75,6 +81,16 @@ def read_text(path: str | Path) -> Layout:
     while i < len(lines):
         line = lines[i]
         n = offset + i + 1
+        if _is_cell_line(line):
+            cells = []
+            while i < len(lines) and _is_cell_line(lines[i]):
+                text = lines[i].strip().rstrip("|").strip()
+                if text:
+                    cells.append(text)
+                i += 1
+            if cells:  # read as running text: the template's labels find the rows in it
+                blocks.append(Paragraph("  ".join(cells), Where(line=n)))
+            continue
         if _is_md_row(line):
             rows = []
             while i < len(lines) and _is_md_row(lines[i]):

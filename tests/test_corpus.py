@@ -161,3 +161,12 @@ def test_the_blank_official_template_reads_as_every_cell_blank(parsed):
     report = parsed(CORPUS / "docx" / "年报格式模板_2021_空白.docx")
     assert report.cell_counts() == {"exact": 0, "flagged": 0, "blank": 200, "absent": 0}
     assert not [f for f in report.findings if f.kind in ("missing-table", "missing-row")]
+
+
+def test_a_traditional_chinese_page_copied_one_cell_per_line(parsed):
+    report = parsed(CORPUS / "excerpts" / "07_996bkk_mirror_市场监督管理局_2024_TRADITIONAL_CHINESE.txt")
+    assert any("繁体" in f.message for f in report.findings)
+    assert report.value("proactive.art20_5.licensing.decisions") == 2468
+    assert report.value("proactive.art20_6.coercion.decisions") == 75
+    assert str(report.value("proactive.art20_8.admin_fees.fee_amount")) == "2.02"
+    assert any(f.kind == "missing-table" and f.ref == "requests" for f in report.findings)  # cut off in the copy
