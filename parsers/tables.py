@@ -184,7 +184,9 @@ class GridReader:
             scores[tid] = len(found)  # distinct labels: "其他 … 其他" is one piece of evidence
         best = max(scores.values())
         if self.table and (scores[self.table] == best or best < 2):
-            return self.table if scores[self.table] or best == 0 or best < 2 else None
+            # the table in context keeps the row; naming nothing, it is a (garbled) header only
+            # when it has several cells — a lone label is a group or an all-blank row
+            return self.table if scores[self.table] or len(texts) >= 2 else None
         if best == 0:
             return None
         return max(scores, key=lambda t: scores[t])
