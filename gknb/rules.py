@@ -363,6 +363,27 @@ def _mentions_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> I
             break
 
 
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _enumeration_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    """Numbered items in order: each marker is the next number, or 一 starting a new list."""
+    key = rule.params["section"]
+    text = re.sub(r"\s+", "", report.section_text(key))
+    seen, expected = [], 1
+    slips = []
+    for m in re.finditer(rule.params["marker"], text):
+        n = _NUMERALS.index(m.group(1)) + 1
+        seen.append(m.group(0))
+        if n != expected and n != 1:
+            slips.append(f"“{m.group(0)}”处应为“{_NUMERALS[expected - 1]}是”")
+        expected = n + 1 if n == expected or n == 1 else expected + 1
+    if slips:
+        heading = tpl.load().section(key).heading
+        yield Violation(rule.id, rule.severity, heading,
+                        f"条目编号不连续（{'……'.join(seen)}）：{'；'.join(slips)}")
+
+
 def _heading_key(text: str) -> str:
     return re.sub(r"[\s\W_]+", "", unicodedata.normalize("NFKC", text))
 
@@ -424,6 +445,7 @@ KINDS: dict[str, Callable[[tpl.Rule, Report, Report | None], Iterable[Violation]
     "text_figures": _text_figures_rule,
     "mentions": _mentions_rule,
     "sections": _sections_rule,
+    "enumeration": _enumeration_rule,
     "similarity": _similarity_rule,
     "format_change": _format_change_rule,
 }

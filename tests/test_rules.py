@@ -183,3 +183,13 @@ def test_E10_missing_or_renamed_sections():
     r2 = consistent_report()
     r2.sections["五"].heading = "五、政府信息公开工作存在的主要问题及改进情况"  # an accepted variant
     assert "E10" not in rules_fired(r2)
+
+
+def test_S5_3_numbered_items_in_order():
+    r = consistent_report()
+    r.sections["五"].paragraphs = ["存在的问题：一是栏目更新慢；三是解读形式单一；三是培训不足。",
+                                   "下一步，一是建立巡查制度；二是丰富解读形式；三是加强培训。"]
+    found = [v for v in check(r) if v.rule == "S5-3"]
+    assert len(found) == 1 and "应为“二是”" in found[0].message
+    r.sections["五"].paragraphs[0] = "存在的问题：一是栏目更新慢；二是解读形式单一；三是培训不足。"
+    assert "S5-3" not in rules_fired(r)
