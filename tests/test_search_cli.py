@@ -164,3 +164,17 @@ def test_the_installed_command_runs_a_search(archive):
     none = subprocess.run([*cmd, "量子计算机", "--archive", str(archive)], capture_output=True, text=True,
                           timeout=120, check=False)
     assert none.returncode == 1 and none.stdout == ""
+
+
+def test_search_piped_into_a_reader_that_stops_early_still_exits_0(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    sample = Path(__file__).resolve().parents[1] / "samples" / "work" / "inbox"
+    archive = tmp_path / "a"
+    subprocess.run([sys.executable, "-m", "gknb.cli", "ingest", sample, "--archive", archive, "--workers", "1"],
+                   capture_output=True, check=False)
+    cmd = f'"{sys.executable}" -m gknb.cli search 公 --archive "{archive}" --limit 0 | head -1 >/dev/null; ' \
+          'exit ${PIPESTATUS[0]}'
+    res = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr

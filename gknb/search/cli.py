@@ -88,17 +88,21 @@ def search(text, archive_dir, agency, year, years, sections, limit, as_json) -> 
         conn = ix.conn
         scope = make_scope(conn, ix.store, agency=agency, year=year, years=years, sections=sections)
         result = run_search(conn, text, scope, limit)
-    if as_json:
-        _echo_json(result.as_dict())
-    else:
-        for hit in result.hits:
-            click.echo(f"{hit.agency}  {hit.year}  {hit.label}  （{hit.count}处）")
-            body = "".join(click.style(f"{MARK[0]}{s}{MARK[1]}", fg="red", bold=True) if is_hit else s
-                           for s, is_hit in hit.snippet)
-            click.echo(f"    {body}")
-        if result.total > len(result.hits):
-            click.echo(f"共 {result.total} 个部分含有“{result.query}”，只显示前 {len(result.hits)} 个"
-                       f"（可用 --limit 调整）", err=True)
+    try:
+        if as_json:
+            _echo_json(result.as_dict())
+        else:
+            for hit in result.hits:
+                click.echo(f"{hit.agency}  {hit.year}  {hit.label}  （{hit.count}处）")
+                body = "".join(click.style(f"{MARK[0]}{s}{MARK[1]}", fg="red", bold=True) if is_hit else s
+                               for s, is_hit in hit.snippet)
+                click.echo(f"    {body}")
+            if result.total > len(result.hits):
+                click.echo(f"共 {result.total} 个部分含有“{result.query}”，只显示前 {len(result.hits)} 个"
+                           f"（可用 --limit 调整）", err=True)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader (head, less) stopped early: the hits were there all the same
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     sys.exit(FOUND if result.hits else NOT_FOUND)
 
 
