@@ -29,6 +29,7 @@ READERS = {
     _sniff.HTML: "parsers.html:read_html",
     _sniff.TEXT: "parsers.text:read_text",
     _sniff.MARKDOWN: "parsers.text:read_text",
+    _sniff.LEGACY: "parsers.legacy:read_legacy",
 }
 
 

@@ -12,8 +12,8 @@ import zipfile
 
 from .errors import DocumentError
 
-PDF, DOCX, HTML, TEXT, MARKDOWN, FIGURES_JSON, FIGURES_YAML, ARCHIVE_XML = (
-    "pdf", "docx", "html", "text", "markdown", "figures-json", "figures-yaml", "archive-xml")
+PDF, DOCX, HTML, TEXT, MARKDOWN, FIGURES_JSON, FIGURES_YAML, ARCHIVE_XML, LEGACY = (
+    "pdf", "docx", "html", "text", "markdown", "figures-json", "figures-yaml", "archive-xml", "doc")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARK = re.compile(r"<\s*(html|body|table|div|p|head|meta)\b|<!doctype\s+html", re.I)
@@ -49,8 +49,9 @@ def sniff(data: bytes, path: str) -> str:
     if b"%PDF-" in data[:1024]:
         return PDF
     if data.startswith(_OLE2):
-        raise DocumentError(path, "这是旧版Word/WPS文件（.doc/.wps）或加密的Word文件，暂不支持；"
-                                  "请用Word或WPS另存为 .docx（加密文件请先取消密码）")
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise DocumentError(path, "Word文件已加密（设有打开密码），无法读取；请取消密码后另存为 .docx")
+        return LEGACY  # .doc or .wps: converted to .docx by LibreOffice
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())

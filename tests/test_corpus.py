@@ -170,3 +170,23 @@ def test_a_traditional_chinese_page_copied_one_cell_per_line(parsed):
     assert report.value("proactive.art20_6.coercion.decisions") == 75
     assert str(report.value("proactive.art20_8.admin_fees.fee_amount")) == "2.02"
     assert any(f.kind == "missing-table" and f.ref == "requests" for f in report.findings)  # cut off in the copy
+
+
+def test_an_old_word_doc_is_converted_and_read_exactly(tmp_path):
+    import shutil
+    from gknb.office import convert
+    src = tmp_path / "平潭.docx"
+    shutil.copy(CORPUS / "docx" / "平潭综合实验区_2023.docx", src)
+    [doc] = convert([src], "doc", tmp_path / "doc")
+    report = parse(doc)
+    assert report.source.kind == "doc"
+    s = score(to_view(report), load_expected(CORPUS / "docx" / "平潭综合实验区_2023.docx.expected.json"))
+    assert (s.exact, s.flagged, s.silent) == (200, 0, [])
+
+
+def test_an_encrypted_word_file_is_named_as_such(tmp_path):
+    from parsers import DocumentError
+    path = tmp_path / "加密.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000) + "EncryptedPackage".encode("utf-16-le"))
+    with pytest.raises(DocumentError, match="加密"):
+        parse(path)
