@@ -187,11 +187,6 @@ class Store:
     def has_source(self, sha256: str) -> bool:
         return self.source_path(sha256).exists()
 
-    def find_source(self, sha256: str) -> list[Entry]:
-        """The archived reports whose source document has this hash."""
-        needle = f'sha256="{sha256}"'.encode()
-        return [e for e in self.entries() if needle in e.path.read_bytes()[:4096]]
-
     # ---- writing
     def put(self, report: Report, source: bytes | None = None, *, replace: bool = False) -> PutResult:
         """Archive a report (and its source document).

@@ -73,10 +73,6 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
     return out
 
 
-def has_errors(violations: Iterable[Violation]) -> bool:
-    return any(v.severity == ERROR for v in violations)
-
-
 # --------------------------------------------------------------------------- sum rules
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterator
 
 FORMATS = ("2021", "2019", "pre2019")
 TABLE_FORMATS = ("2021", "2019")
@@ -207,9 +206,6 @@ class Template:
         """Any cell of any format by id."""
         return self._cells_by_id[cell_id]
 
-    def has_cell(self, cell_id: str) -> bool:
-        return cell_id in self._cells_by_id
-
     def format_for_year(self, year: int) -> str:
         """The format the State Council prescribes for a report on ``year``."""
         for fid in FORMATS:
@@ -300,9 +296,3 @@ def load() -> Template:
     text = (Path(__file__).parent / "template" / "official.toml").read_text("utf-8")
     return parse_template(tomllib.loads(text))
 
-
-def iter_layouts(table_formats: dict[str, str]) -> Iterator[TableLayout]:
-    """The layouts of a report whose tables are in the given formats (table id -> format)."""
-    t = load()
-    for tid, fmt in table_formats.items():
-        yield t.table(tid).layout(fmt)

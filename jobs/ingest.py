@@ -141,6 +141,3 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
         o.violations = check(r, previous)
     return outcomes
 
-
-def ingest_one(store: Store, path: str | Path, **kw) -> Outcome:
-    return ingest(store, [path], workers=1, **kw)[0]

@@ -7,7 +7,6 @@ from collections import Counter
 
 from .labels import key, simplify
 
-REPORT_WORDS = "政府信息公开工作年度报告"
 _TITLE = re.compile(r"(?P<agency>.*?)\s*(?:关于)?\s*(?:(?P<year>(?:19|20)\d{2})\s*年(?:度)?)?\s*"
                     r"(?:的)?\s*(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)")
 _LEADING_YEAR = re.compile(r"^((?:19|20)\d{2})年度?")

@@ -41,7 +41,6 @@ class Carryover:
     new_problems: list[str] = field(default_factory=list)  # this year's, not seen last year
     repeated_measures: list[tuple[str, str, float]] = field(default_factory=list)  # (last, this, likeness)
     rectification: str = ""  # this year's account of last year's problems
-    old_measures: int = 0
 
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.traces)
@@ -99,7 +98,7 @@ def follow(old: Report, new: Report) -> Carryover:
     rect = after.rectification or "。".join(
         s for s in re.split(r"[。；]", flat_new)
         if (_LAST_YEAR.search(s) and _DONE.search(s)) or _DONE_OUTRIGHT.search(s))
-    out = Carryover(rectification=rect, old_measures=len(before.measures))
+    out = Carryover(rectification=rect)
     matched = set()
     for p in old_problems:
         best, sim = _best(p, new_problems, problem_likeness)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gknb import template as tpl
 from gknb.model import Report
-from gknb.rules import ERROR, Violation, _instances, check
+from gknb.rules import Violation, _instances, check
 
 NEW, OLD = "new", "old"  # which year a finding is about
 PASSED, FAILED, UNCHECKED, NOT_APPLICABLE = "passed", "failed", "unchecked", "n/a"
@@ -123,6 +123,3 @@ def cross_year_status(old: Report | None, new: Report, findings: list[Finding], 
             out.append(RuleStatus(rule, PASSED))
     return out
 
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity == ERROR for f in findings)
