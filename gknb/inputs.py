@@ -1,27 +1,25 @@
 """One entry point for "a report, in whatever form the user has it".
 
-A document (parsed), a figures file (read), or an archived XML report (loaded).
+A document (parsed), a figures file (read), or an archived XML report (loaded): the file is
+read once through the parsers' input gate and sniffed once.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from archive.xml import ArchiveError, from_xml
 from gknb.model import Report
-from parsers import DocumentError, parse
+from parsers import DocumentError, parse_source, read_source
 from parsers.sniff import ARCHIVE_XML, sniff
 
-from parsers import read_bytes
 
-
-def load_report(path: str | Path) -> Report:
+def load_report(path: str | os.PathLike) -> Report:
     """Raises DocumentError (Chinese message naming the file) for anything unusable."""
-    path = Path(path)
-    data = read_bytes(path)
-    if sniff(data, str(path)) == ARCHIVE_XML:
+    source = read_source(path)
+    if sniff(source.data, source.name) == ARCHIVE_XML:
         try:
-            return from_xml(data, str(path))
+            return from_xml(source.data, source.name)
         except ArchiveError as e:
-            raise DocumentError(str(path), str(e).removeprefix(f"{path}：")) from None
-    return parse(path)
+            raise DocumentError(source.name, str(e).removeprefix(f"{source.name}：")) from None
+    return parse_source(source)

@@ -7,11 +7,17 @@ Two layers, kept apart the way pdfplumber keeps characters apart from tables:
   where it came from.  They know the file format and nothing about annual reports.
 * ``parsers.understand`` reads a Layout against the official template
   (:mod:`gknb.template`) and produces a :class:`gknb.model.Report`.
+
+One way in (:func:`parse`): the file is read once through the input gate
+(:mod:`parsers.source`), sniffed once, and its bytes handed to the reader, all under the
+document's time limit.  Whatever goes wrong inside a reader becomes that document's
+:class:`DocumentError` — a Chinese sentence naming the file — never a traceback.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from importlib import import_module
 from pathlib import Path
 
@@ -19,10 +25,11 @@ from gknb.model import Report, SourceDocument
 
 from . import sniff as _sniff
 from .errors import DocumentError
+from .source import SETTINGS, ReadSettings, Source, read_source, time_limit
 
-__all__ = ["parse", "DocumentError", "READERS"]
+__all__ = ["parse", "parse_source", "read_source", "Source", "DocumentError", "READERS"]
 
-# kind -> "module:function" reading a file of that kind into a parsers.layout.Layout.
+# kind -> "module:function" reading a Source of that kind into a parsers.layout.Layout.
 READERS = {
     _sniff.PDF: "parsers.pdf:read_pdf",
     _sniff.DOCX: "parsers.docx:read_docx",
@@ -31,6 +38,7 @@ READERS = {
     _sniff.MARKDOWN: "parsers.text:read_text",
     _sniff.LEGACY: "parsers.legacy:read_legacy",
 }
+DEBUG_ENV = "GKNB_DEBUG"  # set to 1 to see a reader's traceback instead of the user's message
 
 
 def _reader(kind: str):
@@ -38,34 +46,46 @@ def _reader(kind: str):
     return getattr(import_module(module), func)
 
 
-def _parse(data: bytes, path: Path) -> Report:
-    kind = _sniff.sniff(data, str(path))
+def _parse(source: Source, kind: str) -> Report:
     if kind == _sniff.ARCHIVE_XML:
-        raise DocumentError(str(path), "这是gknb档案文件，不是原始报告；请用 gknb check 或 gknb show 查看")
+        raise DocumentError(source.name, "这是gknb档案文件，不是原始报告；请用 gknb check 或 gknb show 查看")
     if kind in (_sniff.FIGURES_JSON, _sniff.FIGURES_YAML):
         from .figures import read_figures
-        report = read_figures(data, str(path), yaml_syntax=kind == _sniff.FIGURES_YAML)
+        report = read_figures(source.data, source.name, yaml_syntax=kind == _sniff.FIGURES_YAML)
         pages = None
         kind = "figures"
     else:
         from .understand import understand
-        layout = _reader(kind)(path)
-        report = understand(layout, str(path))
+        layout = _reader(kind)(source)
+        report = understand(layout, source.name)
         pages = layout.pages
-    report.source = SourceDocument(path.name, kind, hashlib.sha256(data).hexdigest(), pages)
+    report.source = SourceDocument(Path(source.name).name, kind, hashlib.sha256(source.data).hexdigest(), pages)
     return report
 
 
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise DocumentError(str(path), "这是一个文件夹，不是文件") from None
-    except OSError as e:
-        raise DocumentError(str(path), f"无法读取文件（{e.strerror or e}）") from None
+def parse_source(source: Source, settings: ReadSettings = SETTINGS) -> Report:
+    """Parse a document already read through the gate, under its time limit."""
+    with time_limit(settings.timeout, source.name):
+        try:
+            return _parse(source, _sniff.sniff(source.data, source.name))
+        except DocumentError:
+            raise
+        except RecursionError:
+            raise DocumentError(source.name, "文件结构嵌套过深，无法读取") from None
+        except MemoryError:
+            raise DocumentError(source.name, "读取时内存不足：文件过大或结构异常") from None
+        except Exception as e:  # a reader meeting a state it does not know: this document's error
+            if os.environ.get(DEBUG_ENV):
+                raise
+            raise DocumentError(source.name, f"文件内容异常，无法读取（{type(e).__name__}）；请确认文件完整，"
+                                             "或另存为PDF、Word（.docx）后再试") from None
 
 
-def parse(path: str | Path) -> Report:
+def parse(path: str | os.PathLike, settings: ReadSettings = SETTINGS) -> Report:
     """Parse one document of any supported kind, recognised by its content."""
-    path = Path(path)
-    return _parse(read_bytes(path), path)
+    return parse_source(read_source(path, settings), settings)
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """A file's bytes through the input gate (regular files only, size-limited)."""
+    return read_source(path).data

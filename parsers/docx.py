@@ -8,6 +8,7 @@ and parses every part of the package, while we only need ``word/document.xml`` a
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
@@ -19,6 +20,7 @@ from lxml import etree
 
 from parsers.errors import DocumentError
 from parsers.layout import Grid, GridCell, Layout, Paragraph, Where
+from parsers.source import Source, as_source
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 200 * MB  # the .docx file itself
@@ -59,10 +61,11 @@ _XML_PARSER = etree.XMLParser(
 )
 
 
-def read_docx(path: str | os.PathLike) -> Layout:
+def read_docx(document: Source | str | os.PathLike) -> Layout:
     """Read a .docx into paragraphs and grids; every unreadable or hostile file raises DocumentError."""
-    path = os.fspath(path)
-    xml = _load_main_part(path)
+    src = as_source(document)
+    path = src.name
+    xml = _load_main_part(path, src.data)
     root = _parse_main_part(path, xml)
     body = next((child for child in root if _w(child) == "body"), None)
     if body is None:
@@ -83,43 +86,25 @@ def read_docx(path: str | os.PathLike) -> Layout:
 # The package: sniffing, zip checks, the main part
 
 
-def _load_main_part(path: str) -> bytes:
+def _load_main_part(path: str, data: bytes) -> bytes:
     """The main document XML, after the checks that keep a hostile file from costing time or memory."""
-    head = _read_head(path)
-    _reject_non_zip(path, head)
+    _reject_non_zip(path, _head(path, data))
     try:
-        with zipfile.ZipFile(path) as package:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
             _reject_zip_bomb(path, package.infolist())
             name = _main_part_name(path, package)
             return _read_member(path, package, name, MAX_DOCUMENT_XML)
-    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError) as exc:
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError, KeyError) as exc:
         raise DocumentError(path, f"文件已损坏，无法作为Word文档（.docx）打开（{type(exc).__name__}）。") from None
-    except OSError as exc:
-        raise DocumentError(path, f"无法读取文件（{exc.strerror or exc}）。") from None
 
 
-def _read_head(path: str) -> bytes:
+def _head(path: str, data: bytes) -> bytes:
     """The first bytes of the file (more of an OLE2 file, to name it), after the size checks."""
-    size = _file_size(path)
-    if size == 0:
+    if not data:
         raise DocumentError(path, "文件为空（0字节），不是Word文档（.docx）。")
-    if size > MAX_FILE_BYTES:
-        raise DocumentError(path, f"文件过大（{size // MB} MB），超过{MAX_FILE_BYTES // MB} MB的处理上限。")
-    try:
-        with open(path, "rb") as f:
-            head = f.read(8)
-            if head.startswith(OLE2_MAGIC):
-                head += f.read(OLE2_SCAN_BYTES)  # where the stream directory usually is
-        return head
-    except OSError as exc:
-        raise DocumentError(path, f"无法读取文件（{exc.strerror or exc}）。") from None
-
-
-def _file_size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError as exc:
-        raise DocumentError(path, f"无法读取文件（{exc.strerror or exc}）。") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise DocumentError(path, f"文件过大（{len(data) // MB} MB），超过{MAX_FILE_BYTES // MB} MB的处理上限。")
+    return data[:8 + OLE2_SCAN_BYTES] if data.startswith(OLE2_MAGIC) else data[:8]
 
 
 def _reject_non_zip(path: str, data: bytes) -> None:

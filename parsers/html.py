@@ -16,6 +16,8 @@ from lxml import etree
 
 from parsers.errors import DocumentError
 from parsers.layout import Grid, GridCell, Layout, Paragraph, Where
+from parsers.sniff import decode_counted
+from parsers.source import Source, as_source
 
 Element = lxml.html.HtmlElement
 Rows = list[list[Element]]  # rows of <td>/<th> elements
@@ -64,11 +66,12 @@ CJK_BREAK = re.compile(rf"(?<=[{CJK}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{CJK}])")
 BREAK = None  # marks a hard line break (<br>, block boundary) among collected text pieces
 
 
-def read_html(path: str | os.PathLike) -> Layout:
+def read_html(document: Source | str | os.PathLike) -> Layout:
     """Read a web page into paragraphs and grids; unreadable, empty or non-HTML files raise DocumentError."""
-    path = os.fspath(path)
-    data = _read_bytes(path)
-    root = _parse(path, _decode(path, data))
+    src = as_source(document)
+    path = src.name
+    text, damaged = _decode(path, _checked_bytes(path, src.data))
+    root = _parse(path, text)
     body = root.find("body")
     body = root if body is None else body
     _drop_furniture(body)
@@ -80,23 +83,17 @@ def read_html(path: str | os.PathLike) -> Layout:
     blocks = _with_title(reader.blocks, _title(root))
     if not blocks:
         raise DocumentError(path, "网页中没有正文文字或表格（内容可能由脚本动态加载）。")
-    return Layout(kind="html", blocks=blocks, pages=None)
+    return Layout(kind="html", blocks=blocks, pages=None, damaged_bytes=damaged)
 
 
 # ---------------------------------------------------------------------------------------------
 # Bytes, encoding, parsing
 
 
-def _read_bytes(path: str) -> bytes:
-    """The file's bytes, refusing empty, oversized and obviously non-HTML files."""
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_HTML_BYTES:
-            raise DocumentError(path, f"网页文件过大（{size // MB} MB），超过{MAX_HTML_BYTES // MB} MB的处理上限。")
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise DocumentError(path, f"无法读取文件（{exc.strerror or exc}）。") from None
+def _checked_bytes(path: str, data: bytes) -> bytes:
+    """The page's bytes, refusing empty, oversized and obviously non-HTML files."""
+    if len(data) > MAX_HTML_BYTES:
+        raise DocumentError(path, f"网页文件过大（{len(data) // MB} MB），超过{MAX_HTML_BYTES // MB} MB的处理上限。")
     if not data.strip():
         raise DocumentError(path, "文件为空，不是网页（HTML）文件。")
     for magic, what in FOREIGN_MAGIC.items():
@@ -105,23 +102,19 @@ def _read_bytes(path: str) -> bytes:
     return data
 
 
-def _decode(path: str, data: bytes) -> str:
-    """Decode the page: BOM first; then UTF-8 if the bytes are valid UTF-8, the declared charset, GB18030.
+def _decode(path: str, data: bytes) -> tuple[str, int]:
+    """(page text, bytes replaced): BOM first; then UTF-8, the declared charset, GB18030.
 
     Valid UTF-8 wins over a declared legacy charset because Chinese sites often keep a stale
     ``charset=gb2312`` on pages served as UTF-8, while GBK text is practically never valid UTF-8.
+    A few bad bytes are replaced and counted (the report flags them), not a reason to refuse.
     """
-    for bom, codec in BOMS:
-        if data.startswith(bom):
-            return _checked_text(path, data[len(bom):].decode(codec, errors="replace"))
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and not data.startswith(tuple(bom for bom, _ in BOMS)):
         raise DocumentError(path, "不是网页（HTML）文件：文件内容是二进制数据。")
-    for codec in _candidate_codecs(data):
-        try:
-            return _checked_text(path, data.decode(codec))
-        except UnicodeDecodeError:
-            continue
-    raise DocumentError(path, "无法识别网页的字符编码（既不是UTF-8，也不是网页声明的编码或GB18030）。")
+    decoded = decode_counted(data, tuple(_candidate_codecs(data)))
+    if decoded is None:
+        raise DocumentError(path, "无法识别网页的字符编码（既不是UTF-8，也不是网页声明的编码或GB18030）。")
+    return _checked_text(path, decoded[0]), decoded[1]
 
 
 def _candidate_codecs(data: bytes) -> list[str]:

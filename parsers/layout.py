@@ -62,3 +62,4 @@ class Layout:
     kind: str  # "pdf" | "docx" | "html" | "text" | "markdown"
     blocks: list[Paragraph | Grid]
     pages: int | None = None
+    damaged_bytes: int = 0  # bytes no codec could read, replaced by U+FFFD

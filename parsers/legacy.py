@@ -6,7 +6,7 @@ faithfully enough that the .docx reader sees the same tables and paragraphs.
 
 from __future__ import annotations
 
-import shutil
+import os
 import tempfile
 from pathlib import Path
 
@@ -15,16 +15,18 @@ from gknb.office import OfficeError, convert
 from .docx import read_docx
 from .errors import DocumentError
 from .layout import Layout
+from .source import Source, as_source
 
 SECONDS = 90
 
 
-def read_legacy(path: str | Path) -> Layout:
-    path = Path(path)
+def read_legacy(document: Source | str | os.PathLike) -> Layout:
+    src = as_source(document)
+    path = src.name
     with tempfile.TemporaryDirectory(prefix="gknb-doc-") as tmp:
-        # LibreOffice names its output after the input: copy under a plain name first
+        # LibreOffice names its output after the input: written under a plain name
         source = Path(tmp) / "in.doc"
-        shutil.copyfile(path, source)
+        source.write_bytes(src.data)
         try:
             [docx] = convert([source], "docx", Path(tmp) / "out", timeout=SECONDS)
         except OfficeError as e:

@@ -25,6 +25,7 @@ What it does on top of pdfplumber (see docs/PITFALLS.md, pdfplumber section):
 from __future__ import annotations
 
 import bisect
+import io
 import os
 import re
 import statistics
@@ -42,6 +43,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .errors import DocumentError
 from .layout import Grid, GridCell, Layout, Paragraph, Where
+from .source import Source, as_source
 
 __all__ = ["read_pdf"]
 
@@ -96,18 +98,19 @@ _RADICAL_MAP = str.maketrans(
 # --- public API -------------------------------------------------------------------------
 
 
-def read_pdf(path: str | os.PathLike) -> Layout:
+def read_pdf(document: Source | str | os.PathLike) -> Layout:
     """Read a PDF file into paragraphs and grids in reading order.
 
     Raises :class:`DocumentError` (Chinese message naming the file) for a damaged,
     encrypted or image-only PDF.
     """
-    path = os.fspath(path)
-    n_pages = _check_readable(path)
+    src = as_source(document)
+    path = src.name
+    n_pages = _check_readable(path, src.data)
     pages: list[_Page] = []
     cid = _CidCounter()
     try:
-        with pdfplumber.open(path) as pdf:
+        with pdfplumber.open(io.BytesIO(src.data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 try:
                     pages.append(_read_page(page, number, cid))
@@ -128,21 +131,14 @@ def read_pdf(path: str | os.PathLike) -> Layout:
 # --- file checks ------------------------------------------------------------------------
 
 
-def _check_readable(path: str) -> int:
+def _check_readable(path: str, data: bytes) -> int:
     """Fail fast, before pdfplumber's slow parse, on damaged, encrypted or scanned files."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-            fh.seek(0, os.SEEK_END)
-            fh.seek(max(0, fh.tell() - 8192))
-            tail = fh.read()
-    except OSError:
-        raise DocumentError(path, "文件无法打开。") from None
+    head, tail = data[:1024], data[-8192:]
     # A download cut short loses the trailer; pdfium may still "repair" such a file.
     if b"%PDF-" not in head or b"%%EOF" not in tail:
         raise DocumentError(path, MSG_CORRUPT)
     try:
-        doc = pdfium.PdfDocument(path)
+        doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if exc.err_code == _PDFIUM_PASSWORD_ERROR:
             raise DocumentError(path, MSG_ENCRYPTED) from None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from gknb import template as tpl
 
-from .labels import Candidate, best_match, key, numbering, simplify
+from .labels import Candidate, best_match, key, numbering, similarity, simplify
 
 _DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九十]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日\s*$")
 _FURNITURE = ("附件", "下载", "打印", "关闭", "分享", "扫一扫", "责任编辑", "来源：", "【打印", "【关闭", "【字体", "相关链接", "字号",
@@ -53,18 +53,21 @@ def heading_key(text: str) -> str | None:
     return section.key
 
 
+INLINE_HEADING_SIMILARITY = 0.85  # one character changed or dropped in a 15-character heading
+
+
 def split_inline_headings(text: str) -> list[str]:
-    """Split a paragraph at section headings run into it ("…31日。一、总体情况 2024年，…")."""
+    """Split a paragraph at section headings run into it ("…31日。一、总体情况 2024年，…").
+
+    A heading is found where its number stands ("四、") and the characters after it read as
+    the heading, allowing a character typed wrong, dropped or doubled: a typo in a heading
+    must not hide the section (or the table under it) from the reader.
+    """
     flat = simplify(text)
     cuts = set()
-    for s in tpl.load().sections:
-        for h in s.headings:
-            for variant in {simplify(h), simplify(h).replace("、", ".")}:
-                start = 0
-                while (i := flat.find(variant, start)) >= 0:
-                    cuts.add(i)
-                    cuts.add(i + len(variant))
-                    start = i + 1
+    for start, end, _ in inline_headings(flat):
+        cuts.add(start)
+        cuts.add(end)
     cuts = sorted(c for c in cuts if 0 < c < len(text))
     if not cuts:
         return [text]
@@ -74,6 +77,37 @@ def split_inline_headings(text: str) -> list[str]:
         last = c
     parts.append(text[last:])
     return [p.strip() for p in parts if p.strip()]
+
+
+def inline_headings(flat: str) -> list[tuple[int, int, str]]:
+    """(start, end, section key) of every section heading inside a simplified paragraph."""
+    found = []
+    for s in tpl.load().sections:
+        variants = {v for h in s.headings for v in (simplify(h), simplify(h).replace("、", "."))}
+        for number in {v[:2] for v in variants}:
+            start = 0
+            while (i := flat.find(number, start)) >= 0:
+                start = i + 1
+                end = _heading_end(flat, i, variants)
+                if end is not None:
+                    found.append((i, end, s.key))
+    return found
+
+
+def _heading_end(flat: str, i: int, variants: set[str]) -> int | None:
+    """Where a heading starting at ``i`` ends, if the text there reads as one of ``variants``."""
+    best, end = 0.0, None
+    for v in variants:
+        if flat.startswith(v, i):
+            return i + len(v)
+        for n in (len(v) - 1, len(v), len(v) + 1):
+            window = flat[i:i + n]
+            if len(window) < n:
+                continue
+            score = similarity(key(window), key(v))
+            if score > best:
+                best, end = score, i + n
+    return end if best >= INLINE_HEADING_SIMILARITY else None
 
 
 def is_trailer(text: str, agency: str | None) -> bool:
@@ -151,4 +185,4 @@ def _recover_problems_section(sections: dict[str, SectionText]) -> None:
         sections[k] = sections.pop(k)
 
 
-__all__ = ["SectionText", "assign", "heading_key", "split_inline_headings", "is_trailer"]
+__all__ = ["SectionText", "assign", "heading_key", "inline_headings", "split_inline_headings", "is_trailer"]

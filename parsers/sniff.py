@@ -17,21 +17,61 @@ PDF, DOCX, HTML, TEXT, MARKDOWN, FIGURES_JSON, FIGURES_YAML, ARCHIVE_XML, LEGACY
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARK = re.compile(r"<\s*(html|body|table|div|p|head|meta)\b|<!doctype\s+html", re.I)
-_MD_TABLE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
+# A Markdown table's separator row, matched on a stripped line: every run of spaces is
+# followed by a mandatory "|" or "-", so matching is linear whatever the line holds.
+_MD_SEPARATOR = re.compile(r"\|?[ \t]*:?-{3,}:?(?:[ \t]*\|[ \t]*:?-{3,}:?)*(?:[ \t]*\|)?")
 _YAML_KEYS = re.compile(r"^(agency|year|format|proactive|requests|review_litigation)\s*:", re.M)
 
 
-def decode_text(data: bytes, path: str) -> str:
-    """Text from bytes: BOMs honoured, UTF-8 first, then GB18030 (the superset of GBK/GB2312)."""
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+REPLACEMENT = "\ufffd"
+
+
+def tolerable_damage(bad: int, size: int) -> bool:
+    """A few undecodable bytes (a copy gone slightly wrong) are replaced; many mean a wrong codec."""
+    return bad <= max(2, size // 1000)
+
+
+def decode_counted(data: bytes, codecs: tuple[str, ...] = ("utf-8", "gb18030")) -> tuple[str, int] | None:
+    """(text, bytes replaced): BOMs honoured, each codec strictly, then the first with little damage.
+
+    GBK text is practically never valid UTF-8, so a UTF-8 file with one bad byte keeps its
+    UTF-8 reading (the byte replaced by U+FFFD and counted) instead of turning into mojibake.
+    None when no codec reads the bytes without heavy damage.
+    """
+    for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace")
-    for enc in ("utf-8", "gb18030"):
+            text = data[len(bom):].decode(enc, errors="replace")
+            return text, _replaced(text, data)
+    for enc in codecs:
         try:
-            return data.decode(enc)
+            return data.decode(enc), 0
         except UnicodeDecodeError:
             continue
-    raise DocumentError(path, "无法识别的文件类型：既不是PDF、Word、网页，也不是可读的文本")
+    for enc in codecs:
+        text = data.decode(enc, errors="replace")
+        bad = _replaced(text, data)
+        if tolerable_damage(bad, len(data)):
+            return text, bad
+    return None
+
+
+def _replaced(text: str, data: bytes) -> int:
+    return max(0, text.count(REPLACEMENT) - data.count(REPLACEMENT.encode("utf-8")))
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """Text from bytes (see :func:`decode_counted`); DocumentError when no codec reads them."""
+    decoded = decode_counted(data)
+    if decoded is None:
+        raise DocumentError(path, "无法识别的文件类型：既不是PDF、Word、网页，也不是可读的文本")
+    return decoded[0]
+
+
+def is_md_separator(line: str, columns: int = 1) -> bool:
+    """A Markdown table separator row ("|---|:---:|"), of at least ``columns`` columns."""
+    s = line.strip()
+    return bool(_MD_SEPARATOR.fullmatch(s)) and s.strip("|").count("|") >= columns - 1
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -71,6 +111,6 @@ def sniff(data: bytes, path: str) -> str:
         return HTML
     if _YAML_KEYS.search(text[:4096]) and ("requests:" in text or "proactive:" in text):
         return FIGURES_YAML
-    if _MD_TABLE.search(text):
+    if any(is_md_separator(line, columns=2) for line in text.splitlines()):
         return MARKDOWN
     return TEXT

@@ -15,6 +15,7 @@ from functools import lru_cache
 from gknb import template as tpl
 
 from .labels import key, simplify
+from .sections import inline_headings
 from .layout import Paragraph
 from .tables import GridReader, vocab
 
@@ -42,9 +43,6 @@ def _patterns() -> list[tuple[re.Pattern, str, tuple]]:
     t = tpl.load()
     v = vocab()
     out = []
-    for s in t.sections:
-        for h in s.headings:
-            out.append((_pattern(h), "section", (s.key,)))
     for c in v.captions:
         out.append((_pattern(c.label), "caption", (c.ident,)))
     for tid in t.tables:
@@ -60,8 +58,10 @@ def _patterns() -> list[tuple[re.Pattern, str, tuple]]:
 
 
 def anchors(text: str) -> list[_Anchor]:
-    """Every label found in ``text``; where two overlap the longer wins ("其他" inside "其他结果")."""
-    found = []
+    """Every label found in ``text``; where two overlap the longer wins ("其他" inside "其他结果").
+
+    Section headings first, found as :mod:`parsers.sections` finds them (typos allowed)."""
+    found = [_Anchor(start, end, "section", (k,)) for start, end, k in inline_headings(text)]
     for pattern, kind, ident in _patterns():
         for m in pattern.finditer(text):
             found.append(_Anchor(m.start(), m.end(), kind, ident))
@@ -90,7 +90,11 @@ def read_stream(reader: GridReader, paragraphs: list[Paragraph]) -> None:
                 table, block = t.section(a.ident[0]).table, None
             elif a.kind == "caption":
                 table, block = "proactive", a.ident[0]
-            elif a.kind == "header" and table in a.ident[0]:
+            elif a.kind == "header" and table not in a.ident[0] and len(a.ident[0]) == 1:
+                # a label only one table prints: the table is found by its own header,
+                # whatever heading (or typo, or none) stood above it
+                table, block = next(iter(a.ident[0])), None
+            if a.kind == "header" and table in a.ident[0]:
                 reader.readings[table].vote_column(table, a.ident[1])
                 if figures and t.table(table).printed_transposed:
                     rows = [(None, r.id) for r in t.table(table).blocks[0].rows]

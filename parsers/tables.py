@@ -382,7 +382,7 @@ class GridReader:
         for colkey in columns:
             cells = []
             for col in by_key[colkey]:
-                cell = row[col]
+                cell = row[col] if col < len(row) else None
                 if col in label_cols or cell is None or (cells and cells[-1] is cell):
                     continue
                 cells.append(cell)
@@ -455,8 +455,8 @@ class GridReader:
             self.block = self.group = self.hint = None
             self.stacks, self.colmap, self.last_was_header = {}, {}, False
             return
-        if len(key(text)) > 60:
-            return
+        if len(text) > MAX_NOTE_CHARS or len(key(text)) > 60:
+            return  # running text, not a heading, caption or row printed as a line
         v = vocab()
         caption = best_match(text, list(v.captions), threshold=0.85)
         if caption is not None:
@@ -541,6 +541,7 @@ class GridReader:
 
 
 LOSSY_KINDS = frozenset({"text", "markdown"})
+MAX_NOTE_CHARS = 300  # a row printed as a line of text is far shorter; bounds _TEXT_ROW's work
 # The form's largest table has 28 rows and 15 columns; a grid far beyond that is not one of them.
 MAX_GRID_ROWS = 400
 MAX_GRID_COLS = 60

@@ -9,15 +9,15 @@ A crawler's page header ("标题: …", "==== 正文 ====") gives the title and 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import os
 
 from .errors import DocumentError
 from .layout import Grid, GridCell, Layout, Paragraph, Where
-from .sniff import decode_text
+from .sniff import decode_counted, is_md_separator
+from .source import Source, as_source
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_COLUMNS = 200
-_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _CRAWLER_BODY = re.compile(r"^=+\s*正文\s*=+$")
 _CRAWLER_TITLE = re.compile(r"^标题[:：]\s*(.+)$")
@@ -66,14 +66,16 @@ def _strip_crawler_header(lines: list[str]) -> tuple[list[str], int, str | None]
     return lines, 0, None
 
 
-def read_text(path: str | Path) -> Layout:
-    path = Path(path)
-    data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise DocumentError(str(path), f"文本文件过大（超过{MAX_BYTES // 1024 // 1024}MB），不像是一份年度报告")
-    text = decode_text(data, str(path))
+def read_text(document: Source | str | os.PathLike) -> Layout:
+    src = as_source(document)
+    if len(src.data) > MAX_BYTES:
+        raise DocumentError(src.name, f"文本文件过大（超过{MAX_BYTES // 1024 // 1024}MB），不像是一份年度报告")
+    decoded = decode_counted(src.data)
+    if decoded is None:
+        raise DocumentError(src.name, "无法识别文本的字符编码（既不是UTF-8，也不是GB18030）")
+    text, damaged = decoded
     lines, offset, title = _strip_crawler_header(text.splitlines())
-    markdown = any(_MD_SEPARATOR.match(l) for l in lines)
+    markdown = any(is_md_separator(l) for l in lines)
     blocks: list[Paragraph | Grid] = []
     if title:
         blocks.append(Paragraph(title, Where(line=offset)))
@@ -94,7 +96,7 @@ def read_text(path: str | Path) -> Layout:
         if _is_md_row(line):
             rows = []
             while i < len(lines) and _is_md_row(lines[i]):
-                if not _MD_SEPARATOR.match(lines[i]):
+                if not is_md_separator(lines[i]):
                     rows.append((offset + i + 1, _md_cells(lines[i])))
                 i += 1
             if rows:
@@ -115,8 +117,8 @@ def read_text(path: str | Path) -> Layout:
             blocks.append(Paragraph(stripped, Where(line=n)))
         i += 1
     if not blocks:
-        raise DocumentError(str(path), "文件中没有文字")
-    return Layout("markdown" if markdown else "text", blocks)
+        raise DocumentError(src.name, "文件中没有文字")
+    return Layout("markdown" if markdown else "text", blocks, damaged_bytes=damaged)
 
 
 def _tab_follows(lines: list[str], i: int) -> bool:

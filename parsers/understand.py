@@ -37,6 +37,9 @@ def understand(layout: Layout, path: str) -> Report:
     reader.finish()
 
     findings: list[Finding] = []
+    if layout.damaged_bytes:
+        findings.append(Finding(UNSURE, f"文件中有{layout.damaged_bytes}处无法识别的字节，已替换为“\ufffd”；"
+                                        "涉及的文字和数字请核对原件"))
     if is_traditional("".join(paragraphs[:50])):
         findings.append(Finding(NOTE, "正文为繁体字，已按简体对照模板识别"))
     title, used = identity.find_title(paragraphs)
@@ -56,9 +59,10 @@ def understand(layout: Layout, path: str) -> Report:
         # no table found as a table: perhaps printed as running text (crawler pages)
         read_stream(reader, [b for b in layout.blocks if isinstance(b, Paragraph)])
 
-    if title is None and not found and not any(r.slots or r.runs for r in reader.readings.values()):
-        raise DocumentError(path, "这不像是一份政府信息公开工作年度报告：没有找到报告标题、"
-                                  "“一、总体情况”等各部分标题，也没有找到年报的表格")
+    if not found and not any(r.slots or r.runs for r in reader.readings.values()):
+        what = "虽有类似年报的标题，但" if title else ""
+        raise DocumentError(path, f"这不像是一份政府信息公开工作年度报告：{what}没有找到“一、总体情况”等六个部分的"
+                                  "任何一个，也没有找到年报的三张表格中的任何一张")
     for size in reader.skipped:
         findings.append(Finding(NOTE, f"跳过一个{size}的表格：远大于年报的任何一张表"))
     report = _build(agency or "", year, reader.readings, findings)
@@ -94,12 +98,14 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
     table_formats = {tid: readings[tid].format(fmt) for tid in t.tables}
     report = Report.empty(agency, year, fmt, table_formats)
     report.findings = findings
+    explained: dict[str, str] = {}  # cell id -> why it is absent, when a table or row finding says it
     for layout in report.layouts():
         tid = layout.table.id
         r = readings[tid]
         heading = t.section(layout.table.section).heading
         if not r.slots:
             report.findings.append(Finding(MISSING_TABLE, f"未找到表格：{heading}", tid))
+            _mark_absent(report, [c.id for c in layout.cells], f"未找到此表（{heading}）", explained)
             continue
         if layout.format != fmt:
             report.findings.append(Finding(ALTERED_TABLE, f"{heading}的表格为{t.formats[layout.format].name}，"
@@ -111,6 +117,9 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
                     missing_rows.append("/".join(x for x in (block.caption, row.label) if x))
         for label in missing_rows:
             report.findings.append(Finding(MISSING_ROW, f"{heading}：未找到“{label}”这一行", tid))
+        for cdef in layout.cells:
+            if (cdef.block, cdef.row.id) not in r.rows_seen:
+                _mark_absent(report, [cdef.id], f"未找到此行（{heading}）", explained)
         for text in r.unmatched:
             report.findings.append(Finding(UNMATCHED_ROW, f"{heading}：有一行无法对应模板：“{text}”", tid))
         for label in r.duplicates:
@@ -118,7 +127,9 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
         for cdef in layout.cells:
             raw = r.slots.get((cdef.block, cdef.row.id, key(cdef.column.label)))
             if raw is None:
-                continue  # the row or column was not found: absent, reported above
+                if cdef.id not in explained:  # the row was read, but no column of it was this one
+                    report.cells[cdef.id] = Cell(ABSENT, None, None, None, "原文此行中未找到这一栏")
+                continue
             if raw.missing:
                 report.cells[cdef.id] = Cell(ABSENT, None, None, raw.where, MISSING_IN_SOURCE)
                 continue
@@ -131,9 +142,18 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
     _split_runs(report, readings)
     _confirm_by_arithmetic(report)
     for cid, cell in report.cells.items():
-        if cell.flag:
+        if cell.state == ABSENT and not cell.flag:  # absent is never silent: it is not a blank
+            cell.flag = "原文中未找到此单元格"
+        if cell.flag and (cid not in explained or cell.flag != explained[cid]):
             report.findings.append(Finding(UNSURE, f"{'/'.join(t.cell(cid).json_path)}：{cell.flag}", cid))
     return report
+
+
+def _mark_absent(report: Report, cells: list[str], why: str, explained: dict[str, str]) -> None:
+    """Cells of a table or row that was not found: absent, flagged, reported once for the part."""
+    for cid in cells:
+        report.cells[cid] = Cell(ABSENT, None, None, None, why)
+        explained[cid] = why
 
 
 def _split_runs(report: Report, readings: dict[str, TableReadings]) -> None:

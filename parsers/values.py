@@ -17,6 +17,7 @@ from .labels import simplify
 # Printed for "nothing" in a cell: blank, not 0.
 _DASHES = re.compile(r"^[-－—–―/／\\、.。·…]*$")
 _LEADING_NUMBER = re.compile(r"^([+\-－−]?)\s*(\d[\d,，]*(?:\.\d+)?)")
+MAX_DIGITS = 12  # the largest figure of any report (万元 amounts included) has far fewer
 _UNIT = re.compile(r"^(万元|元|亿元|件|个|项|次|人次|人|条|篇|份|家)")
 
 
@@ -40,6 +41,8 @@ def read_cell(text: str, column: Column) -> Reading:
         return Reading(None, raw, f"无法识别为数字：“{raw}”")
     sign, digits = m.groups()
     digits = digits.replace(",", "").replace("，", "")
+    if len(digits.split(".")[0]) > MAX_DIGITS:
+        return Reading(None, raw, f"数字位数过多，不像是年报中的数字：“{raw[:40]}”")
     try:
         number = Decimal(digits)
     except InvalidOperation:
@@ -57,4 +60,6 @@ def read_cell(text: str, column: Column) -> Reading:
         flag = f"数字后有无法识别的内容：“{raw}”"
     if column.type in ("int", "signed_int") and isinstance(value, Decimal):
         flag = flag or f"本栏应为整数：“{raw}”"
+    if column.type != "signed_int" and value < 0:
+        flag = flag or f"本栏不应为负数：“{raw}”"
     return Reading(value, printed, flag)

@@ -1,0 +1,147 @@
+"""The one way in: regular files only, size and time limits, no hang, no traceback, one bad byte
+costs that byte — and a table is found by its content, absent never read as blank."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from gknb.view import to_view
+from parsers import DocumentError, parse
+from parsers.source import ReadSettings
+
+from .conftest import CORPUS, load_expected
+from .test_corpus import score  # moves to tests.scoring with the variant suite
+
+CRAWLER = CORPUS / "txt" / "平潭综合实验区_2023.txt"
+HEADING_FOUR = "四、政府信息公开行政复议、行政诉讼情况"
+
+
+def _expected(doc):
+    return load_expected(doc.with_name(doc.name + ".expected.json"))
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _hang_guarded(path, limit=10.0):
+    """parse(path), asserting it returns within a generous hang guard (not a speed test)."""
+    start = time.monotonic()
+    try:
+        return parse(path)
+    finally:
+        assert time.monotonic() - start < limit, path
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "管道.txt"
+    os.mkfifo(fifo)
+    res = subprocess.run([sys.executable, "-m", "gknb.cli", "parse", str(fifo)],
+                         capture_output=True, text=True, timeout=30)
+    assert res.returncode == 2 and "管道.txt" in res.stderr and "不是普通文件" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_the_size_limit_is_checked_before_reading(tmp_path):
+    path = _write(tmp_path, "大文件.txt", "一、总体情况\n" * 1000)
+    with pytest.raises(DocumentError) as e:
+        parse(path, ReadSettings(max_bytes=1000))
+    assert "过大" in e.value.problem and e.value.path == str(path)
+
+
+def test_the_time_limit_holds_inside_every_parse():
+    with pytest.raises(DocumentError) as e:
+        parse(CORPUS / "pdf" / "淮安市洪泽区人民政府_2023.pdf", ReadSettings(timeout=0.01))
+    assert "超时" in e.value.problem
+
+
+@pytest.mark.parametrize("text", [
+    "\n" * 19000,
+    "x\n" + " \n" * 9000 + "|---",
+    "一、总体情况\n" + "，" * 100000 + "1",
+    "政府信息公开工作年度报告\n" + ("规章 " + " " * 5000 + "1 2 x\n") * 20,
+], ids=["blank-lines", "spaces-then-separator", "long-punctuation", "long-rows"])
+def test_pathological_text_never_hangs(tmp_path, text):
+    path = _write(tmp_path, "病态.txt", text)
+    try:
+        _hang_guarded(path)
+    except DocumentError as e:
+        assert "病态.txt" in str(e)
+
+
+def test_one_bad_byte_costs_that_byte_not_the_report(tmp_path):
+    data = CRAWLER.read_bytes()
+    cut = data.index("总体情况".encode()) + 3  # inside a character of the opening section
+    path = tmp_path / "坏字节.txt"
+    path.write_bytes(data[:cut] + b"\xff" + data[cut + 1:])
+    report = parse(path)
+    assert any("无法识别的字节" in f.message for f in report.findings)
+    assert score(to_view(report), _expected(CRAWLER)).silent == []
+    assert report.value("requests.new.total") == 81
+
+
+def test_an_unexpected_state_in_a_reader_is_that_documents_error(tmp_path, monkeypatch):
+    import parsers.text
+
+    def broken(*args, **kw):
+        raise IndexError("list index out of range")
+    monkeypatch.setattr(parsers.text, "read_text", broken)
+    path = _write(tmp_path, "报告.txt", CRAWLER.read_text("utf-8"))
+    with pytest.raises(DocumentError) as e:
+        parse(path)
+    assert "报告.txt" in str(e.value) and "IndexError" in e.value.problem
+
+
+def test_a_report_like_title_over_nonsense_is_not_a_report(tmp_path):
+    rows = "".join(f"<tr><td>第{i}行</td><td>{i}</td></tr>" for i in range(20000))
+    page = f"<html><body><h1>某某局2024年政府信息公开工作年度报告</h1><table>{rows}</table></body></html>"
+    path = _write(tmp_path, "无内容.html", page)
+    with pytest.raises(DocumentError) as e:
+        parse(path)
+    assert "不像是" in e.value.problem
+
+
+@pytest.mark.parametrize("heading", [
+    "四、政府信息公开行政复议、行政诉公情况",  # one character changed
+    "四、政府信息公开行政复议、行政诉讼情",  # one dropped
+    "",  # no heading at all: the table's own header finds it
+], ids=["typo", "dropped", "missing"])
+def test_table_four_is_found_by_its_content_whatever_its_heading(tmp_path, heading):
+    text = CRAWLER.read_text("utf-8")
+    assert HEADING_FOUR in text
+    report = parse(_write(tmp_path, "变体.txt", text.replace(HEADING_FOUR, heading)))
+    s = score(to_view(report), _expected(CRAWLER))
+    assert s.silent == []
+    assert [c for c in report.cells if c.startswith("review_litigation.") and report.cells[c].flag] == []
+    if heading:
+        assert "四" in report.sections
+
+
+def test_a_table_that_is_not_there_is_absent_and_flagged_never_blank(tmp_path):
+    text = CRAWLER.read_text("utf-8")
+    start = text.index(HEADING_FOUR)
+    end = text.index("五、存在的主要问题")
+    report = parse(_write(tmp_path, "缺表四.txt", text[:start] + text[end:]))
+    cells = {cid: c for cid, c in report.cells.items() if cid.startswith("review_litigation.")}
+    assert len(cells) == 15
+    assert all(c.state == "absent" and c.flag and "未找到" in c.flag for c in cells.values())
+    assert any(f.kind == "missing-table" for f in report.findings)
+    view = to_view(report)
+    assert all(f"review_litigation/{row}/{col}" in view["flags"]
+               for row, cols in view["review_litigation"].items() for col in cols)
+
+
+def test_a_markdown_header_over_a_narrower_table_does_not_crash(tmp_path):
+    header = "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n|---|---|---|---|---|---|---|---|\n"
+    body = "| 一、本年新收政府信息公开申请数量 | 5 |\n|---|---|\n"
+    text = "某局2024年政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n\n" + header + "\n" + body
+    report = parse(_write(tmp_path, "拆开的表.md", text))
+    cell = report.cells["requests.new.total"]
+    assert cell.state != "value" or cell.flag
