@@ -33,6 +33,7 @@ class Grid:
     n_rows: int
     n_cols: int
     where: Where = field(default_factory=Where)
+    ruled: bool = True  # False: read from text positions, one row per printed line
 
     def cell_at(self, row: int, col: int) -> GridCell | None:
         """The anchor cell covering (row, col), following spans."""

@@ -43,6 +43,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .errors import DocumentError
 from .layout import Grid, GridCell, Layout, Paragraph, Where
+from .pdf_unruled import Segment, build_grid, cut_segments, find_regions
 from .source import Source, as_source
 
 __all__ = ["read_pdf"]
@@ -208,6 +209,18 @@ class _Line:
     bottom: float
     size: float
     text: str
+    segments: tuple[Segment, ...] = ()
+
+
+@dataclass
+class _Unruled:
+    """A table read from text positions (no ruling lines), standing where its first line stood."""
+
+    grid: Grid
+
+    @property
+    def top(self) -> float:
+        return self.grid.where.box[1] if self.grid.where.box else 0.0
 
 
 @dataclass
@@ -367,6 +380,7 @@ def _make_line(chars: list[dict], page: int) -> _Line:
         bottom=max(c["bottom"] for c in chars),
         size=statistics.median(c["size"] for c in chars),
         text=_line_text(chars),
+        segments=cut_segments(chars, _line_text),
     )
 
 
@@ -561,7 +575,7 @@ def _fill_cells(owner: dict, xs: list[float], ys: list[float], chars: list[dict]
 
 def _assemble(pages: list[_Page]) -> list[Paragraph | Grid]:
     """Turn the page-ordered items into paragraphs and grids."""
-    items = [it for page in pages for it in page.items]
+    items = _find_unruled([it for page in pages for it in page.items])
     heights = {page.number: page.height for page in pages}
     lines = [it for it in items if isinstance(it, _Line)]
     left, right = _text_margins(lines)
@@ -570,6 +584,15 @@ def _assemble(pages: list[_Page]) -> list[Paragraph | Grid]:
     run: list[_Line] = []
     part: _Part | None = None
     for it in items:
+        if isinstance(it, _Unruled):
+            if run:
+                blocks.append(_paragraph(run))
+                run = []
+            if part is not None:
+                blocks.append(_grid(part))
+                part = None
+            blocks.append(it.grid)
+            continue
         if isinstance(it, _Part):
             if run:
                 blocks.append(_paragraph(run))
@@ -593,6 +616,26 @@ def _assemble(pages: list[_Page]) -> list[Paragraph | Grid]:
     if part is not None:
         blocks.append(_grid(part))
     return blocks
+
+
+def _find_unruled(items: list) -> list:
+    """Runs of text lines that are tables printed without ruling, replaced by their grids."""
+    out: list = []
+    run: list[_Line] = []
+    for it in [*items, None]:
+        if isinstance(it, _Line):
+            run.append(it)
+            continue
+        last = 0
+        for first, end in find_regions(run):
+            out.extend(run[last:first])
+            out.append(_Unruled(build_grid(run[first:end], _line_text)))
+            last = end
+        out.extend(run[last:])
+        run = []
+        if it is not None:
+            out.append(it)
+    return out
 
 
 def _text_margins(lines: list[_Line]) -> tuple[float, float]:

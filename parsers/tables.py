@@ -20,13 +20,15 @@ from functools import lru_cache
 from gknb import template as tpl
 from gknb.model import Where
 
-from .labels import Candidate, best_match, key, numbering, simplify
+from .labels import Candidate, bare_key, best_match, key, numbering, similarity, simplify
 from .sections import heading_key
 from .layout import Grid, GridCell
+from .rowmerge import FIT_NEUTRAL as NEUTRAL_FIT, joined_rows, merge_wrapped_rows
 
 Slot = tuple[str | None, str, str]  # (block id, row id, column id)
 # A row printed as a line of text: its label, then its figures ("行政许可 97", "规章 0 0 0").
-_TEXT_ROW = re.compile(r"^(?P<label>.*?[^\d\s.,，+\-－])\s*(?P<values>[-+－]?\d[\d.,]*(?:\s+[-+－]?\d[\d.,]*)*)\s*$")
+_TEXT_ROW = re.compile(r"^(?P<label>.*?[^\d\s.,，+\-－])\s*"
+                       r"(?P<values>[-+－]?\d[\d.,]*(?:万元|元)?(?:\s+[-+－]?\d[\d.,]*(?:万元|元)?)*)\s*$")
 
 
 @dataclass
@@ -117,6 +119,8 @@ def vocab() -> _Vocab:
         groups[tid] = tuple(Candidate.of(g.id, g.label) for g in table.groups)
         words = [x for x in (table.note, table.row_header, table.column_header) if x]
         words += [g.label for g in (*table.column_groups, *table.row_groups, *table.bands)]
+        if table.printed_transposed:  # its rows are printed as header labels (行政复议, 复议后起诉)
+            words += [r.label for b in table.blocks for r in b.rows]
         header_words[tid] = tuple(Candidate.of(w, w) for w in words)
     return _Vocab(tuple(captions), columns, {k: frozenset(v) for k, v in column_formats.items()},
                   header_words, rows, {k: frozenset(v) for k, v in row_formats.items()}, groups)
@@ -162,6 +166,7 @@ class GridReader:
         self.last_was_header = False
         self.hint: tuple | None = None  # (table, block, row) a paragraph just named
         self.skipped: list[str] = []  # grids too large to be a table of the form
+        self.placed_by: str | None = None  # why the row being read is placed by inference
 
     # ---- header handling
     def _match_column(self, text: str, tid: str):
@@ -192,24 +197,24 @@ class GridReader:
         return max(scores, key=lambda t: scores[t])
 
     def _resolve_columns(self, tid: str) -> dict[int, tuple]:
-        """grid column -> (row id or None, column label key) from the header stacks."""
+        """grid column -> (row id or None, column label key) from the header stacks.
+
+        A label wrapped over several header rows ("社会" / "公益" / "组织", as a table drawn
+        without ruling prints it, one row per line) is matched joined up.
+        """
         v = vocab()
         table = tpl.load().table(tid)
         out = {}
         for col, stack in self.stacks.items():
-            colkey = rowid = None
-            for text in reversed(stack):
-                if colkey is None:
-                    m = self._match_column(text, tid)
-                    if m:
-                        colkey = m.ident
-                        continue
-                if table.printed_transposed and rowid is None:
-                    m = best_match(text, list(v.rows[tid]), threshold=0.8)
-                    if m:
-                        rowid = m.ident[1]
-            if colkey is not None:
-                out[col] = (rowid, colkey)
+            found = _match_in_stack(stack, lambda text: self._match_column(text, tid))
+            if found is None:
+                continue
+            colkey, above = found
+            rowid = None
+            if table.printed_transposed:
+                m = _match_in_stack(stack[:above], lambda text: best_match(text, list(v.rows[tid]), threshold=0.8))
+                rowid = m[0][1] if m else None
+            out[col] = (rowid, colkey)
         return out
 
     def _read_header(self, tid: str, row: list[GridCell | None]) -> None:
@@ -236,8 +241,15 @@ class GridReader:
         if grid.n_rows > MAX_GRID_ROWS or grid.n_cols > MAX_GRID_COLS:
             self.skipped.append(f"{grid.n_rows}行×{grid.n_cols}列")
             return  # far larger than any table of the form: not one of them
-        for row in _dense(grid):
+        rows = _dense(grid)
+        joined: set[int] = set()
+        if not grid.ruled:  # one row per printed line: wrapped labels joined to their figures first
+            rows = merge_wrapped_rows(rows, _label_columns(rows), _is_number_like, _label_fit)
+            joined = joined_rows(rows)
+        for i, row in enumerate(rows):
+            self.placed_by = PLACED_BY_POSITION if i in joined else None
             self._read_row(row)
+        self.placed_by = None
 
     def _read_row(self, row: list[GridCell | None]) -> None:
         anchors = []
@@ -365,7 +377,7 @@ class GridReader:
             return Raw("", Where(), missing=True)
         text = _text(cell)
         # An export ("text") cannot tell a blank cell from a lost one: flag it.
-        return Raw(text, cell.where, missing=self.kind in LOSSY_KINDS and not text)
+        return Raw(text, cell.where, missing=self.kind in LOSSY_KINDS and not text, inferred=self.placed_by)
 
     def _row_values(self, tid: str, block: str | None, row, label_cols: set[int]) -> dict[str, Raw]:
         """column label key -> what the row printed under it."""
@@ -540,6 +552,38 @@ class GridReader:
             last = max(last, i)
 
 
+def _label_columns(rows: list[list[GridCell | None]]) -> int:
+    """How many columns on the left hold labels: those left of the first figure."""
+    first = min((k for row in rows for k, c in enumerate(row) if c is not None and _is_number_like(_text(c))),
+                default=0)
+    return first
+
+
+@lru_cache(maxsize=4096)
+def _label_fit(text: str) -> float:
+    """How well a printed text reads as some label of the form (1.0: one of them exactly)."""
+    b = bare_key(text)
+    if not b:  # a number alone ("（三）"): the first line of a wrapped label, neither good nor bad
+        return NEUTRAL_FIT if key(text) else 0.0
+    v = vocab()
+    cands = [*v.captions, *(c for cs in v.rows.values() for c in cs), *(c for cs in v.groups.values() for c in cs),
+             *(c for cs in v.header_words.values() for c in cs)]
+    return max((1.0 if b == c.bare else similarity(b, c.bare) for c in cands), default=0.0)
+
+
+def _match_in_stack(stack: list[str], match) -> tuple[object, int] | None:
+    """(ident, index of its first text) of the lowest label in a header stack that ``match``
+    accepts, alone or joined with the texts just above it (a label wrapped over rows)."""
+    for end in range(len(stack), 0, -1):
+        for start in range(end - 1, max(end - 1 - MAX_WRAPPED_ROWS, -1), -1):
+            m = match("".join(stack[start:end]))
+            if m:
+                return m.ident, start
+    return None
+
+
+MAX_WRAPPED_ROWS = 4  # header rows one wrapped label may run over
+PLACED_BY_POSITION = "表格无框线，此行标签由相邻几行文字拼合，按位置推定"
 LOSSY_KINDS = frozenset({"text", "markdown"})
 MAX_NOTE_CHARS = 300  # a row printed as a line of text is far shorter; bounds _TEXT_ROW's work
 # The form's largest table has 28 rows and 15 columns; a grid far beyond that is not one of them.

@@ -21,8 +21,6 @@ from .stream import read_stream
 from .values import read_cell
 
 MISSING_IN_SOURCE = "原文缺少此单元格（导出时丢失或行短于表头）"
-INFERRED_PREFIX = "原文此行没有行标签"
-SUM_RULES = frozenset(r.id for r in tpl.load().rules if r.kind == "sum")
 
 
 def understand(layout: Layout, path: str) -> Report:
@@ -99,6 +97,7 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
     report = Report.empty(agency, year, fmt, table_formats)
     report.findings = findings
     explained: dict[str, str] = {}  # cell id -> why it is absent, when a table or row finding says it
+    confirmable: set[str] = set()  # cells placed by inference, certain when every sum through them holds
     for layout in report.layouts():
         tid = layout.table.id
         r = readings[tid]
@@ -139,8 +138,10 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
                 state = ABSENT
             report.cells[cdef.id] = Cell(state, reading.value, reading.printed, raw.where,
                                          reading.flag or raw.inferred)
+            if raw.inferred and not reading.flag:
+                confirmable.add(cdef.id)
     _split_runs(report, readings)
-    _confirm_by_arithmetic(report)
+    _confirm_by_arithmetic(report, confirmable)
     for cid, cell in report.cells.items():
         if cell.state == ABSENT and not cell.flag:  # absent is never silent: it is not a blank
             cell.flag = "原文中未找到此单元格"
@@ -186,14 +187,19 @@ def _split_runs(report: Report, readings: dict[str, TableReadings]) -> None:
                                          f"数字连在一起（“{run.text}”），无法唯一拆分：{why}")
 
 
-def _confirm_by_arithmetic(report: Report) -> None:
-    """A row placed by the form's order is certain when every sum through it holds."""
-    placed = [cid for cid, c in report.cells.items() if c.flag and c.flag.startswith(INFERRED_PREFIX)]
+def _confirm_by_arithmetic(report: Report, placed: set[str]) -> None:
+    """A row placed by inference (the form's order, text positions) is certain when at least
+    one of the table's sums runs through it and every sum through it holds."""
     if not placed:
         return
-    from gknb.rules import check  # the template's own rules decide, not a second copy of them
-    doubtful = {cid for v in check(report) if v.rule in SUM_RULES for cid in v.cells}
+    from gknb.rules import linear_constraints  # the template's own rules decide, not a second copy
+    through: dict[str, list[bool]] = {}
+    for equation in linear_constraints(report):
+        values = [report.value(cid) for _, cid in equation]
+        holds = all(v is not None for v in values) and sum(k * v for (k, _), v in zip(equation, values)) == 0
+        for _, cid in equation:
+            through.setdefault(cid, []).append(holds)
     for cid in placed:
         cell = report.cells[cid]
-        if cid not in doubtful and cell.state == VALUE:
+        if cell.state == VALUE and through.get(cid) and all(through[cid]):
             cell.flag = None

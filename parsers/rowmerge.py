@@ -1,0 +1,130 @@
+"""Rows of a table read without ruling: a label wrapped over several lines joined to its figures.
+
+A table drawn without lines comes from the PDF reader one row per printed line
+(:mod:`parsers.pdf_unruled`).  A label wrapped over three lines, with its figures on the first,
+the middle or the last of them, is then one data line and label-only lines around it.  Which
+row a label-only line belongs to is decided by what the joined labels *say*: every way of
+cutting a run of label-only lines between the data lines above and below it is scored by how
+well the resulting labels read as labels of the form (``fit``), and the best cut wins.  A line
+that is a label on its own (a caption, a group heading such as ``（三）不予公开``) stays a row.
+
+Pure functions over dense rows; the caller supplies ``fit`` and which columns hold labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Sequence
+
+from .layout import GridCell
+
+Row = list[GridCell | None]
+STANDALONE = 0.95  # a label-only line this close to a label of the form is a row of its own
+FIT_NEUTRAL = 0.8  # a label fitting the form less than this counts against the cut that makes it
+
+
+def merge_wrapped_rows(rows: Sequence[Row], label_cols: int, is_value: Callable[[str], bool],
+                       fit: Callable[[str], float]) -> list[Row]:
+    """``rows`` with the label-only rows joined to the data rows around them.
+
+    Rows that are neither (headers) cut the table into chains solved one by one.  A data row
+    whose label was joined from other lines is listed by :func:`joined_rows`.
+    """
+    kinds = [_kind(row, label_cols, is_value) for row in rows]
+    out: list[Row] = []
+    chain: list[int] = []
+    for k in [*range(len(rows)), None]:
+        if k is not None and kinds[k] != "other":
+            chain.append(k)
+            continue
+        if chain:
+            out.extend(_solve_chain([list(rows[i]) for i in chain], [kinds[i] for i in chain], label_cols, fit))
+            chain = []
+        if k is not None:
+            out.append(list(rows[k]))
+    return out
+
+
+def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callable[[str], float]) -> list[Row]:
+    """One chain of data and label-only rows, every run of label-only rows cut between the data
+    rows around it so that the sum of the label fits is best (dynamic programming over the cuts)."""
+    data = [i for i, k in enumerate(kinds) if k == "data"]
+    if not data:
+        return rows
+    bounds = [-1, *data, len(rows)]
+    runs = [rows[a + 1:b] for a, b in zip(bounds, bounds[1:])]  # runs[k] lies before data row k
+    ok = [[all(fit(t) >= STANDALONE for t in _labels(r, label_cols) if t) for r in run] for run in runs]
+
+    def cuts(k: int) -> list[tuple[int, int]]:
+        """(i, j) for run k: run[:i] joins the data row above, run[i:j] stand alone, run[j:] the row below."""
+        n = len(runs[k])
+        first, last = k == 0, k == len(runs) - 1
+        heads = range(1) if first else range(n + 1)  # nothing above the first run to join
+        return [(i, j) for i in heads for j in (range(n, n + 1) if last else range(i, n + 1))
+                if all(ok[k][i:j])]
+
+    # best[(i, j)] for run k: best score of everything above, given run k is cut at (i, j)
+    best: dict[tuple[int, int], tuple[float, list[Row]]] = {}
+    for i, j in cuts(0):
+        best[(i, j)] = (sum(_row_fit(r, label_cols, fit) for r in runs[0][i:j]), list(runs[0][i:j]))
+    if not best:
+        return rows
+    for k, d in enumerate(data, start=1):
+        nxt: dict[tuple[int, int], tuple[float, list[Row]]] = {}
+        for (pi, pj), (score, done) in best.items():
+            tail = runs[k - 1][pj:]
+            for i, j in cuts(k):
+                row = _join([*tail, rows[d], *runs[k][:i]], label_cols)
+                total = score + _row_fit(row, label_cols, fit) + sum(_row_fit(r, label_cols, fit) for r in runs[k][i:j])
+                if (i, j) not in nxt or total > nxt[(i, j)][0] + 1e-9:
+                    nxt[(i, j)] = (total, [*done, row, *runs[k][i:j]])
+        if not nxt:
+            return rows
+        best = nxt
+    return max(best.values(), key=lambda v: v[0])[1]
+
+
+def _kind(row: Row, label_cols: int, is_value: Callable[[str], bool]) -> str:
+    """"data" (figures in it), "label" (text only in label columns), or "other" (headers)."""
+    texts = [(k, c.text.strip()) for k, c in enumerate(row) if c is not None and c.text.strip()]
+    if not texts:
+        return "other"
+    if any(k >= label_cols and is_value(t) for k, t in texts):
+        return "data"
+    return "label" if all(k < label_cols for k, _ in texts) else "other"
+
+
+def _labels(row: Row, label_cols: int) -> list[str]:
+    return [(row[k].text.strip() if row[k] is not None else "") for k in range(min(label_cols, len(row)))]
+
+
+def _row_fit(row: Row | None, label_cols: int, fit: Callable[[str], float]) -> float:
+    """Labels that read as the form's count for a row, labels that do not count against it:
+    filling an empty label column with a stray fragment must not look like an improvement."""
+    if row is None:
+        return 0.0
+    labels = [t for t in _labels(row, label_cols) if t]
+    return sum(fit(t) - FIT_NEUTRAL for t in labels) if labels else -FIT_NEUTRAL
+
+
+class JoinedRow(list):
+    """A data row whose label was joined from lines around it: its placement is a reading of
+    the text positions, for the table's sums to confirm."""
+
+
+def joined_rows(rows: Sequence[Row]) -> set[int]:
+    return {i for i, r in enumerate(rows) if isinstance(r, JoinedRow)}
+
+
+def _join(rows: Sequence[Row], label_cols: int) -> Row:
+    """Rows stacked into one: label texts joined top to bottom, other cells from the data row."""
+    base = next((r for r in rows if any(c is not None and k >= label_cols for k, c in enumerate(r))), rows[0])
+    out: Row = JoinedRow(base) if len(rows) > 1 else list(base)
+    for k in range(label_cols):
+        parts = [r[k] for r in rows if k < len(r) and r[k] is not None and r[k].text.strip()]
+        if not parts:
+            out[k] = None
+            continue
+        first = parts[0]
+        out[k] = replace(first, text="".join(p.text.strip() for p in parts), rowspan=1, colspan=1)
+    return out

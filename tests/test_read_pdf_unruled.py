@@ -1,0 +1,87 @@
+"""PDF tables printed without ruling (none at all, 三线表, rules between rows only): read from
+where their text stands, every figure exact or flagged.
+
+The PDFs are made at test time from the corpus web pages with their table borders taken off,
+through LibreOffice, so their expected figures are the pages' own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gknb.view import to_view
+from parsers import parse
+from parsers.layout import Grid
+from parsers.pdf import read_pdf
+from parsers.rowmerge import joined_rows, merge_wrapped_rows
+from parsers.layout import GridCell
+
+from .conftest import CORPUS, load_expected
+from .test_corpus import score  # moves to tests.scoring with the variant suite
+
+PAGES = ["平潭综合实验区_2019", "平潭综合实验区_2021", "平潭综合实验区_2023", "平潭综合实验区_2024",
+         "平潭综合实验区_2025", "上海市人民政府办公厅_2019"]
+STYLES = {
+    "none": '<table border="0" cellpadding="2">',
+    "three-line": '<table border="0" cellpadding="2" style="border-top:1.5pt solid black;border-bottom:1.5pt solid black">',
+    "rows": '<table border="0" rules="rows" frame="hsides" cellpadding="2">',
+}
+# Pages whose every cell is printed: each figure must come out exact.  上海 2019 leaves cells
+# empty, which a table without ruling cannot tell from a lost figure: those are flagged.
+ALL_EXACT = {p for p in PAGES if not p.startswith("上海")}
+
+
+@pytest.fixture(scope="module")
+def unruled(tmp_path_factory):
+    from gknb.office import OfficeError, convert
+    out = tmp_path_factory.mktemp("unruled")
+    sources = []
+    for page in PAGES:
+        html = (CORPUS / "html" / f"{page}.html").read_text("utf-8")
+        for style, tag in STYLES.items():
+            path = out / f"{page}.{style}.html"
+            path.write_text(re.sub(r"<table[^>]*>", tag, html), "utf-8")
+            sources.append(path)
+    try:
+        pdfs = convert(sources, "pdf", out / "pdf")
+    except OfficeError as e:
+        pytest.fail(f"LibreOffice is needed for these tests: {e}")
+    return {p.stem: p for p in pdfs}
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_unruled_tables_are_exact_or_flagged(unruled, page, style):
+    pdf = unruled[f"{page}.{style}"]
+    assert not [b for b in read_pdf(pdf).blocks if isinstance(b, Grid) and b.ruled]  # no ruling left
+    expected = load_expected(CORPUS / "html" / f"{page}.html.expected.json")
+    s = score(to_view(parse(pdf)), expected)
+    assert s.silent == []
+    if page in ALL_EXACT:
+        assert s.flagged == 0
+
+
+def _row(*texts):
+    return [GridCell(0, k, t) if t else None for k, t in enumerate(texts)]
+
+
+def test_a_wrapped_label_joins_the_figures_it_surrounds():
+    fit = {"（二）部分公开（区分处理的，只计这一情形）": 1.0, "1.属于国家秘密": 1.0}.get
+    rows = [_row("（二）部分公开（区分处理的，", "", ""),
+            _row("", "19", "20"),
+            _row("只计这一情形）", "", ""),
+            _row("1.属于国家秘密", "0", "0")]
+    merged = merge_wrapped_rows(rows, 1, str.isdigit, lambda t: fit(t, 0.3))
+    assert [[c.text if c else "" for c in r] for r in merged] == [
+        ["（二）部分公开（区分处理的，只计这一情形）", "19", "20"], ["1.属于国家秘密", "0", "0"]]
+    assert joined_rows(merged) == {0}  # placed by position: the sums must confirm it
+
+
+def test_a_label_line_that_is_a_label_on_its_own_stays_a_row():
+    fit = {"第二十条第（五）项": 1.0, "规章": 1.0, "行政许可": 1.0}.get
+    rows = [_row("规章", "0"), _row("第二十条第（五）项", ""), _row("行政许可", "7")]
+    merged = merge_wrapped_rows(rows, 1, str.isdigit, lambda t: fit(t, 0.3))
+    assert [r[0].text for r in merged] == ["规章", "第二十条第（五）项", "行政许可"]
+    assert joined_rows(merged) == set()
