@@ -25,7 +25,7 @@ from .model import BLANK, VALUE, Cell, Report, Section
 
 # Top-level keys of a figures file besides the tables; anything else is a typo to report.
 META_KEYS = frozenset({"document", "agency", "year", "format", "sections", "flags", "anomalies",
-                       # read by gknb.generator.figures: section 五's problems, section 六's fees, the opening
+                       # gknb.extras, for the generator: section 五's problems, section 六's fees, the opening
                        "rectification", "problems", "fees", "contact"})
 SNIPPET = 12  # characters of a section's start and end in the view
 _SPACE = re.compile(r"\s+")
@@ -86,33 +86,103 @@ def to_view(report: Report) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- reading
 
-def _to_number(raw: Any, where: tuple[str, ...], problems: list):
-    """A figure from a figures file: int, Decimal, or None for blank."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
+# Bounds on a figure from a figures file.  A count of a billion, or an amount of a billion 万元,
+# is a typo; the bounds also keep a hostile ``1e999999999`` from ever becoming an int.
+MAX_FIGURE = 10**9
+MAX_DECIMALS = 6
+YEARS = range(2000, 2101)
+_MAX_ADJUSTED = len(str(MAX_FIGURE)) - 1  # Decimal.adjusted() of MAX_FIGURE
+_SHOW = 24  # characters of a wrong value quoted back to the user
+
+
+def show(raw: Any) -> str:
+    """A wrong value as the user typed it, cut short (a 5,000-digit number is not echoed)."""
     if isinstance(raw, bool):
-        problems.append((where, f"应为数字，实为 {raw!r}"))
-        return None
+        return "true" if raw else "false"
+    if isinstance(raw, dict):
+        return "键值表"
+    if isinstance(raw, list):
+        return "列表"
+    text = str(raw)
+    return text if len(text) <= _SHOW else f"{text[:_SHOW]}…（共{len(text)}个字符）"
+
+
+def _decimals(d: Decimal) -> int:
+    """Significant digits after the point (trailing zeros do not count)."""
+    _, digits, exp = d.as_tuple()
+    if exp >= 0:
+        return 0
+    places = -exp
+    zeros = 0
+    for digit in reversed(digits[-places:]):
+        if digit:
+            break
+        zeros += 1
+    return places - zeros
+
+
+def number(raw: Any, kind: str = "int") -> tuple[Any, str | None]:
+    """A figure of a template column type (int, signed_int, decimal): (value, None) or (None, problem).
+
+    Blank is (None, None).  A Decimal is bounded (``adjusted()``) before any int conversion.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    wrong = f"应为数字，实为“{show(raw)}”"
+    if isinstance(raw, bool):
+        return None, wrong
     if isinstance(raw, int):
-        return raw
-    if isinstance(raw, (float, Decimal, str)):
+        value: Any = raw
+        if abs(raw) >= MAX_FIGURE:
+            return None, f"数字过大（应小于10亿），实为“{show(raw)}”"
+    elif isinstance(raw, (float, Decimal, str)):
+        text = str(raw).strip().replace(",", "")
         try:
-            d = Decimal(str(raw).strip().replace(",", ""))
+            d = Decimal(text)
         except InvalidOperation:
-            problems.append((where, f"应为数字，实为 {raw!r}"))
-            return None
+            return None, wrong
         if not d.is_finite():
-            problems.append((where, f"应为数字，实为 {raw!r}"))
-            return None
-        return int(d) if d == d.to_integral_value() and "." not in str(raw) else d
-    problems.append((where, f"应为数字，实为 {raw!r}"))
-    return None
+            return None, wrong
+        if d.is_zero():  # 0E+999999999 is 0, not "too large"
+            d = d if -MAX_DECIMALS <= d.as_tuple().exponent <= 0 else Decimal(0)
+        elif d.adjusted() >= _MAX_ADJUSTED:
+            return None, f"数字过大（应小于10亿），实为“{show(raw)}”"
+        if d == d.to_integral_value():
+            value = int(d) if kind != "decimal" or "." not in text else d
+        elif kind != "decimal":
+            return None, f"应为整数，实为“{show(raw)}”"
+        elif _decimals(d) > MAX_DECIMALS:
+            return None, f"小数位数过多（最多{MAX_DECIMALS}位），实为“{show(raw)}”"
+        else:
+            value = d.quantize(Decimal(1).scaleb(-MAX_DECIMALS)).normalize() \
+                if d.as_tuple().exponent < -MAX_DECIMALS else d
+    else:
+        return None, wrong
+    if value < 0 and kind == "int":
+        return None, f"应为非负整数，实为“{show(raw)}”"
+    if value < 0 and kind == "decimal":
+        return None, f"应为非负数，实为“{show(raw)}”"
+    return value, None
+
+
+def _to_number(raw: Any, where: tuple[str, ...], problems: list, kind: str = "int"):
+    """A figure from a figures file: int, Decimal, or None for blank; a problem when out of range."""
+    value, problem = number(raw, kind)
+    if problem:
+        problems.append((where, problem))
+    return value
 
 
 def _flatten(node: Any, prefix: tuple[str, ...], depth: int) -> dict[tuple[str, ...], Any]:
-    """Leaves of a nested dict ``depth`` levels down, keyed by their key path."""
-    if depth == 0 or not isinstance(node, dict):
+    """Leaves of a nested dict ``depth`` levels down, keyed by their key path.
+
+    A non-dict above the leaves is kept as a (short) leaf for the caller to report; a null
+    there (a label with nothing under it) gives nothing.
+    """
+    if depth == 0:
         return {prefix: node}
+    if not isinstance(node, dict):
+        return {} if node is None else {prefix: node}
     out = {}
     for k, v in node.items():
         out.update(_flatten(v, (*prefix, str(k)), depth - 1))
@@ -127,10 +197,34 @@ def _pick_layout(table: tpl.Table, given: dict[tuple[str, ...], Any], preferred:
     return table.layout(max(tpl.TABLE_FORMATS, key=score))
 
 
+def _year(raw: Any, problems: list) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        problems.append((("year",), f"应为整数年份（如 2025），实为“{show(raw)}”"))
+        return None
+    if raw not in YEARS:
+        problems.append((("year",), f"年份应在{YEARS[0]}至{YEARS[-1]}之间，实为“{show(raw)}”"))
+        return None
+    return raw
+
+
+def _mapping(data: dict[str, Any], key: str, problems: list, what: str) -> dict:
+    """``data[key]`` when it is a mapping (or absent / null: {}); else a problem and {}."""
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(((key,), f"应为键值表（{what}），实为“{show(value)}”"))
+        return {}
+    return value
+
+
 def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
     """A report from the JSON view (or a user's figures file of the same layout).
 
-    Unknown labels are errors: a misspelt row must not be silently dropped.
+    Unknown labels are errors: a misspelt row must not be silently dropped.  Every problem
+    is collected, then raised together as one :class:`FiguresError`.
     """
     t = tpl.load()
     problems: list[tuple[tuple[str, ...], str]] = []
@@ -138,39 +232,43 @@ def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
         raise FiguresError([((), "顶层应为对象（键值表）")])
     for key in data:
         if key not in META_KEYS and key not in t.tables:
-            problems.append(((key,), f"未知的项目（应为 {'、'.join(sorted(t.tables))} 等）"))
-    fmt = str(data.get("format") or "")
-    year = data.get("year")
-    if year is not None and not isinstance(year, int):
-        problems.append((("year",), f"应为整数年份，实为 {year!r}"))
-        year = None
+            problems.append(((str(key),), f"未知的项目（应为 {'、'.join(sorted(t.tables))} 等）"))
+    raw_format = data.get("format")
+    fmt = "" if raw_format is None or isinstance(raw_format, (dict, list, bool)) else str(raw_format)
+    year = _year(data.get("year"), problems)
     if fmt not in tpl.FORMATS:
-        if fmt:
-            problems.append((("format",), f"未知的格式 {fmt!r}（应为 2021、2019 或 pre2019）"))
+        if raw_format not in (None, ""):
+            problems.append((("format",), f"未知的格式“{show(raw_format)}”（应为 2021、2019 或 pre2019）"))
         fmt = t.format_for_year(year) if year else "2021"
-    agency = str(data.get("agency") or "")
-    report = Report(agency, year, fmt)
-    flags = data.get("flags") or {}
+    agency = data.get("agency")
+    if agency is not None and not isinstance(agency, str):
+        problems.append((("agency",), f"应为文字（机关名称），实为“{show(agency)}”"))
+        agency = None
+    report = Report(agency or "", year, fmt)
+    flags = _mapping(data, "flags", problems, "单元格 → 存疑原因")
     used_flags = set()
     if t.formats[fmt].has_tables:
         for tid, table in t.tables.items():
             depth = len(table.layout("2021").cells[0].json_path)
-            given = _flatten(data.get(tid) or {}, (), depth)
+            given = _flatten(_mapping(data, tid, problems, "按行、列标签填写数字"), (), depth)
             layout = _pick_layout(table, given, fmt)
             report.table_formats[tid] = layout.format
             known = {c.json_path: c for c in layout.cells}
             prefixes = {p[:i] for p in known for i in range(1, len(p) + 1)}
             for path in given:
-                if path not in known:
-                    # point at the first key that the template does not have
-                    bad = next(i for i in range(1, len(path) + 1) if path[:i] not in prefixes)
+                if path in known:
+                    continue
+                bad = next((i for i in range(1, len(path) + 1) if path[:i] not in prefixes), None)
+                if bad is None:  # a known label with a value where its sub-labels belong
+                    problems.append(((tid, *path), f"应为键值表（下一级为各列的标签），实为“{show(given[path])}”"))
+                else:  # point at the first key that the template does not have
                     problems.append(((tid, *path[:bad]), f"模板中没有“{path[bad - 1]}”这个标签"))
             for path, cdef in known.items():
                 if path not in given:
                     report.cells[cdef.id] = Cell()
                     continue
                 label = f"{tid}/{'/'.join(path)}"
-                value = _to_number(given[path], (tid, *path), problems)
+                value = _to_number(given[path], (tid, *path), problems, cdef.column.type)
                 flag = flags.get(label)
                 if flag is not None:
                     used_flags.add(label)
@@ -178,12 +276,12 @@ def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
                                              None, None, str(flag) if flag else None)
     for label in flags:
         if label not in used_flags:
-            problems.append((("flags", label), "没有这个单元格"))
-    for key, sec in (data.get("sections") or {}).items():
+            problems.append((("flags", str(label)), "没有这个单元格"))
+    for key, sec in _mapping(data, "sections", problems, "一 至 六 各部分的正文").items():
         if key not in {s.key for s in t.sections}:
-            problems.append((("sections", key), "没有这一部分（应为 一 至 六）"))
+            problems.append((("sections", str(key)), "没有这一部分（应为 一 至 六）"))
             continue
-        paragraphs = _section_paragraphs(sec)
+        paragraphs = _section_paragraphs(sec, ("sections", key), problems)
         if paragraphs is not None:
             report.sections[key] = Section(key, sec.get("heading") if isinstance(sec, dict) else None, paragraphs)
     if problems:
@@ -191,13 +289,30 @@ def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
     return report
 
 
-def _section_paragraphs(sec: Any) -> list[str] | None:
+def _section_paragraphs(sec: Any, where: tuple[str, ...], problems: list) -> list[str] | None:
     """Full text of a section in a figures file; the view's starts/ends snippets are not text."""
+    if sec is None:
+        return None
     if isinstance(sec, str):
         return [p for p in sec.splitlines() if p.strip()]
-    if isinstance(sec, dict):
-        if isinstance(sec.get("paragraphs"), list):
-            return [str(p) for p in sec["paragraphs"]]
-        if isinstance(sec.get("text"), str):
-            return [p for p in sec["text"].splitlines() if p.strip()]
+    if not isinstance(sec, dict):
+        problems.append((where, f"应为文字或键值表（paragraphs：各段），实为“{show(sec)}”"))
+        return None
+    paragraphs, text = sec.get("paragraphs"), sec.get("text")
+    if paragraphs is not None:
+        if not isinstance(paragraphs, list):
+            problems.append(((*where, "paragraphs"), f"应为列表（每段以“- ”开头），实为“{show(paragraphs)}”"))
+            return None
+        out = []
+        for p in paragraphs:
+            if isinstance(p, (dict, list, bool)):
+                problems.append(((*where, "paragraphs"), f"每一段应为文字，实为“{show(p)}”"))
+            elif p is not None:
+                out.append(str(p))
+        return out
+    if text is not None:
+        if not isinstance(text, str):
+            problems.append(((*where, "text"), f"应为文字，实为“{show(text)}”"))
+            return None
+        return [p for p in text.splitlines() if p.strip()]
     return None
