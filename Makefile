@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup sample january test bench system clean
+.PHONY: setup sample january test bench system clean variants
 
 setup: $(STAMP) system
 
@@ -45,6 +45,11 @@ january: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The variant suite (tests/variants): every corpus document with expected figures mutated in known
+# ways (about 1,500 variants, Word and PDF renderings included), parsed and scored per class and kind.
+variants: setup
+	$(BIN)/python -m tests.variants.run
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache out

@@ -82,16 +82,22 @@ def split_inline_headings(text: str) -> list[str]:
 def inline_headings(flat: str) -> list[tuple[int, int, str]]:
     """(start, end, section key) of every section heading inside a simplified paragraph."""
     found = []
-    for s in tpl.load().sections:
-        variants = {v for h in s.headings for v in (simplify(h), simplify(h).replace("、", "."))}
-        for number in {v[:2] for v in variants}:
+    for n, s in enumerate(tpl.load().sections, start=1):
+        bodies = {simplify(numbering(h)[1]) for h in s.headings}
+        for prefix in _NUMBER_STYLES(s.key, n):
+            variants = {prefix + b for b in bodies}
             start = 0
-            while (i := flat.find(number, start)) >= 0:
+            while (i := flat.find(prefix, start)) >= 0:
                 start = i + 1
                 end = _heading_end(flat, i, variants)
                 if end is not None:
                     found.append((i, end, s.key))
     return found
+
+
+def _NUMBER_STYLES(key: str, n: int) -> tuple[str, ...]:
+    """How a section's number is printed, simplified: "四、" "四." "(四)" "第四部分" "4." "4、"."""
+    return (f"{key}、", f"{key}.", f"({key})", f"第{key}部分", f"{n}.", f"{n}、")
 
 
 def _heading_end(flat: str, i: int, variants: set[str]) -> int | None:

@@ -9,19 +9,22 @@ later, with the table's own arithmetic (:mod:`parsers.splitting`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from gknb import template as tpl
 
-from .labels import key, simplify
+from .labels import key, numbering, simplify
 from .sections import inline_headings
 from .layout import Paragraph
 from .tables import GridReader, vocab
 
-# The figures that may follow a label: digits, decimal points, signs, spaces, units.
-_RUN = re.compile(r"^[\s\d.,，+\-－元万件个]*")
-_NUMBER = re.compile(r"[+\-－]?\d+(?:\.\d+)?")
+# The figures that may follow a label: digits, decimal points, signs, spaces, units (a unit
+# stands between two figures as a separator would: "396项0项181件").
+_UNITS = "元万件个项次条篇份家人"
+_RUN = re.compile(rf"^[\s\d.,，+\-－{_UNITS}]*")
+_NUMBER = re.compile(r"[+\-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")  # "2,629" is one figure
+UNSURE_ROW = "此行标签后的文字中还有数字未能读入，无法确定此行各数"
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,22 @@ class _Anchor:
 
 
 def _pattern(label: str) -> re.Pattern:
-    """A label as printed in running text: any whitespace may fall between its characters."""
-    chars = [c for c in simplify(label) if not c.isspace()]
-    return re.compile(r"\s*".join(re.escape(c) for c in chars))
+    """A label as printed in running text: any whitespace may fall between its characters, and
+    its number in any of the styles reports use ("1." "1、" "1)" "（1）")."""
+    number, rest = numbering(label)
+    chars = [c for c in simplify(rest if number else label) if not c.isspace()]
+    body = r"\s*".join(re.escape(c) for c in chars)
+    return re.compile(_number_pattern(number) + r"\s*" + body if number else body)
+
+
+def _number_pattern(number: str) -> str:
+    """Every way a label's number is printed: "(三)" "（三）" "三、"; "1." "1、" "1)" "（1）"."""
+    n = number.strip("()")
+    close = r"[)）]"
+    styles = [rf"[(（]\s*{re.escape(n)}\s*{close}"]
+    if not number.startswith("("):
+        styles.append(rf"{re.escape(n)}\s*(?:[.．、,，]|{close})")
+    return "(?:" + "|".join(styles) + ")"
 
 
 @lru_cache(maxsize=1)
@@ -84,8 +100,10 @@ def read_stream(reader: GridReader, paragraphs: list[Paragraph]) -> None:
         found = anchors(text)
         for i, a in enumerate(found):
             nxt = found[i + 1].start if i + 1 < len(found) else len(text)
-            run = _RUN.match(text[a.end:nxt]).group(0)
+            between = text[a.end:nxt]
+            run = _RUN.match(between).group(0)
             figures = "".join(_NUMBER.findall(run))
+            unsure = any(ch.isdigit() for ch in between[len(run):])  # figures the run stopped short of
             if a.kind == "section":
                 table, block = t.section(a.ident[0]).table, None
             elif a.kind == "caption":
@@ -105,4 +123,6 @@ def read_stream(reader: GridReader, paragraphs: list[Paragraph]) -> None:
                     continue  # "行政许可" read under another caption: not this block's row
                 tokens = _NUMBER.findall(run)
                 values = reader.values_from_tokens(tid, row_block, rowid, tokens, para.where)
+                if unsure:
+                    values = {k: replace(r, inferred=UNSURE_ROW) for k, r in values.items()}
                 reader.put_row(tid, row_block, rowid, values)

@@ -167,6 +167,7 @@ class GridReader:
         self.hint: tuple | None = None  # (table, block, row) a paragraph just named
         self.skipped: list[str] = []  # grids too large to be a table of the form
         self.placed_by: str | None = None  # why the row being read is placed by inference
+        self.header_cols: int | None = None  # columns of the grid the header was read in
 
     # ---- header handling
     def _match_column(self, text: str, tid: str):
@@ -241,6 +242,12 @@ class GridReader:
         if grid.n_rows > MAX_GRID_ROWS or grid.n_cols > MAX_GRID_COLS:
             self.skipped.append(f"{grid.n_rows}行×{grid.n_cols}列")
             return  # far larger than any table of the form: not one of them
+        # A header read over another grid holds here only if this grid has the same columns
+        # (an HTML table split in two); a part drawn with other columns (after a page break,
+        # with its label cells spanning otherwise) is read without it.
+        if grid.n_cols != self.header_cols:
+            self.stacks, self.colmap, self.last_was_header = {}, {}, False
+        self.header_cols = grid.n_cols
         rows = _dense(grid)
         joined: set[int] = set()
         if not grid.ruled:  # one row per printed line: wrapped labels joined to their figures first
@@ -387,8 +394,12 @@ class GridReader:
             by_key.setdefault(colkey, []).append(col)
         values = self._value_cells(row, label_cols)
         if not set(columns) <= set(by_key):
-            # no usable header over these columns (exports, garbled headers): left to right
+            # no usable header over these columns (exports, garbled headers, a table continued
+            # after a page break): left to right — certain only when every column has its cell
             out = {colkey: self._raw(cell) for colkey, (_, cell) in zip(columns, values)}
+            if len(values) != len(columns):
+                why = f"此行有{len(values)}个数、表头有{len(columns)}栏，无法确定各数所属栏目，按从左到右推定"
+                out = {k: Raw(r.text, r.where, r.missing, r.inferred or why) for k, r in out.items()}
             return {colkey: out.get(colkey, Raw("", Where(), missing=True)) for colkey in columns}
         out = {}
         for colkey in columns:

@@ -6,54 +6,16 @@ errors must be zero everywhere; on PDF, Word and HTML every cell must be exact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-
 import pytest
 
 from gknb.view import to_view
 from parsers import parse
 
 from .conftest import CORPUS, EXPECTED, load_expected
+from .scoring import score
 
 EXACT_KINDS = {"pdf", "docx", "html"}
 NARRATIVE = ("一", "五", "六")  # table sections (二三四) are compared as figures
-
-
-def _leaves(node, path=()):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _leaves(v, (*path, k))
-    else:
-        yield path, node
-
-
-def _same(a, b) -> bool:
-    if a is None or b is None:
-        return a is b
-    return Decimal(str(a)) == Decimal(str(b))
-
-
-@dataclass
-class Score:
-    exact: int = 0
-    flagged: int = 0
-    silent: list = field(default_factory=list)
-
-
-def score(view: dict, expected: dict) -> Score:
-    s = Score()
-    for tid in ("proactive", "requests", "review_litigation"):
-        got = dict(_leaves(view.get(tid, {})))
-        for path, want in _leaves(expected[tid]):
-            label = "/".join((tid, *path))
-            if label in view["flags"]:
-                s.flagged += 1
-            elif path in got and _same(got[path], want):
-                s.exact += 1
-            else:
-                s.silent.append((label, want, got.get(path, "（无此单元格）")))
-    return s
 
 
 def document_of(expected_path):

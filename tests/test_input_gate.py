@@ -15,7 +15,7 @@ from parsers import DocumentError, parse
 from parsers.source import ReadSettings
 
 from .conftest import CORPUS, load_expected
-from .test_corpus import score  # moves to tests.scoring with the variant suite
+from .scoring import score
 
 CRAWLER = CORPUS / "txt" / "平潭综合实验区_2023.txt"
 HEADING_FOUR = "四、政府信息公开行政复议、行政诉讼情况"

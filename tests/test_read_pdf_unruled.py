@@ -19,7 +19,7 @@ from parsers.rowmerge import joined_rows, merge_wrapped_rows
 from parsers.layout import GridCell
 
 from .conftest import CORPUS, load_expected
-from .test_corpus import score  # moves to tests.scoring with the variant suite
+from .scoring import score
 
 PAGES = ["平潭综合实验区_2019", "平潭综合实验区_2021", "平潭综合实验区_2023", "平潭综合实验区_2024",
          "平潭综合实验区_2025", "上海市人民政府办公厅_2019"]
