@@ -52,7 +52,10 @@ def bare_key(text: str) -> str:
     return key(numbering(text)[1])
 
 
+@lru_cache(maxsize=1 << 17)
 def similarity(a: str, b: str) -> float:
+    """difflib's ratio, memoised: the same printed labels meet the same template labels again
+    and again, within a report and across a batch."""
     if not a or not b:
         return 0.0
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
@@ -80,8 +83,14 @@ class Match:
     exact: bool  # same key (spelling variants only), not a similarity guess
 
 
-def best_match(text: str, candidates: list[Candidate], *, threshold: float = 0.8) -> Match | None:
+def best_match(text: str, candidates: list[Candidate] | tuple[Candidate, ...], *,
+               threshold: float = 0.8) -> Match | None:
     """The candidate a printed label names, or None when nothing is close enough or two tie."""
+    return _best_match(text, tuple(candidates), threshold)
+
+
+@lru_cache(maxsize=1 << 16)
+def _best_match(text: str, candidates: tuple[Candidate, ...], threshold: float) -> Match | None:
     k = key(text)
     if not k:
         return None

@@ -35,6 +35,15 @@ class _Anchor:
     ident: tuple
 
 
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+
+
+def _stray_comma(run: str) -> bool:
+    """A comma between two digits that lies outside every figure read from the run."""
+    inside = {i for m in _NUMBER.finditer(run) for i in range(m.start(), m.end())}
+    return any(m.start() not in inside for m in _DIGIT_COMMA.finditer(run))
+
+
 def _pattern(label: str) -> re.Pattern:
     """A label as printed in running text: any whitespace may fall between its characters, and
     its number in any of the styles reports use ("1." "1、" "1)" "（1）")."""
@@ -103,7 +112,9 @@ def read_stream(reader: GridReader, paragraphs: list[Paragraph]) -> None:
             between = text[a.end:nxt]
             run = _RUN.match(between).group(0)
             figures = "".join(_NUMBER.findall(run))
-            unsure = any(ch.isdigit() for ch in between[len(run):])  # figures the run stopped short of
+            # figures the run stopped short of, or a comma between digits that no figure's
+            # thousands grouping explains ("13575,394,432.52": 135 and 75,394,432.52 ran together)
+            unsure = any(ch.isdigit() for ch in between[len(run):]) or _stray_comma(run)
             if a.kind == "section":
                 table, block = t.section(a.ident[0]).table, None
             elif a.kind == "caption":
