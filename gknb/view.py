@@ -8,7 +8,12 @@ corpus ``*.expected.json`` files::
      "requests": {row: {column: value}},
      "review_litigation": {row: {column: value}},
      "sections": {"一": {"starts", "ends"}, ...},
-     "flags": {"<table>/<label path>": reason}}
+     "flags": {"<table>/<label path>": reason},
+     "absent": ["<table>/<label path>", ...]}
+
+A ``null`` figure is a cell printed empty (blank) unless its label is listed in ``absent``: the
+parser did not find it in the document (its table, row or column is missing), which is never
+the same as blank.  Absent cells are always in ``flags`` too, with the reason.
 
 The same layout is read back (:func:`from_view`): a figures file is how a user hands
 gknb a year's figures.
@@ -21,10 +26,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import template as tpl
-from .model import BLANK, VALUE, Cell, Report, Section
+from .model import ABSENT, BLANK, VALUE, Cell, Report, Section
 
 # Top-level keys of a figures file besides the tables; anything else is a typo to report.
-META_KEYS = frozenset({"document", "agency", "year", "format", "sections", "flags", "anomalies",
+META_KEYS = frozenset({"document", "agency", "year", "format", "sections", "flags", "absent", "anomalies",
                        # gknb.extras, for the generator: section 五's problems, section 六's fees, the opening
                        "rectification", "problems", "fees", "contact"})
 SNIPPET = 12  # characters of a section's start and end in the view
@@ -81,6 +86,7 @@ def to_view(report: Report) -> dict[str, Any]:
         out[tid] = table
     out["sections"] = {k: section_snippets(s.text) for k, s in report.sections.items()}
     out["flags"] = {flag_key(t.cell(cid)): reason for cid, reason in report.flags().items()}
+    out["absent"] = [flag_key(t.cell(cid)) for cid, cell in report.cells.items() if cell.state == ABSENT]
     return out
 
 
@@ -246,7 +252,9 @@ def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
         agency = None
     report = Report(agency or "", year, fmt)
     flags = _mapping(data, "flags", problems, "单元格 → 存疑原因")
-    used_flags = set()
+    absent = _absent_labels(data, problems)
+    used_flags: set = set()
+    used_absent: set = set()
     if t.formats[fmt].has_tables:
         for tid, table in t.tables.items():
             depth = len(table.layout("2021").cells[0].json_path)
@@ -272,11 +280,15 @@ def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
                 flag = flags.get(label)
                 if flag is not None:
                     used_flags.add(label)
-                report.cells[cdef.id] = Cell(VALUE if value is not None else BLANK, value,
-                                             None, None, str(flag) if flag else None)
+                state = VALUE if value is not None else ABSENT if label in absent else BLANK
+                if label in absent:  # a figure given for it wins: the user found it
+                    used_absent.add(label)
+                report.cells[cdef.id] = Cell(state, value, None, None, str(flag) if flag else None)
     for label in flags:
         if label not in used_flags:
             problems.append((("flags", str(label)), "没有这个单元格"))
+    for label in absent - used_absent:
+        problems.append((("absent", label), "没有这个单元格"))
     for key, sec in _mapping(data, "sections", problems, "一 至 六 各部分的正文").items():
         if key not in {s.key for s in t.sections}:
             problems.append((("sections", str(key)), "没有这一部分（应为 一 至 六）"))
@@ -287,6 +299,17 @@ def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
     if problems:
         raise FiguresError(problems)
     return report
+
+
+def _absent_labels(data: dict[str, Any], problems: list) -> set[str]:
+    """The view's ``absent`` list: labels of cells the document does not have."""
+    raw = data.get("absent")
+    if raw is None:
+        return set()
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        problems.append((("absent",), "应为单元格标签的列表"))
+        return set()
+    return set(raw)
 
 
 def _section_paragraphs(sec: Any, where: tuple[str, ...], problems: list) -> list[str] | None:

@@ -7,7 +7,7 @@ import pytest
 from gknb.model import Report
 from gknb.view import FiguresError, from_view, to_view
 
-from .conftest import EXPECTED, load_expected
+from .conftest import CORPUS, EXPECTED, load_expected
 
 FIGURE_KEYS = ("agency", "year", "format", "proactive", "requests", "review_litigation")
 
@@ -61,3 +61,22 @@ def test_non_numbers_are_reported_with_their_label():
     data["requests"]["（七）总计"]["总计"] = "十二"
     with pytest.raises(FiguresError, match="（七）总计/总计"):
         from_view(data)
+
+
+def test_absent_and_blank_stay_apart_through_the_view(tmp_path):
+    from parsers import parse
+    text = (CORPUS / "txt" / "平潭综合实验区_2023.txt").read_text("utf-8")
+    start, end = text.index("四、政府信息公开行政复议"), text.index("五、存在的主要问题")
+    path = tmp_path / "缺表四.txt"
+    path.write_text(text[:start] + text[end:], "utf-8")
+    view = to_view(parse(path))
+    four = {f"review_litigation/{row}/{col}" for row, cols in view["review_litigation"].items() for col in cols}
+    assert four <= set(view["absent"]) <= set(view["flags"])  # the rest: figures run together, unsplit
+    back = from_view(view)
+    assert {c.state for cid, c in back.cells.items() if cid.startswith("review_litigation.")} == {"absent"}
+    shanghai = parse(CORPUS / "html" / "上海市人民政府办公厅_2019.html")  # cells printed empty (&nbsp;)
+    blank = [cid for cid, c in shanghai.cells.items() if c.state == "blank"]
+    assert len(blank) > 10
+    view = to_view(shanghai)
+    assert view["absent"] == []
+    assert all(from_view(view).cells[cid].state == "blank" for cid in blank)

@@ -49,7 +49,7 @@ def draft(agency: str, year: int, store: Store | None) -> Draft:
         if not rectification:
             out.notes.append(f"未能从{year - 1}年度报告第五部分读出问题：请在 rectification 中自行列出上年度问题")
     view = to_view(report)
-    for key in ("document", "flags"):
+    for key in ("document", "flags", "absent"):
         view.pop(key, None)
     view["sections"] = {"一": {"paragraphs": []}, "六": {"paragraphs": []}}
     view["rectification"] = [{"problem": r.problem, "measure": r.measure, "done": None} for r in rectification]
