@@ -216,10 +216,31 @@ def from_element(root, name: str = "<档案>") -> Report:
 
 
 def from_xml(data: bytes, name: str = "<档案>") -> Report:
-    """A report from archive XML bytes (untrusted input: parsed safely, then validated)."""
-    return from_element(parse_bytes(data, name), name)
+    """A report from archive XML bytes (untrusted input: parsed safely, then validated).
+
+    Whatever is wrong with the bytes is an ArchiveError naming the file, never another
+    exception: callers turn it into that file's (or that agency's) error and go on."""
+    if not data.strip():
+        raise ArchiveError(f"{name}：文件是空的（可能在写入时被中断或被截断）")
+    root = parse_bytes(data, name)
+    try:
+        return from_element(root, name)
+    except ArchiveError:
+        raise
+    except (ValueError, KeyError, TypeError, ArithmeticError, AssertionError, RecursionError) as e:
+        raise ArchiveError(f"{name}：档案内容无法读取（{type(e).__name__}：{e}）") from None
 
 
 def read(path: str | Path) -> Report:
+    """An archive file given by the user; a link or anything but a regular file is refused."""
+    from .errors import StoreError  # late: archive.errors imports this module
+    from .fs import read_regular
+
     path = Path(path)
-    return from_xml(path.read_bytes(), str(path))
+    try:
+        data = read_regular(path, MAX_XML_BYTES)
+    except FileNotFoundError:
+        raise ArchiveError(f"{path}：文件不存在") from None
+    except (OSError, StoreError) as e:  # Chinese already: a link, a folder, too large, unreadable
+        raise ArchiveError(str(e)) from None
+    return from_xml(data, str(path))

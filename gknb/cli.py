@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from archive.store import Store
+from archive.store import Store, StoreError
 from gknb import template as tpl
 from gknb.inputs import load_report
 from gknb.model import Report
@@ -42,7 +42,19 @@ def _describe(r: Report) -> str:
     return f"{r.agency or '机关不详'} {year}（{t.formats[r.format].name}）"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group: a store error (a corrupt or linked archive entry, a full disk) that a
+    command did not handle itself is its Chinese message and exit status 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StoreError as e:
+            _fail(e)
+            sys.exit(EXIT_UNUSABLE)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gknb", message="gknb %(version)s")
 def main() -> None:
     """gknb（公开年报）：解析、归档、核对、比较和生成政府信息公开工作年度报告。"""
@@ -222,14 +234,20 @@ def reparse(archive_dir, agency, dry_run) -> None:
 @main.command()
 @click.option("--work", "work", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="工作文件夹（其中 inbox 放新收到的报告和数字文件）")
-@click.option("--year", type=int, required=True, help="要编制的报告年度（例如 1 月编制上一年的报告）")
+@click.option("--year", required=True, help="要编制的报告年度（四位数字，例如 1 月编制上一年的报告）")
 @archive_option
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行的进程数（默认：全部CPU核）")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="生成报告时是否同时生成PDF")
-def january(work: Path, year: int, archive_dir: Path | None, workers: int | None, pdf: bool) -> None:
+def january(work: Path, year: str, archive_dir: Path | None, workers: int | None, pdf: bool) -> None:
     """一月的年度作业：入库新文件、核对、为缺少本年度的机关生成数字文件、按填好的数字文件生成报告、
     写出每个机关的审查报告（本年对上年）和总索引，最后列出汇总表。可反复运行：已完成的不会重做。"""
-    from jobs.january import run
+    from jobs.january import FAILED, YearError, check_year, run
+
+    try:
+        year = check_year(year)
+    except YearError as e:
+        _fail(e)
+        sys.exit(EXIT_UNUSABLE)
 
     def progress(phase, i, n, item):
         click.echo(f"[{phase} {i}/{n}] {item}".rstrip(), err=True)
@@ -243,7 +261,7 @@ def january(work: Path, year: int, archive_dir: Path | None, workers: int | None
     for r in rows:
         for note in r.notes:
             click.echo(f"注意（{r.agency}）：{note}", err=True)
-    sys.exit(EXIT_UNUSABLE if failures or any(r.status == "失败" for r in rows)
+    sys.exit(EXIT_UNUSABLE if failures or any(r.status == FAILED for r in rows)
              else EXIT_ERRORS if any(r.errors for r in rows) else EXIT_OK)
 
 

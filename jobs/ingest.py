@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from archive.fs import read_regular
 from archive.store import Store, StoreError
+from archive.xml import ArchiveError
 from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Violation, check
-from parsers import DocumentError, parse, read_bytes
+from parsers import DocumentError, parse
+
+MAX_SOURCE_BYTES = 200 * 1024 * 1024  # re-read for the archive after parsing: the parser's own gate is lower
 
 DEFAULT_TIMEOUT = 120  # seconds per document
 
@@ -42,15 +47,34 @@ class Outcome:
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and every file under folders named (hidden ones skipped), in a stable order."""
+    """Files named, and every file under folders named (hidden ones skipped), in a stable order.
+
+    Links are listed, never entered or read: :func:`ingest` refuses them by name, so that a
+    link in an inbox (to a key, a password file) is never parsed nor copied into the archive."""
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        if p.is_dir() and not p.is_symlink():
+            found = []
+            for root, dirs, files in os.walk(p):  # followlinks=False: a linked folder is not entered
+                here = Path(root)
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found += [here / name for name in files if not name.startswith(".")]
+                found += [here / d for d in dirs if (here / d).is_symlink()]
+            out.extend(sorted(found))
         else:
             out.append(p)
     return out
+
+
+def refusal(path: str | Path) -> str | None:
+    """Why an input is not read at all (a link, a folder inside a folder), or None."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None  # missing or unreadable: the parser says so in its own words
+    if stat.S_ISLNK(st.st_mode):
+        return f"{path}：是符号链接，出于安全原因不予读取（请给出实际文件的路径）"
+    return None
 
 
 class _Timeout(BaseException):
@@ -116,8 +140,16 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
     waits until the whole batch is archived, so that a year finds its predecessor even when
     both arrive together.
     """
+    files = expand(paths)
+    refused = {i: msg for i, f in enumerate(files) if (msg := refusal(f))}
+    parsed = parse_many([f for i, f in enumerate(files) if i not in refused], workers=workers, timeout=timeout,
+                        progress=progress)
     outcomes: list[Outcome] = []
-    for path, report, error in parse_many(expand(paths), workers=workers, timeout=timeout, progress=progress):
+    for i, f in enumerate(files):
+        if i in refused:
+            outcomes.append(Outcome(str(f), status="failed", error=refused[i]))
+            continue
+        path, report, error = next(parsed)
         if report is None:
             outcomes.append(Outcome(path, status="failed", error=error))
             continue
@@ -126,10 +158,14 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
         if year:
             report.year = year
         try:
-            result = store.put(report, read_bytes(Path(path)), replace=replace)
+            # read again without following a link: bytes swapped in since the parse differ from the
+            # parsed ones, and the store refuses a source whose hash is not the report's
+            result = store.put(report, read_regular(path, MAX_SOURCE_BYTES), replace=replace)
             outcomes.append(Outcome(path, report, result.status))
-        except (DocumentError, StoreError) as e:
+        except (DocumentError, StoreError, ArchiveError) as e:
             outcomes.append(Outcome(path, report, "failed", error=str(e)))
+        except OSError as e:  # the file vanished since it was parsed
+            outcomes.append(Outcome(path, report, "failed", error=f"{path}：无法读取（{e.strerror or e}）"))
     batch = {(o.report.agency, o.report.year): o.report for o in outcomes if o.report and o.status != "failed"}
     for o in outcomes:
         if o.report is None:
@@ -137,7 +173,11 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
         r = o.report
         previous = None
         if r.agency and r.year:
-            previous = batch.get((r.agency, r.year - 1)) or store.get(r.agency, r.year - 1)
+            previous = batch.get((r.agency, r.year - 1))
+            if previous is None:
+                try:
+                    previous = store.get(r.agency, r.year - 1)
+                except StoreError as e:  # a corrupt entry: checked without it, and said
+                    o.error = o.error or f"未能与上一年度对照：{e}"
         o.violations = check(r, previous)
     return outcomes
-

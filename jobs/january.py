@@ -15,21 +15,31 @@ changes, state is read back from the files themselves, and the PDF (whose bytes 
 stamps with the time) is remade only when its .docx changed — recorded in a manifest written
 after both.  A run killed at any moment leaves old or new files, never half ones, and the
 next run finishes the work.
+
+Every agency is independent: a bad document, a corrupt or linked archive entry, a failed
+generation or write (a full disk) is that agency's row (status 错误, the reason in Chinese),
+and the others complete; the caller's exit status says that something failed.  Nothing is
+read or written outside the work folder and the archive: links in either are refused, never
+followed (see ``archive.fs``).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
-import shutil
-import tempfile
+import re
+import stat
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
-from archive.store import Store, StoreError, agency_dirname, atomic_write, write_if_changed
+from archive.errors import os_error_zh
+from archive.fs import DIR, FILE, Tree
+from archive.store import Store, StoreError, file_name
 from gknb.compare.batch import BatchItem, PairError, archive_comparison, page_name
 from gknb.compare.html import render
 from gknb.compare.index import render_index
@@ -41,12 +51,38 @@ from gknb.model import VALUE
 from gknb.rules import ERROR, WARNING, check
 from parsers import DocumentError
 
-from .ingest import expand, ingest
+from .ingest import expand, ingest, refusal
 
 Progress = Callable[[str, int, int, str], None]  # (phase, i, n, item)
 
 # Statuses in the summary, as staff read them.
-DRAFTED, WAITING, GENERATED, ARCHIVED, FAILED = "已生成数字文件，待填写", "数字文件待填写完整", "已生成报告", "已归档", "失败"
+DRAFTED, WAITING, GENERATED, ARCHIVED, FAILED = "已生成数字文件，待填写", "数字文件待填写完整", "已生成报告", "已归档", "错误"
+
+FIRST_YEAR = 2008  # the first year under the 政府信息公开条例 (in force 1 May 2008)
+
+
+class YearError(ValueError):
+    """A report year that cannot be meant (25, 0225, 3025); the message is Chinese."""
+
+
+def check_year(value: str | int) -> int:
+    """The year as an int if it is plausible: four digits, 2008 to next year."""
+    text = str(value).strip()
+    last = datetime.date.today().year + 1
+    if not re.fullmatch(r"[0-9]{4}", text) or not FIRST_YEAR <= int(text) <= last:
+        raise YearError(f"年度“{value}”不合理：应为四位数字的年份，在{FIRST_YEAR}年至{last}年之间"
+                        f"（例如 --year {last - 1}）")
+    return int(text)
+
+
+def reason(e: BaseException) -> str:
+    """An exception as the Chinese sentence a summary row shows."""
+    if isinstance(e, DocumentError | StoreError | GenerateError | PdfError | PairError | ValueError):
+        return str(e)
+    if isinstance(e, OSError):
+        where = f"{e.filename}：" if e.filename else ""
+        return f"{where}{os_error_zh(e)}"
+    return f"程序内部错误（{type(e).__name__}: {e}）"
 
 
 @dataclass
@@ -58,10 +94,14 @@ class Row:
     outputs: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def fail(self, e: BaseException | str) -> None:
+        self.status = FAILED
+        self.notes.append(e if isinstance(e, str) else reason(e))
+
 
 @dataclass
 class Layout:
-    """Where the job reads and writes, under one working folder."""
+    """Where the job reads and writes, under one working folder (by the archive's folder names)."""
 
     work: Path
     archive: Path | None = None
@@ -74,11 +114,15 @@ class Layout:
     def store(self) -> Store:
         return Store(self.archive or self.work / "archive")
 
-    def figures(self, agency: str, year: int) -> Path:
-        return self.work / "figures" / agency_dirname(agency) / f"{year}.yaml"
+    @property
+    def tree(self) -> Tree:
+        return Tree(self.work)
 
-    def reports(self, agency: str) -> Path:
-        return self.work / "reports" / agency_dirname(agency)
+    def figures(self, folder: str, year: int) -> Path:
+        return self.work / "figures" / folder / f"{year}.yaml"
+
+    def reports(self, folder: str) -> Path:
+        return self.work / "reports" / folder
 
     @property
     def reviews(self) -> Path:
@@ -86,19 +130,54 @@ class Layout:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's hash, read in chunks without following a link (FileNotFoundError if gone)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as e:
+        raise StoreError(f"{path}：无法读取（{os_error_zh(e)}）") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise StoreError(f"{path}：不是普通文件，不予读取")
+        h = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
+            h.update(chunk)
+        return h.hexdigest()
+    except OSError as e:
+        raise StoreError(f"{path}：无法读取（{os_error_zh(e)}）") from None
+    finally:
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------- 1. ingest
 
 def ingest_new(layout: Layout, *, workers: int | None, progress: Progress | None) -> tuple[list, list[str]]:
-    """Ingest the inbox documents whose content the archive does not hold yet."""
+    """Ingest the inbox documents whose content the archive does not hold yet; (outcomes, problems).
+
+    A link (the inbox itself, or anything in it) is refused by name, never read."""
     store = layout.store
-    files = expand([layout.inbox]) if layout.inbox.exists() else []
-    new = [f for f in files if not store.has_source(_sha256(f))]
+    failures: list[str] = []
+    kind = layout.tree.kind(layout.inbox)
+    if kind is None:
+        return [], failures
+    if kind != DIR:
+        return [], [f"{layout.inbox}：收件箱不是真实的文件夹（符号链接或文件），出于安全原因不予读取"]
+    new = []
+    for f in expand([layout.inbox]):
+        if problem := refusal(f):
+            failures.append(problem)
+            continue
+        try:
+            if not store.has_source(_sha256(f)):
+                new.append(f)
+        except FileNotFoundError:
+            continue  # removed since listed
+        except StoreError as e:
+            failures.append(str(e))
     step = (lambda i, n, p: progress("入库", i, n, p)) if progress else None
     outcomes = ingest(store, new, workers=workers, progress=step) if new else []
-    failures = [o.error for o in outcomes if o.error]
+    failures += [o.error for o in outcomes if o.error]
     return outcomes, failures
 
 
@@ -111,7 +190,8 @@ def _filled(fig: figures_file.Figures) -> int:
 
 @dataclass
 class GenerateTask:
-    agency: str
+    folder: str  # the archive's folder (and the work folder's)
+    agency: str  # the printed name
     year: int
     figures: Path
     outdir: Path
@@ -122,88 +202,118 @@ def _manifest(outdir: Path, year: int) -> Path:
     return outdir / f".{year}.manifest.json"
 
 
-def _read_manifest(path: Path) -> dict:
+def _read_manifest(tree: Tree, path: Path) -> dict:
     try:
-        return json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        record = json.loads(tree.read(path).decode("utf-8"))
+    except (OSError, ValueError, StoreError):
         return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _figures_file(tree: Tree, path: Path) -> figures_file.Figures:
+    """The figures file, once it is known to be a regular file below the work folder."""
+    if not tree.is_file(path):
+        raise StoreError(f"{path}：不是普通文件，无法作为数字文件读取")
+    return figures_file.read(path)
 
 
 @dataclass(frozen=True)
 class Generated:
-    agency: str
+    folder: str
     docx: Path | None = None
     needs_pdf: bool = False
     error: str | None = None  # Chinese
 
 
-def generate_one(task: GenerateTask, store_root: Path, pdf: bool) -> Generated:
-    """Write year N's .docx from a filled figures file (only if its bytes change); runs in a worker."""
-    store = Store(store_root)
+def generate_one(task: GenerateTask, store_root: Path, work: Path, pdf: bool) -> Generated:
+    """Write year N's .docx from a filled figures file (only if its bytes change); runs in a worker.
+
+    Never raises: whatever goes wrong is this agency's error."""
     try:
-        fig = figures_file.read(task.figures)
-        fig.report.agency, fig.report.year = task.agency, task.year
-        data, doc = generate_docx(fig, store.get(task.agency, task.year - 1))
-    except (DocumentError, GenerateError, StoreError) as e:
-        return Generated(task.agency, error=str(e))
-    docx = task.outdir / f"{doc.title}.docx"
-    write_if_changed(docx, data)
+        return _generate(task, Store(store_root), Tree(work), pdf)
+    except Exception as e:  # noqa: BLE001 -- one agency's failure must not end the run
+        return Generated(task.folder, error=reason(e))
+
+
+def _generate(task: GenerateTask, store: Store, tree: Tree, pdf: bool) -> Generated:
+    fig = _figures_file(tree, task.figures)
+    fig.report.agency, fig.report.year = task.agency, task.year
+    data, doc = generate_docx(fig, store.get(task.agency, task.year - 1))
+    docx = task.outdir / file_name(doc.title, ".docx")
+    tree.write_if_changed(docx, data)
     digest = hashlib.sha256(data).hexdigest()
     manifest = _manifest(task.outdir, task.year)
-    done = _read_manifest(manifest)
-    write_if_changed(manifest, json.dumps({"docx_sha256": digest, "pdf_of": done.get("pdf_of")}).encode())
-    needs_pdf = pdf and (done.get("pdf_of") != digest or not docx.with_suffix(".pdf").exists())
-    return Generated(task.agency, docx, needs_pdf)
+    done = _read_manifest(tree, manifest)
+    tree.write_if_changed(manifest, json.dumps({"docx_sha256": digest, "pdf_of": done.get("pdf_of")}).encode())
+    needs_pdf = pdf and (done.get("pdf_of") != digest or tree.kind(docx.with_suffix(".pdf")) != FILE)
+    return Generated(task.folder, docx, needs_pdf)
 
 
-def convert_batch(docs: list[Path], year: int, scratch: Path) -> str | None:
+def convert_batch(docs: list[Path], year: int, scratch: Path, work: Path) -> str | None:
     """PDFs for several .docx in one LibreOffice call (4× faster than one call each), each moved
-    into place whole; the manifest then records which .docx its PDF was made from."""
-    scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch, prefix=".pdf-") as tmp:
-        try:
-            made = to_pdf(docs, Path(tmp))
-        except PdfError as e:
-            return str(e)
-        for docx, pdf_file in zip(docs, made, strict=True):
-            os.replace(pdf_file, docx.with_suffix(".pdf"))
-            manifest = _manifest(docx.parent, year)
-            record = _read_manifest(manifest)
-            record["pdf_of"] = hashlib.sha256(docx.read_bytes()).hexdigest()
-            atomic_write(manifest, json.dumps(record).encode())
-    return None
+    into place whole; the manifest then records which .docx its PDF was made from.  The first
+    problem, in Chinese, or None; never raises."""
+    tree = Tree(work)
+    first = None
+    try:
+        with tree.scratch(scratch, ".pdf-") as tmp:
+            try:
+                made = to_pdf(docs, tmp)
+            except PdfError as e:
+                return str(e)
+            for docx, pdf_file in zip(docs, made, strict=True):
+                try:
+                    tree.move_in(pdf_file, docx.with_suffix(".pdf"))
+                    manifest = _manifest(docx.parent, year)
+                    record = _read_manifest(tree, manifest)
+                    record["pdf_of"] = hashlib.sha256(tree.read(docx)).hexdigest()
+                    tree.write(manifest, json.dumps(record).encode())
+                except Exception as e:  # noqa: BLE001 -- this PDF's agency fails, the others go on
+                    first = first or reason(e)
+    except Exception as e:  # noqa: BLE001
+        return first or reason(e)
+    return first
 
 
 # --------------------------------------------------------------------------- 3. reviews
 
-def review_one(store_root: Path, agency: str, year: int, outdir: Path) -> BatchItem:
-    """One agency's review page (N against N−1); runs in a worker."""
+def review_one(store_root: Path, agency: str, year: int, outdir: Path, work: Path) -> BatchItem:
+    """One agency's review page (N against N−1); runs in a worker.  Never raises."""
     try:
         c = archive_comparison(Store(store_root), agency, year, require_previous=False)
-    except PairError as e:
-        return BatchItem(agency, None, None, str(e))
-    name = page_name(agency, year)
-    write_if_changed(outdir / name, render(c).encode("utf-8"))
+        name = page_name(agency, year)
+        Tree(work).write_if_changed(outdir / name, render(c).encode("utf-8"))
+    except Exception as e:  # noqa: BLE001 -- a corrupt entry, a full disk: this agency's error
+        return BatchItem(agency, None, None, reason(e))
     return BatchItem(agency, name, c)
 
 
 # --------------------------------------------------------------------------- the job
 
-def _pool_map(fn, jobs: list[tuple[str, tuple]], workers: int, phase: str, progress: Progress | None) -> list:
-    """fn(*args) for each (label, args), ``workers`` at a time, results in order, progress by label."""
+def _pool_map(fn, jobs: list[tuple[str, tuple]], workers: int, phase: str, progress: Progress | None,
+              failed: Callable[[tuple, BaseException], Any]) -> list:
+    """fn(*args) for each (label, args), ``workers`` at a time, results in order, progress by label.
+
+    A task whose worker died (or that raised) gives ``failed(args, exception)`` instead."""
     if not jobs:
         return []
     out = []
     if workers == 1 or len(jobs) == 1:
         for i, (label, args) in enumerate(jobs, 1):
-            out.append(fn(*args))
+            try:
+                out.append(fn(*args))
+            except Exception as e:  # noqa: BLE001
+                out.append(failed(args, e))
             if progress:
                 progress(phase, i, len(jobs), label)
         return out
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = [(label, pool.submit(fn, *args)) for label, args in jobs]
-        for i, (label, f) in enumerate(futures, 1):
-            out.append(f.result())
+        futures = [(label, args, pool.submit(fn, *args)) for label, args in jobs]
+        for i, (label, args, f) in enumerate(futures, 1):
+            try:
+                out.append(f.result())
+            except Exception as e:  # noqa: BLE001 -- a worker killed (memory), a result that did not pickle
+                out.append(failed(args, e))
             if progress:
                 progress(phase, i, len(jobs), label)
     return out
@@ -211,81 +321,114 @@ def _pool_map(fn, jobs: list[tuple[str, tuple]], workers: int, phase: str, progr
 
 def run(work: Path, year: int, *, archive: Path | None = None, workers: int | None = None, pdf: bool = True,
         progress: Progress | None = None) -> tuple[list[Row], list[str]]:
-    """The whole January run; (one row per agency, problems with inbox files)."""
+    """The whole January run; (one row per agency, problems with inbox and shared files)."""
+    year = check_year(year)
     workers = workers or os.cpu_count() or 1
-    layout = Layout(work, archive)
-    store = layout.store
+    layout = Layout(Path(work), archive)
+    store, tree = layout.store, layout.tree
+    failures: list[str] = []
     for folder in (layout.work / "figures", layout.work / "reports", layout.reviews):
-        for stale in folder.rglob(".*.tmp") if folder.is_dir() else ():  # a run killed mid-write
-            stale.unlink(missing_ok=True)
-    _, failures = ingest_new(layout, workers=workers, progress=progress)
-    agencies = sorted({e.agency for e in store.entries()})
-    rows = {a: Row(a) for a in agencies}
+        try:
+            tree.sweep(folder)  # temporaries of a run killed mid-write (not a live run's)
+        except StoreError as e:
+            failures.append(str(e))
+    _, problems = ingest_new(layout, workers=workers, progress=progress)
+    failures += problems
+    scan = store.scan()
+    folders = sorted({e.agency for e in scan.entries})
+    rows = {f: Row(store.agency_name(f)) for f in folders}
+    for p in scan.problems:
+        rows.setdefault(p.name, Row(p.name)).fail(p.message)
 
     tasks = []
-    for agency in agencies:
-        path = layout.figures(agency, year)
-        row = rows[agency]
-        archived = store.get(agency, year)
-        if archived is not None and not _manifest(layout.reports(agency), year).exists():
-            row.status = ARCHIVED  # year N came in as a document: nothing to draft or generate
-            continue
-        if not path.exists():
-            d = draft(agency, year, store)
-            write_if_changed(path, dump(d).encode("utf-8"))
-            row.status, row.outputs, row.notes = DRAFTED, [str(path)], d.notes
-            continue
+    for folder in folders:
         try:
-            blanks = _filled(figures_file.read(path))
-        except DocumentError as e:
-            row.status, row.notes = FAILED, [str(e)]
+            task = _plan(layout, store, folder, rows[folder], year)
+        except Exception as e:  # noqa: BLE001 -- a corrupt entry, a bad figures file, a full disk
+            rows[folder].fail(e)
             continue
-        if blanks:
-            row.status, row.outputs, row.notes = WAITING, [str(path)], [f"还有{blanks}个单元格未填写"]
-            continue
-        tasks.append((agency, (GenerateTask(agency, year, path, layout.reports(agency)), store.root, pdf)))
+        if task is not None:
+            tasks.append((rows[folder].agency, (task, store.root, layout.work, pdf)))
 
-    generated = _pool_map(generate_one, tasks, workers, "生成", progress)
+    generated = _pool_map(generate_one, tasks, workers, "生成", progress,
+                          lambda args, e: Generated(args[0].folder, error=reason(e)))
     scratch = layout.work / "reports"
-    for stale in scratch.glob(".pdf-*"):  # left by a run killed while converting
-        shutil.rmtree(stale, ignore_errors=True)
-    pending = [g.docx for g in generated if g.needs_pdf]
-    chunks = [(f"{len(c)}份", (c, year, scratch)) for c in (pending[i::workers] for i in range(workers)) if c]
-    pdf_errors = [e for e in _pool_map(convert_batch, chunks, workers, "PDF", progress) if e]
+    try:
+        tree.sweep_scratch(scratch, ".pdf-")  # left by a run killed while converting (not a live run's)
+    except StoreError as e:
+        failures.append(str(e))
+    pending = [g.docx for g in generated if g.needs_pdf and not g.error]
+    chunks = [(f"{len(c)}份", (c, year, scratch, layout.work)) for c in (pending[i::workers] for i in range(workers)) if c]
+    pdf_errors = [e for e in _pool_map(convert_batch, chunks, workers, "PDF", progress,
+                                       lambda args, e: reason(e)) if e]
     for g in generated:
-        row = rows[g.agency]
+        row = rows[g.folder]
         if g.error:
-            row.status, row.notes = FAILED, [g.error]
+            row.fail(g.error)
             continue
         row.outputs = [str(g.docx)] + ([str(g.docx.with_suffix(".pdf"))] if pdf else [])
         row.status = GENERATED
-        if pdf and not g.docx.with_suffix(".pdf").exists():
-            row.status, row.notes = FAILED, pdf_errors[:1] or ["未能生成PDF"]
         try:
-            store.put(_parse_generated(g.docx, g.agency, year), g.docx.read_bytes(), replace=True)
-        except (DocumentError, StoreError) as e:
-            row.status, row.notes = FAILED, [str(e)]
+            if pdf and tree.kind(g.docx.with_suffix(".pdf")) != FILE:
+                row.fail(pdf_errors[0] if pdf_errors else "未能生成PDF")
+            store.put(_parse_generated(g.docx, row.agency, year, tree), tree.read(g.docx), replace=True)
+        except Exception as e:  # noqa: BLE001
+            row.fail(e)
 
-    year_agencies = [a for a in agencies if store.get(a, year) is not None]
-    layout.reviews.mkdir(parents=True, exist_ok=True)
-    items = _pool_map(review_one, [(a, (store.root, a, year, layout.reviews)) for a in year_agencies],
-                      workers, "审查", progress)
-    write_if_changed(layout.reviews / "index.html", render_index(year, items).encode("utf-8"))
-    for item in items:
-        row = rows[item.agency]
-        report = store.get(item.agency, year)
-        found = check(report, store.get(item.agency, year - 1))
+    reviewed = []
+    for folder in folders:
+        try:
+            if store.get(rows[folder].agency, year) is not None:
+                reviewed.append(folder)
+        except Exception as e:  # noqa: BLE001
+            rows[folder].fail(e)
+    items = _pool_map(review_one, [(rows[f].agency, (store.root, rows[f].agency, year, layout.reviews, layout.work))
+                                   for f in reviewed], workers, "审查", progress,
+                      lambda args, e: BatchItem(args[1], None, None, reason(e)))
+    try:
+        tree.write_if_changed(layout.reviews / "index.html", render_index(year, items).encode("utf-8"))
+    except Exception as e:  # noqa: BLE001 -- the index is no agency's: the run's problem
+        failures.append(reason(e))
+    for folder, item in zip(reviewed, items, strict=True):
+        row = rows[folder]
+        if item.error:
+            row.fail(item.error)
+        try:
+            found = check(store.get(row.agency, year), store.get(row.agency, year - 1))
+        except Exception as e:  # noqa: BLE001
+            if not item.error:
+                row.fail(e)
+            continue
         row.errors = sum(v.severity == ERROR for v in found)
         row.warnings = sum(v.severity == WARNING for v in found)
         if item.file:
             row.outputs.append(str(layout.reviews / item.file))
-        if item.error:
-            row.notes.append(item.error)
-    return [rows[a] for a in agencies], failures
+    return [rows[k] for k in sorted(rows)], failures
 
 
-def _parse_generated(docx: Path, agency: str, year: int):
-    from parsers import parse
-    report = parse(docx)
-    report.agency, report.year = agency, year  # the folder's name and the year asked for
+def _plan(layout: Layout, store: Store, folder: str, row: Row, year: int) -> GenerateTask | None:
+    """What this agency needs this year: nothing (archived), a draft, filling in, or generation."""
+    tree, name = layout.tree, row.agency
+    path = layout.figures(folder, year)
+    archived = store.get(name, year)
+    if archived is not None and tree.kind(_manifest(layout.reports(folder), year)) is None:
+        row.status = ARCHIVED  # year N came in as a document: nothing to draft or generate
+        return None
+    if tree.kind(path) is None:
+        d = draft(name, year, store)
+        tree.write_if_changed(path, dump(d).encode("utf-8"))
+        row.status, row.outputs, row.notes = DRAFTED, [str(path)], d.notes
+        return None
+    blanks = _filled(_figures_file(tree, path))
+    if blanks:
+        row.status, row.outputs, row.notes = WAITING, [str(path)], [f"还有{blanks}个单元格未填写"]
+        return None
+    return GenerateTask(folder, name, year, path, layout.reports(folder))
+
+
+def _parse_generated(docx: Path, agency: str, year: int, tree: Tree):
+    from parsers import Source, parse_source
+    report = parse_source(Source(str(docx), tree.read(docx)))
+    report.agency, report.year = agency, year  # the archived name and the year asked for
     return report
+

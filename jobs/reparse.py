@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archive.store import Entry, Store
-from archive.xml import from_xml
+from archive.store import Entry, Store, StoreError
 from gknb import template as tpl
 from gknb.model import Report
-from parsers import DocumentError, parse
+from parsers import DocumentError, Source, parse_source
 
 
 @dataclass
@@ -47,25 +46,39 @@ def diff_figures(old: Report, new: Report) -> list[Change]:
 
 
 def reparse(store: Store, agency: str | None = None, *, write: bool = True) -> list[Reparsed]:
+    """Every archived year parsed again from its kept source; one bad entry is that entry's
+    ``failed`` item (the message names the file), never the end of the run."""
     out = []
     for entry in store.entries(agency):
-        old = from_xml(entry.path.read_bytes(), str(entry.path))
         item = Reparsed(entry)
         out.append(item)
-        if old.source is None or not store.has_source(old.source.sha256):
-            item.status = "no-source"
-            continue
         try:
-            new = parse(store.source_path(old.source.sha256))
-        except DocumentError as e:
-            item.status, item.error = "failed", e.problem
-            continue
-        # The archive's identity wins over what the parser guesses (it may have been set by hand).
-        new.agency, new.year = old.agency, old.year
-        new.source = old.source
-        item.changes = diff_figures(old, new)
-        if write:
-            item.status = store.put(new, replace=True).status
-        else:
-            item.status = "unchanged" if not item.changes else "would-change"
+            _reparse_one(store, entry, item, write)
+        except (StoreError, DocumentError) as e:  # a corrupt entry or source, a link, a full disk
+            item.status, item.error = "failed", str(e)
     return out
+
+
+def _reparse_one(store: Store, entry: Entry, item: Reparsed, write: bool) -> None:
+    old = store.read_entry(entry.path)
+    if old.source is None:
+        item.status = "no-source"
+        return
+    try:
+        data = store.read_source(old.source.sha256)  # read without following links, then parsed
+    except FileNotFoundError:
+        item.status = "no-source"
+        return
+    try:
+        new = parse_source(Source(str(store.source_path(old.source.sha256)), data))
+    except DocumentError as e:
+        item.status, item.error = "failed", e.problem
+        return
+    # The archive's identity wins over what the parser guesses (it may have been set by hand).
+    new.agency, new.year = old.agency, old.year
+    new.source = old.source
+    item.changes = diff_figures(old, new)
+    if write:
+        item.status = store.put(new, replace=True).status
+    else:
+        item.status = "unchanged" if not item.changes else "would-change"

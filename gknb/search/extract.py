@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from archive.xml import ArchiveError, from_xml
+from archive.fs import Tree
+from archive.store import StoreError
+from archive.xml import MAX_XML_BYTES, ArchiveError, from_xml
 from gknb import template as tpl
 from gknb.model import ABSENT, BLANK, VALUE, Report
 
@@ -113,15 +115,24 @@ def load(root: str, rel: str, known_sha256: str | None = None) -> Loaded | None:
     """Read, hash and (unless the hash is ``known_sha256``) parse one archive file.
 
     The signature is taken before the bytes are read, so a write racing with us leaves a
-    signature that differs from the file's next one, and the file is read again later.
+    signature that differs from the file's next one, and the file is read again later.  The
+    file is read below the archive root without following links: a link, a folder named like a
+    year or a corrupt file is recorded with the reason, and never stops the index.
     """
     path = Path(root) / rel
     checked = time.time_ns()
     try:
-        sig = Signature.of(path)
-        data = path.read_bytes()
+        data, st = Tree(root).read_stat(path, limit=MAX_XML_BYTES)
     except FileNotFoundError:  # removed since it was listed
         return None
+    except (StoreError, OSError) as e:
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None
+        sig = Signature(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        return Loaded(rel, sig, checked, "", None, str(e))
+    sig = Signature(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     sha = hashlib.sha256(data).hexdigest()
     if sha == known_sha256:
         return Loaded(rel, sig, checked, sha, None)

@@ -138,6 +138,8 @@ class Index:
         self.close()
         with self.store.lock():
             conn = None
+            if self._linked():
+                self._unlink()
             try:
                 conn = db.connect(self.path)
                 db.create(conn)  # in one transaction: readers elsewhere see the old or the new index
@@ -184,8 +186,12 @@ class Index:
             db.create(conn)
             return conn, self._apply_to(conn, plan(self.store, conn, everything=True))
 
+    def _linked(self) -> bool:
+        """Whether the index file or its journals is a link: SQLite would write where it points."""
+        return any(os.path.islink(f"{self.path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal"))
+
     def _open_existing(self) -> apsw.Connection | None:
-        if not self.path.exists():
+        if not self.path.exists() or self._linked():  # a link is removed (never followed) and the index rebuilt
             return None
         conn = None
         try:
@@ -199,6 +205,7 @@ class Index:
         return None
 
     def _unlink(self) -> None:
+        """Remove the index and its journals (a link is removed itself, never what it points to)."""
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 

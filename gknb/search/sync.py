@@ -15,12 +15,13 @@ only refreshes its signature; a file no longer in the archive is removed.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 
 import apsw
 
-from archive.store import Store
+from archive.store import Store, year_of
 
 from .extract import Signature
 
@@ -30,7 +31,7 @@ REPORTS = "reports"
 
 def is_report(name: str) -> bool:
     """A current report's file name, as ``Store.entries`` lists them: ``<year>.xml``."""
-    return name.endswith(".xml") and name[:-4].isdigit()
+    return year_of(name) is not None
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,10 @@ def plan(store: Store, conn: apsw.Connection, *, everything: bool = False, thoro
     out = Plan()
     base = store.root / REPORTS
     listed = []
-    if base.is_dir():
+    if _real_dir(base):  # links are never followed: not reports/ itself, not an agency folder
         with os.scandir(base) as it:
-            listed = sorted((d for d in it if d.is_dir()), key=lambda d: d.name)
+            listed = sorted((d for d in it if d.is_dir(follow_symlinks=False) and not d.name.startswith(".")),
+                            key=lambda d: d.name)
     examined: dict[str, Known] = {}  # what the index holds for the folders looked into
     for d in listed:
         rel_dir = f"{REPORTS}/{d.name}"
@@ -136,21 +138,30 @@ def plan(store: Store, conn: apsw.Connection, *, everything: bool = False, thoro
     return out
 
 
+def _real_dir(path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _compare_files(d: os.DirEntry, rel_dir: str, known: dict[str, Known], out: Plan) -> None:
+    """Every ``<year>.xml`` of one folder, whatever it is: a link or a folder of that name is read
+    (refused, not followed) and recorded as a file that could not be read, with the reason."""
     try:
         with os.scandir(d.path) as it:
-            names = sorted(f.name for f in it if is_report(f.name) and f.is_file())
-    except FileNotFoundError:
+            names = sorted(f.name for f in it if is_report(f.name))
+    except (FileNotFoundError, NotADirectoryError):
         return
     for name in names:
         rel = f"{rel_dir}/{name}"
-        out.files[rel] = (d.name, int(name[:-4]))
+        out.files[rel] = (d.name, year_of(name))
         k = known.get(rel)
         if k is None:
             out.to_read.append((rel, None))
             continue
         try:
-            sig = _signature(os.stat(os.path.join(d.path, name)))
+            sig = _signature(os.stat(os.path.join(d.path, name), follow_symlinks=False))
         except FileNotFoundError:  # removed since listed: dropped while reading
             out.to_read.append((rel, k.sha256))
             continue
