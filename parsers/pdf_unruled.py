@@ -233,13 +233,20 @@ def _with_header_columns(values: list[tuple[float, float]], body: Sequence[LineL
                          first_value: float) -> list[tuple[float, float]]:
     """Value columns plus the columns only a header names (a column left blank in every row).
 
-    Header lines are taken bottom-up, so the lowest labels (自然人, 社会公益组织) make the
-    columns and a label spanning several of them (法人或其他组织) only covers them."""
+    A header stands over its figures however the cells align them (left, centred, right), so
+    it names a column of its own only when it stands farther than half a column's pitch from
+    every column of figures.  Header lines are taken bottom-up: the lowest labels (自然人,
+    社会公益组织) make the columns, a label spanning several (法人或其他组织) covers them."""
+    starts = [a for a, _ in values]
+    pitches = sorted(b - a for a, b in zip(starts, starts[1:]))
+    half = pitches[len(pitches) // 2] / 2 if pitches else float("inf")
     first_data = next((i for i, ln in enumerate(body) if is_data_line(ln)), len(body))
     out = list(values)
     for ln in reversed(body[:first_data]):
         for s in ln.segments:
-            if s.x0 >= first_value and not any(s.x0 < b and s.x1 > a for a, b in out):
+            mid = (s.x0 + s.x1) / 2
+            if s.x0 >= first_value and all(min(abs(mid - a), abs(mid - b)) > half and not (a <= mid <= b)
+                                           for a, b in out):
                 out.append((s.x0, s.x1))
     return sorted(out)
 
@@ -293,6 +300,7 @@ def _place(s: Segment, labels: list[float], values: list[tuple[float, float]],
     covered = [i for i, (a, b) in enumerate(values) if s.x0 < b and s.x1 > a]
     if covered:
         return base + covered[0], covered[-1] - covered[0] + 1
+    # between columns: the one whose share of the line (cut midway between columns) holds its centre
     mid = (s.x0 + s.x1) / 2
-    nearest = min(range(len(values)), key=lambda i: abs((values[i][0] + values[i][1]) / 2 - mid))
-    return base + nearest, 1
+    cuts = [(b + a2) / 2 for (_, b), (a2, _) in zip(values, values[1:])]
+    return base + sum(1 for c in cuts if mid >= c), 1

@@ -21,6 +21,8 @@ from .layout import GridCell
 Row = list[GridCell | None]
 STANDALONE = 0.95  # a label-only line this close to a label of the form is a row of its own
 FIT_NEUTRAL = 0.8  # a label fitting the form less than this counts against the cut that makes it
+MAX_BETWEEN = 2  # label-only lines between the two lines of one row's split figures
+STANDALONE_COST = 0.05  # a label line standing alone (a row with no figures) loses ties to joining one
 
 
 def merge_wrapped_rows(rows: Sequence[Row], label_cols: int, is_value: Callable[[str], bool],
@@ -30,7 +32,8 @@ def merge_wrapped_rows(rows: Sequence[Row], label_cols: int, is_value: Callable[
     Rows that are neither (headers) cut the table into chains solved one by one.  A data row
     whose label was joined from other lines is listed by :func:`joined_rows`.
     """
-    kinds = [_kind(row, label_cols, is_value) for row in rows]
+    rows, kinds = _join_split_figures(list(rows), [_kind(row, label_cols, is_value) for row in rows],
+                                      label_cols, fit)
     out: list[Row] = []
     chain: list[int] = []
     for k in [*range(len(rows)), None]:
@@ -65,8 +68,11 @@ def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callab
 
     # best[(i, j)] for run k: best score of everything above, given run k is cut at (i, j)
     best: dict[tuple[int, int], tuple[float, list[Row]]] = {}
+    def _alone_fit(r: Row) -> float:  # a row of labels without figures is the rarer reading
+        return _row_fit(r, label_cols, fit) - STANDALONE_COST
+
     for i, j in cuts(0):
-        best[(i, j)] = (sum(_row_fit(r, label_cols, fit) for r in runs[0][i:j]), list(runs[0][i:j]))
+        best[(i, j)] = (sum(_alone_fit(r) for r in runs[0][i:j]), list(runs[0][i:j]))
     if not best:
         return rows
     for k, d in enumerate(data, start=1):
@@ -75,13 +81,57 @@ def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callab
             tail = runs[k - 1][pj:]
             for i, j in cuts(k):
                 row = _join([*tail, rows[d], *runs[k][:i]], label_cols)
-                total = score + _row_fit(row, label_cols, fit) + sum(_row_fit(r, label_cols, fit) for r in runs[k][i:j])
+                total = score + _row_fit(row, label_cols, fit) + sum(_alone_fit(r) for r in runs[k][i:j])
                 if (i, j) not in nxt or total > nxt[(i, j)][0] + 1e-9:
                     nxt[(i, j)] = (total, [*done, row, *runs[k][i:j]])
         if not nxt:
             return rows
         best = nxt
     return max(best.values(), key=lambda v: v[0])[1]
+
+
+def _join_split_figures(rows: list[Row], kinds: list[str], label_cols: int,
+                        fit: Callable[[str], float]) -> tuple[list[Row], list[str]]:
+    """Two data lines that are one row: the figures of a cell aligned to the top printed a line
+    above the others ("…只计这一情  20" over "19 1 0 0 0 0").  Their figures stand in different
+    columns, and either one line has no label or their labels read better joined than apart."""
+    def figure_cols(row: Row) -> set[int]:
+        return {k for k, c in enumerate(row) if k >= label_cols and c is not None and c.text.strip()}
+
+    def labelled(row: Row) -> bool:
+        return any(t for t in _labels(row, label_cols))
+
+    i = 0
+    while i + 1 < len(rows):
+        if kinds[i] != "data":
+            i += 1
+            continue
+        # the next data line, over at most MAX_BETWEEN label-only lines (a wrapped label's middle)
+        j = next((k for k in range(i + 1, min(i + 2 + MAX_BETWEEN, len(rows))) if kinds[k] != "label"), None)
+        if j is None or kinds[j] != "data":
+            i += 1
+            continue
+        a, b, middle = rows[i], rows[j], rows[i + 1:j]
+        if not figure_cols(a) & figure_cols(b) and (
+                not (labelled(a) and labelled(b)) or _reads_better_joined(a, middle, b, label_cols, fit)):
+            merged = JoinedRow(_join([a, *middle, b], label_cols))  # labels joined top to bottom
+            for k, c in enumerate(b):
+                if k >= label_cols and merged[k] is None and c is not None:
+                    merged[k] = c
+            rows[i:j + 1] = [merged]
+            kinds[i:j + 1] = ["data"]
+            continue
+        i += 1
+    return rows, kinds
+
+
+def _reads_better_joined(a: Row, middle: list[Row], b: Row, label_cols: int,
+                         fit: Callable[[str], float]) -> bool:
+    """Whether the labels of lines ``a`` … ``b`` read better as one row than as two."""
+    joined = _row_fit(_join([a, *middle, b], label_cols), label_cols, fit)
+    apart = max(_row_fit(_join([a, *middle], label_cols), label_cols, fit),
+                _row_fit(_join([*middle, b], label_cols), label_cols, fit))
+    return joined > apart
 
 
 def _kind(row: Row, label_cols: int, is_value: Callable[[str], bool]) -> str:

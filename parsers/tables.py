@@ -189,7 +189,9 @@ class GridReader:
                     found.add(m.ident)
             scores[tid] = len(found)  # distinct labels: "其他 … 其他" is one piece of evidence
         best = max(scores.values())
-        if self.table and (scores[self.table] == best or best < 2):
+        current = scores[self.table] if self.table else 0
+        if self.table and (current == best or best < 2 or (current and self.last_was_header)):
+            # (a header running over several rows keeps its table while a row still names it)
             # the table in context keeps the row; naming nothing, it is a (garbled) header only
             # when it has several cells — a lone label is a group or an all-blank row
             return self.table if scores[self.table] or len(texts) >= 2 else None

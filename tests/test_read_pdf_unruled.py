@@ -63,6 +63,45 @@ def test_unruled_tables_are_exact_or_flagged(unruled, page, style):
         assert s.flagged == 0
 
 
+WORD = ["平潭综合实验区_2021", "平潭综合实验区_2023", "平潭综合实验区_2025"]
+NO_BORDERS = ('<w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/>'
+              '<w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>')
+
+
+@pytest.fixture(scope="module")
+def unruled_word(tmp_path_factory):
+    """The corpus Word reports with every table border removed, printed to PDF by LibreOffice:
+    numbers left-aligned under centred headers, labels and figures on different lines."""
+    import zipfile
+    from gknb.office import OfficeError, convert
+    out = tmp_path_factory.mktemp("unruled-word")
+    sources = []
+    for name in WORD:
+        src = zipfile.ZipFile(CORPUS / "docx" / f"{name}.docx")
+        path = out / f"{name}.docx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == "word/document.xml":
+                    xml = re.sub(r"<w:(tbl|tc)Borders>.*?</w:\1Borders>", "", data.decode("utf-8"), flags=re.S)
+                    data = xml.replace("<w:tblPr>", "<w:tblPr>" + NO_BORDERS).encode("utf-8")
+                dst.writestr(info, data)
+        sources.append(path)
+    try:
+        pdfs = convert(sources, "pdf", out / "pdf")
+    except OfficeError as e:
+        pytest.fail(f"LibreOffice is needed for these tests: {e}")
+    return dict(zip(WORD, pdfs))
+
+
+@pytest.mark.parametrize("name", WORD)
+def test_word_tables_without_borders_printed_to_pdf_are_exact(unruled_word, name):
+    pdf = unruled_word[name]
+    assert not [b for b in read_pdf(pdf).blocks if isinstance(b, Grid) and b.ruled]
+    s = score(to_view(parse(pdf)), load_expected(CORPUS / "docx" / f"{name}.docx.expected.json"))
+    assert s.silent == [] and s.flagged == 0
+
+
 def _row(*texts):
     return [GridCell(0, k, t) if t else None for k, t in enumerate(texts)]
 
