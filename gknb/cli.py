@@ -76,13 +76,43 @@ def _reports(paths, failed: list[Path]):
             failed.append(path)
 
 
+def _where(w) -> str:
+    """Where a row was read, as a user finds it in the document."""
+    if w.page is not None:
+        return f"第{w.page}页"
+    if w.table is not None:
+        return f"第{w.table + 1}个表格第{(w.row or 0) + 1}行"
+    if w.line is not None:
+        return f"第{w.line}行"
+    return ""
+
+
+def _explained(paths, failed: list[Path]):
+    """Like _reports, printing how each table row and section was read."""
+    from parsers import parse_source, read_source
+    for path in paths:
+        events: list = []
+        try:
+            report = parse_source(read_source(path), events=events)
+        except DocumentError as e:
+            _fail(e)
+            failed.append(path)
+            continue
+        click.echo(f"{path}：读取过程")
+        for ev in events:
+            place = _where(ev.where)
+            click.echo(f"  {place + ' ' if place else ''}{ev.kind}：{ev.text[:60]} → {ev.result}")
+        yield path, report
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出数字（与语料 expected.json 相同的布局）")
-def parse(paths: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--explain", is_flag=True, help="逐行显示表格各行是如何识别、对应到模板的（数字有误时用来查找原因）")
+def parse(paths: tuple[Path, ...], as_json: bool, explain: bool) -> None:
     """解析报告（PDF、Word、网页、文本，或数字文件），显示其中的数字和各部分。"""
     views, failed = [], []
-    for path, report in _reports(paths, failed):
+    for path, report in (_explained if explain else _reports)(paths, failed):
         if as_json:
             views.append(to_view(report))
         else:

@@ -46,7 +46,7 @@ def _reader(kind: str):
     return getattr(import_module(module), func)
 
 
-def _parse(source: Source, kind: str) -> Report:
+def _parse(source: Source, kind: str, events: list | None = None) -> Report:
     if kind == _sniff.ARCHIVE_XML:
         raise DocumentError(source.name, "这是gknb档案文件，不是原始报告；请用 gknb check 或 gknb show 查看")
     if kind in (_sniff.FIGURES_JSON, _sniff.FIGURES_YAML):
@@ -57,17 +57,20 @@ def _parse(source: Source, kind: str) -> Report:
     else:
         from .understand import understand
         layout = _reader(kind)(source)
-        report = understand(layout, source.name)
+        report = understand(layout, source.name, events)
         pages = layout.pages
     report.source = SourceDocument(Path(source.name).name, kind, hashlib.sha256(source.data).hexdigest(), pages)
     return report
 
 
-def parse_source(source: Source, settings: ReadSettings = SETTINGS) -> Report:
-    """Parse a document already read through the gate, under its time limit."""
+def parse_source(source: Source, settings: ReadSettings = SETTINGS, events: list | None = None) -> Report:
+    """Parse a document already read through the gate, under its time limit.
+
+    ``events``, when given, receives how each table row and section was read
+    (:class:`parsers.tables.Event`), for ``gknb parse --explain``."""
     with time_limit(settings.timeout, source.name):
         try:
-            return _parse(source, _sniff.sniff(source.data, source.name))
+            return _parse(source, _sniff.sniff(source.data, source.name), events)
         except DocumentError:
             raise
         except RecursionError:

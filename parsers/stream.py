@@ -17,7 +17,7 @@ from gknb import template as tpl
 from .labels import key, numbering, simplify
 from .sections import inline_headings
 from .layout import Paragraph
-from .tables import GridReader, vocab
+from .tables import GridReader, row_label_of, table_name, vocab
 
 # The figures that may follow a label: digits, decimal points, signs, spaces, units (a unit
 # stands between two figures as a separator would: "396项0项181件").
@@ -128,7 +128,9 @@ def read_stream(reader: GridReader, paragraphs: list[Paragraph]) -> None:
                 if figures and t.table(table).printed_transposed:
                     rows = [(None, r.id) for r in t.table(table).blocks[0].rows]
                     reader.put_run(table, rows, run.strip(), para.where)
-            elif a.kind == "row" and figures and a.ident[0] == (table or a.ident[0]):
+                    reader.log("连排文字", para.where, run.strip(), f"{table_name(table)} 全表的数字（按表内合计拆分）")
+            elif a.kind == "row" and figures and table is not None and a.ident[0] == table:
+                # rows only inside a table: "发布现行有效行政规范性文件393件" in section 一 is prose
                 tid, row_block, rowid = a.ident
                 if tid == "proactive" and block is not None and row_block != block:
                     continue  # "行政许可" read under another caption: not this block's row
@@ -136,4 +138,8 @@ def read_stream(reader: GridReader, paragraphs: list[Paragraph]) -> None:
                 values = reader.values_from_tokens(tid, row_block, rowid, tokens, para.where)
                 if unsure:
                     values = {k: replace(r, inferred=UNSURE_ROW) for k, r in values.items()}
+                reader.log("连排文字", para.where, f"{text[a.start:a.end]} {run.strip()}",
+                            f"{table_name(tid)} {row_label_of(tid, row_block, rowid)}"
+                            + ("（数字连在一起，按表内合计拆分）" if not values else "")
+                            + ("（存疑）" if unsure else ""))
                 reader.put_row(tid, row_block, rowid, values)

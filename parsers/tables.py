@@ -41,6 +41,22 @@ class Raw:
     inferred: str | None = None  # why the row was placed without its own label (Chinese)
 
 
+@dataclass(frozen=True)
+class Event:
+    """One step of reading the tables, for ``gknb parse --explain``: what a row printed and
+    what the reader made of it.  ``kind``, ``text`` and ``result`` are Chinese."""
+
+    kind: str
+    where: Where
+    text: str
+    result: str
+
+
+def table_name(tid: str | None) -> str:
+    """"表三" for the table of section 三."""
+    return f"表{tpl.load().table(tid).section}" if tid else "（未定）"
+
+
 @dataclass
 class Unlabeled:
     """A row of figures printed without a label (an export that lost it)."""
@@ -168,6 +184,12 @@ class GridReader:
         self.skipped: list[str] = []  # grids too large to be a table of the form
         self.placed_by: str | None = None  # why the row being read is placed by inference
         self.header_cols: int | None = None  # columns of the grid the header was read in
+        self.events: list[Event] = []  # what each row was read as (gknb parse --explain)
+
+    def log(self, kind: str, row_or_where, text: str, result: str) -> None:
+        where = row_or_where if isinstance(row_or_where, Where) else next(
+            (c.where for c in row_or_where if c is not None), Where())
+        self.events.append(Event(kind, where, text, result))
 
     # ---- header handling
     def _match_column(self, text: str, tid: str):
@@ -243,7 +265,10 @@ class GridReader:
     def read(self, grid: Grid) -> None:
         if grid.n_rows > MAX_GRID_ROWS or grid.n_cols > MAX_GRID_COLS:
             self.skipped.append(f"{grid.n_rows}行×{grid.n_cols}列")
+            self.log("跳过表格", grid.where, f"{grid.n_rows}行×{grid.n_cols}列", "远大于年报的任何一张表")
             return  # far larger than any table of the form: not one of them
+        self.log("表格", grid.where, f"{grid.n_rows}行×{grid.n_cols}列",
+                  "按单元格读取" if grid.ruled else "无框线：按文字位置读取，每行文字一行")
         # A header read over another grid holds here only if this grid has the same columns
         # (an HTML table split in two); a part drawn with other columns (after a page break,
         # with its label cells spanning otherwise) is read without it.
@@ -255,6 +280,8 @@ class GridReader:
         if not grid.ruled:  # one row per printed line: wrapped labels joined to their figures first
             rows = merge_wrapped_rows(rows, _label_columns(rows), _is_number_like, _label_fit)
             joined = joined_rows(rows)
+            if joined:
+                self.log("拼合", grid.where, f"{len(joined)}行", "跨行的标签已与其数字拼成一行（按位置推定，须经表内合计核实）")
         for i, row in enumerate(rows):
             self.placed_by = PLACED_BY_POSITION if i in joined else None
             self._read_row(row)
@@ -276,6 +303,7 @@ class GridReader:
         if len(set(texts)) == 1 or all(key(t) == key(texts[0]) for t in texts):
             m = best_match(texts[0], list(v.captions), threshold=0.85)
             if m:
+                self.log("栏目", row, texts[0], f"表二 {m.ident}")
                 self.table, self.block, self.last_was_header = "proactive", m.ident, False
                 self.stacks, self.colmap = {}, {}
                 return
@@ -283,6 +311,9 @@ class GridReader:
             tid = self._header_table(texts)
             if tid is not None and not self._names_data_row(texts, tid):
                 self._read_header(tid, row)
+                named = sorted({ck for _, ck in self.colmap.values()})
+                self.log("表头", row, " | ".join(texts),
+                          f"{table_name(tid)}；已识别的栏目：{'、'.join(named) if named else '无'}")
                 return
         self.last_was_header = False
         self._read_data_row(row)
@@ -349,21 +380,28 @@ class GridReader:
 
     def _read_data_row(self, row: list[GridCell | None]) -> None:
         labels, label_cols = self._row_label(row)
+        figures = " ".join(_text(c) for _, c in self._value_cells(row, label_cols))
         if not labels:
+            self.log("无标签行", row, figures, f"{table_name(self.table)}：按表中位置或上方标签推定")
             self._read_unlabeled(self._value_cells(row, label_cols))
             return
         tid, m, group = self._match_row(labels)
         if tid is None:
             if self.table and any(_is_number_like(_text(c)) for _, c in self._value_cells(row, label_cols)):
                 self.readings[self.table].unmatched.append("／".join(labels))
+            self.log("未对应", row, "／".join(labels) + (f"  {figures}" if figures else ""), "与模板的任何一行都对不上")
             return
         if tid != self.table:
             self.table, self.block, self.stacks, self.colmap = tid, None, {}, {}
         self.hint = None
         if m is None:  # a group heading row (（三）不予公开) without figures
             self.group = group
+            self.log("分组", row, "／".join(labels), f"{table_name(tid)} 分组 {group}")
             return
         block, rowid = m.ident
+        how = "标签相同" if m.exact else f"相似度 {m.score:.2f}"
+        self.log("数据行", row, "／".join(labels) + (f"  {figures}" if figures else ""),
+                  f"{table_name(tid)} {row_label_of(tid, block, rowid)}（{how}）")
         table = tpl.load().table(tid)
         self.group = group if group is not None else next(
             (r.group for b in table.blocks for r in b.rows if r.id == rowid), None)
@@ -495,6 +533,7 @@ class GridReader:
             row = self._match_text_label(m.group("label"))
             if row is not None:
                 tid, block, rowid = row
+                self.log("文字行", where or Where(), text, f"{table_name(tid)} {row_label_of(tid, block, rowid)}")
                 self.put_row(tid, block, rowid, self.values_from_tokens(
                     tid, block, rowid, m.group("values").split(), where or Where()))
                 return
@@ -555,7 +594,7 @@ class GridReader:
                             readings.unmatched.append(" ".join(r.text for r in u.values))
                 for (block, rowid), u in placed:
                     columns = [key(c.label) for c in _block_columns(tid, block, readings.format())]
-                    label = _row_label_of(tid, block, rowid)
+                    label = row_label_of(tid, block, rowid)
                     for n, colkey in enumerate(columns):
                         raw = u.values[n] if n < len(u.values) else Raw("", Where(), missing=True)
                         readings.slots[(block, rowid, colkey)] = Raw(
@@ -611,7 +650,7 @@ def _block_columns(tid: str, block: str | None, fmt: str):
     return b.columns
 
 
-def _row_label_of(tid: str, block: str | None, rowid: str) -> str:
+def row_label_of(tid: str, block: str | None, rowid: str) -> str:
     for fmt in tpl.TABLE_FORMATS:
         b = tpl.load().table(tid).layout(fmt).block(block)
         for r in (b.rows if b else ()):

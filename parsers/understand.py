@@ -14,8 +14,8 @@ from gknb.model import (ABSENT, ALTERED_TABLE, BLANK, MISSING_ROW, MISSING_SECTI
 from . import identity, sections as sec
 from .errors import DocumentError
 from .labels import is_traditional, key
-from .layout import Layout, Paragraph
-from .tables import GridReader, TableReadings
+from .layout import Layout, Paragraph, Where
+from .tables import Event, GridReader, TableReadings
 from .splitting import Run, solve
 from .stream import read_stream
 from .values import read_cell
@@ -23,7 +23,8 @@ from .values import read_cell
 MISSING_IN_SOURCE = "原文缺少此单元格（导出时丢失或行短于表头）"
 
 
-def understand(layout: Layout, path: str) -> Report:
+def understand(layout: Layout, path: str, events: list[Event] | None = None) -> Report:
+    """The report a layout holds; ``events`` (when given) receives how each part was read."""
     paragraphs: list[str] = []
     reader = GridReader(layout.kind)
     for block in layout.blocks:
@@ -63,6 +64,10 @@ def understand(layout: Layout, path: str) -> Report:
                                   "任何一个，也没有找到年报的三张表格中的任何一张")
     for size in reader.skipped:
         findings.append(Finding(NOTE, f"跳过一个{size}的表格：远大于年报的任何一张表"))
+    if events is not None:
+        events.extend(reader.events)
+        for k, sec_text in found.items():
+            events.append(Event("部分", Where(), sec_text.heading or "（无标题）", f"第{k}部分"))
     report = _build(agency or "", year, reader.readings, findings)
     report.title = title
     report.preamble = preamble

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import CORPUS
@@ -107,3 +108,17 @@ def test_check_uses_last_years_archived_report_for_cross_year_rules(tmp_path):
     assert [(v["rule"], v["scope"]) for v in found["violations"] if v["severity"] == "error"] == \
         [("T3-5", "自然人栏")]
     assert gknb("check", SAMPLE, "--archive", tmp_path / "empty").returncode == 0
+
+
+@pytest.mark.parametrize("doc", ["pdf/淮安市洪泽区人民政府_2024.pdf", "docx/平潭综合实验区_2023.docx",
+                                 "html/平潭综合实验区_2021.html", "txt/平潭综合实验区_2023.txt",
+                                 "txt/泽州县应急管理局_2025.txt", "md/上海市科学技术委员会_2024.md"])
+def test_parse_explain_shows_how_every_row_was_read(doc):
+    res = gknb("parse", CORPUS / doc, "--explain")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].endswith("读取过程")
+    rows = [ln for ln in lines if "→ 表三 " in ln and ("数据行" in ln or "连排文字" in ln or "无标签行" in ln)]
+    assert len(rows) >= 15, res.stdout[:2000]  # table 三's rows, each with what it was matched to
+    assert any(ln.endswith("部分") and "→ 第" in ln for ln in lines)  # the sections found
+    assert "单元格：确定" in res.stdout  # the usual summary follows
