@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup sample january test bench system clean variants
+.PHONY: setup sample january test test-fast lint bench system clean variants fuzz
 
 setup: $(STAMP) system
 
@@ -43,8 +43,18 @@ january: setup
 	@test -n "$(YEAR)" || { echo "用法：make january YEAR=2025 [WORK=工作文件夹]"; exit 2; }
 	$(BIN)/gknb january --work "$(WORK)" --year $(YEAR)
 
-test: setup
+# ruff (pyflakes, pycodestyle, bugbear, pyupgrade, import order) and mypy (strict on the core);
+# both configured in pyproject.toml.  CI runs them first (make test).
+lint: setup
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
+
+test: setup lint
 	$(BIN)/python -m pytest
+
+# Under a minute: everything but LibreOffice conversions, the browser and the slow batches.
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not libreoffice and not browser"
 
 # The variant suite (tests/variants): every corpus document with expected figures mutated in known
 # ways (about 1,500 variants, Word and PDF renderings included), parsed and scored per class and kind.
@@ -58,3 +68,15 @@ bench: setup
 	$(BIN)/python -m jobs.bench
 	$(BIN)/python -m jobs.bench_search
 	$(BIN)/python -m jobs.bench_january
+
+# Fuzz every reader (tests/fuzz): make fuzz [N=100000] [BUDGET=seconds per target] [TARGETS="pdf docx"]
+# [ENGINE=atheris|random].  Two targets at a time; findings in out/fuzz/crashes/<target>/.
+N ?= 100000
+BUDGET ?= 0
+TARGETS ?=
+ENGINE ?= auto
+fuzz: $(STAMP)
+	@$(BIN)/python -c 'import atheris' 2>/dev/null || \
+	  $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,fuzz]' || \
+	  echo "atheris could not be installed: fuzzing with the random engine"
+	$(BIN)/python -m tests.fuzz --engine $(ENGINE) --runs $(N) --budget $(BUDGET) --jobs 2 $(TARGETS)

@@ -172,7 +172,7 @@ class Tree:
         except OSError as e:
             raise (write_error if create else read_error)(self.root, e) from None
         try:
-            for i, name in enumerate(parts):
+            for i in range(len(parts)):
                 nfd = self._open_dir(fd, parts[: i + 1], create)
                 os.close(fd)
                 fd = nfd

@@ -16,13 +16,12 @@ from pathlib import Path
 from lxml import etree
 
 from gknb import template as tpl
-from gknb.model import (CELL_STATES, FINDING_KINDS, VALUE, Cell, Finding, Report, Section,
-                        SourceDocument, Where)
+from gknb.model import CELL_STATES, FINDING_KINDS, VALUE, Cell, Finding, Report, Section, SourceDocument, Where
 
 NS = "urn:gknb:archive:1"
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("report.xsd")
-_Q = "{%s}%%s" % NS
+_Q = "{" + NS + "}%s"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_XML_BYTES = 50 * 1024 * 1024
 

@@ -182,7 +182,8 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
 @click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份文件的解析时限（秒）")
 def ingest(paths, archive_dir, agency, year, replace, workers, timeout) -> None:
     """解析、核对并归档报告（连同原始文件）。可给出文件夹：其中所有文件都会处理。"""
-    from jobs.ingest import expand, ingest as run
+    from jobs.ingest import expand
+    from jobs.ingest import ingest as run
     store = _store(archive_dir)
     files = expand(paths)
     if not files:
@@ -298,13 +299,16 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
 # Commands that live with their feature modules are registered here.
 # [compare commands]
 from gknb.compare.cli import compare_cmd as _compare_cmd  # noqa: E402
+
 main.add_command(_compare_cmd)
 # [generator commands]
 from gknb.generator.command import draft, generate  # noqa: E402
+
 main.add_command(draft)
 main.add_command(generate)
 # [search commands]
 from gknb.search.cli import register as _register_search  # noqa: E402
+
 _register_search(main)
 
 

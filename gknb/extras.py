@@ -75,15 +75,15 @@ def read_extras(obj: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[Where, 
             continue
         out[key] = [kind(**fields) for i, item in enumerate(items)
                     if (fields := _record(key, item, (key, i), problems))]
-    for key, kind in (("fees", Fees), ("contact", Contact)):
+    for key, record in (("fees", Fees), ("contact", Contact)):
         if obj.get(key) is not None and (fields := _record(key, obj[key], (key,), problems)) is not None:
-            out[key] = kind(**fields)
+            out[key] = record(**fields)
     if "fees" in out:
         _check_fees(out["fees"], problems)
     return out, problems
 
 
-def _record(key: str, item: Any, where: Where, problems: list) -> dict[str, Any] | None:
+def _record(key: str, item: Any, where: Where, problems: list[tuple[Where, str]]) -> dict[str, Any] | None:
     """One mapping of known fields; None (and a problem) when it is not one, {} when all empty."""
     if not isinstance(item, dict):
         problems.append((where, f"应为键值表（{'、'.join(FIELDS[key])}），实为“{show(item)}”"))
@@ -109,7 +109,7 @@ def _record(key: str, item: Any, where: Where, problems: list) -> dict[str, Any]
     return fields
 
 
-def _check_fees(fees: Fees, problems: list) -> None:
+def _check_fees(fees: Fees, problems: list[tuple[Where, str]]) -> None:
     if fees.notices == 0 and fees.amount not in (None, 0):
         problems.append((("fees", "amount"), "未发出收费通知（notices 为 0），通知金额应为 0"))
     if fees.collected is not None and fees.amount is not None and fees.collected > fees.amount:

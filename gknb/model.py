@@ -7,9 +7,10 @@ with a state: ``value`` (a number was printed), ``blank`` (the cell is there, em
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterator
+from typing import Any
 
 from . import template as tpl
 
@@ -105,7 +106,7 @@ class Report:
 
     @classmethod
     def empty(cls, agency: str, year: int | None, fmt: str, table_formats: dict[str, str] | None = None,
-              **kw) -> "Report":
+              **kw: Any) -> Report:
         """A report with every cell of its layouts present and absent."""
         t = tpl.load()
         if table_formats is None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Iterable, Iterator
+from typing import Any
 
 from . import template as tpl
-from .model import ABSENT, BLANK, Report
+from .model import ABSENT, BLANK, Number, Report
 
 ERROR, WARNING = "error", "warning"
 SEVERITY_ZH = {ERROR: "错误", WARNING: "警告"}
@@ -34,7 +35,7 @@ class Violation:
     printed: Decimal | int | None = None
     implied: Decimal | int | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         t = tpl.load()
         return {
             "rule": self.rule,
@@ -48,7 +49,7 @@ class Violation:
         }
 
 
-def _plain(n):
+def _plain(n: Number | None) -> float | int | None:
     return float(n) if isinstance(n, Decimal) else n
 
 
@@ -57,7 +58,12 @@ def _cell_label(cell_id: str) -> str:
     return "/".join((c.table, *c.json_path))
 
 
-def _fmt(n) -> str:
+def _abs(n: Number) -> Number:
+    """``abs(n)``, typed: mypy joins ``abs()`` of an ``int | Decimal`` to ``object``."""
+    return abs(n) if isinstance(n, Decimal) else abs(n)
+
+
+def _fmt(n: Number | None) -> str:
     if n is None:
         return "（未填写）"
     return format(n, "f") if isinstance(n, Decimal) else str(n)
@@ -154,11 +160,11 @@ def _row_key(cdef: tpl.CellDef) -> str:
 
 def _sum_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
     for scope, left, right in _instances(rule, report):
-        values = {}
-        unfilled = []
+        values: dict[_Term, Number | None] = {}
+        unfilled: list[_Term] = []
         for term in left + right:
             src = previous if term.previous else report
-            if term.previous and term.cell not in src.cells:
+            if src is None or (term.previous and term.cell not in src.cells):
                 break  # last year's report lacks this table (pre-2019, other format): not checkable
             v = src.value(term.cell)
             values[term] = v
@@ -172,12 +178,12 @@ def _sum_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterat
             severity = rule.severity if not unfilled else WARNING
             lead = "" if not unfilled else "无法核对（有未填写的单元格，以下按0计）："
             message = (f"{lead}{_side(left, values)} = {_fmt(lsum)}，而 {_side(right, values)} = "
-                       f"{_fmt(rsum)}，相差 {_fmt(abs(lsum - rsum))}")
+                       f"{_fmt(rsum)}，相差 {_fmt(_abs(lsum - rsum))}")
             yield Violation(rule.id, severity, scope, message,
                             tuple(dict.fromkeys(x.cell for x in left + right)), lsum, rsum)
 
 
-def _side(terms: list[_Term], values: dict) -> str:
+def _side(terms: list[_Term], values: dict[_Term, Number | None]) -> str:
     """"a（3）+ b（4）" — long sums list only their non-zero terms."""
     shown = [x for x in terms if len(terms) <= 4 or values.get(x) != 0]
     parts = []
@@ -200,14 +206,15 @@ def _domain_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Ite
                             f"{'/'.join(cdef.json_path)} 为 {_fmt(v)}，应为非负整数", (cdef.id,), v, None)
 
 
-def _is_nonnegative_int(v) -> bool:
-    return v >= 0 and v == int(v) and not (isinstance(v, Decimal) and v.as_tuple().exponent < 0)
+def _is_nonnegative_int(v: Number) -> bool:
+    # A Decimal that got past ``v == int(v)`` is finite, so its exponent is an int.
+    return v >= 0 and v == int(v) and not (isinstance(v, Decimal) and int(v.as_tuple().exponent) < 0)
 
 
-DOMAINS: dict[str, Callable] = {"nonnegative_int": _is_nonnegative_int}
+DOMAINS: dict[str, Callable[[Number], bool]] = {"nonnegative_int": _is_nonnegative_int}
 
 
-def _table_cells(report: Report, tid: str):
+def _table_cells(report: Report, tid: str) -> Iterator[tpl.CellDef]:
     if tid in report.table_formats:
         yield from tpl.load().table(tid).layout(report.table_formats[tid]).cells
 
@@ -317,10 +324,10 @@ def stated_figures(rule: tpl.Rule, report: Report) -> Iterator[Statement]:
                 context = (clauses[-2] if len(clauses) > 1 and len(clauses[-2]) <= 4 else "") + clause
                 if (skip and skip.search(context)) or (not_after and not_after.search(before)):
                     continue
-                tables = []
+                tables: list[Number | None] = []
                 for reading in readings:
                     values = [report.value(c) for c in reading]
-                    tables.append(None if None in values else sum(values))
+                    tables.append(None if None in values else sum(v for v in values if v is not None))
                 yield Statement(key, clause + m.group(0), int(m.group("n").replace(",", "")), readings, tuple(tables))
 
 
@@ -409,6 +416,8 @@ def similarity(a: str, b: str) -> float:
 
 
 def _similarity_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    if previous is None:
+        return  # a cross-year rule: check() runs it only with last year's report
     key = rule.params["section"]
     ratio = similarity(previous.section_text(key), report.section_text(key))
     if ratio > rule.params["max_similarity"]:

@@ -8,9 +8,11 @@ itself: the TOML file is the single place where the official form is spelled out
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 FORMATS = ("2021", "2019", "pre2019")
 TABLE_FORMATS = ("2021", "2019")
@@ -121,7 +123,7 @@ class Table:
     column_header: str | None = None
     printed_transposed: bool = False
 
-    def layout(self, fmt: str) -> "TableLayout":
+    def layout(self, fmt: str) -> TableLayout:
         return _layout(self, fmt)
 
     def label_of(self, kind: str, ident: str | None) -> str | None:
@@ -164,7 +166,7 @@ class Rule:
     severity: str  # error | warning
     title: str
     kind: str
-    params: dict = field(default_factory=dict, hash=False, compare=False)
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -223,7 +225,7 @@ def _cell_def(table: Table, block: Block, row: Row, col: Column) -> CellDef:
     return CellDef(".".join(parts), table.id, block.id, row, col, json_path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _layout(table: Table, fmt: str) -> TableLayout:
     blocks = []
     for b in table.blocks:
@@ -236,15 +238,15 @@ def _layout(table: Table, fmt: str) -> TableLayout:
 
 # --------------------------------------------------------------------------- loading
 
-def _labels(items) -> tuple[Label, ...]:
+def _labels(items: Iterable[dict[str, Any]] | None) -> tuple[Label, ...]:
     return tuple(Label(i["id"], i["label"], tuple(i.get("formats", TABLE_FORMATS))) for i in items or ())
 
 
-def _columns(items) -> tuple[Column, ...]:
+def _columns(items: Iterable[dict[str, Any]]) -> tuple[Column, ...]:
     return tuple(Column(c["id"], c["label"], c.get("type", "int"), c.get("unit"), c.get("group")) for c in items)
 
 
-def _rows(items) -> tuple[Row, ...]:
+def _rows(items: Iterable[dict[str, Any]]) -> tuple[Row, ...]:
     return tuple(
         Row(r["id"], r["label"], r.get("band"), r.get("group"), r.get("row_group"),
             tuple(r.get("formats", TABLE_FORMATS)))
@@ -252,7 +254,7 @@ def _rows(items) -> tuple[Row, ...]:
     )
 
 
-def _table(tid: str, d: dict) -> Table:
+def _table(tid: str, d: dict[str, Any]) -> Table:
     if d["kind"] == "blocks":
         blocks = tuple(
             Block(b["id"], b["caption"], _columns(b["columns"]), _rows(b["rows"]),
@@ -270,7 +272,7 @@ def _table(tid: str, d: dict) -> Table:
     )
 
 
-def parse_template(data: dict) -> Template:
+def parse_template(data: dict[str, Any]) -> Template:
     formats = {
         fid: Format(fid, f["name"], f.get("issued_by", ""), f.get("first_year"), f.get("last_year"),
                     tuple(f.get("markers", ())), f.get("has_tables", True))

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import template as tpl
-from .model import ABSENT, BLANK, VALUE, Cell, Report, Section
+from .model import ABSENT, BLANK, VALUE, Cell, Number, Report, Section
 
 # Top-level keys of a figures file besides the tables; anything else is a typo to report.
 META_KEYS = frozenset({"document", "agency", "year", "format", "sections", "flags", "absent", "anomalies",
@@ -35,6 +35,8 @@ META_KEYS = frozenset({"document", "agency", "year", "format", "sections", "flag
 SNIPPET = 12  # characters of a section's start and end in the view
 _SPACE = re.compile(r"\s+")
 
+_Problems = list[tuple[tuple[str, ...], str]]  # (key path, Chinese sentence), as FiguresError holds them
+
 
 class FiguresError(ValueError):
     """A figures file that does not fit the template.
@@ -42,12 +44,12 @@ class FiguresError(ValueError):
     ``problems`` are (key path, Chinese sentence): the path lets a reader point at the line.
     """
 
-    def __init__(self, problems: list[tuple[tuple[str, ...], str]]):
+    def __init__(self, problems: _Problems):
         self.problems = problems
         super().__init__("；".join(f"{'/'.join(p)}：{m}" for p, m in problems))
 
 
-def _json_number(value):
+def _json_number(value: Number | None) -> float | int | None:
     if value is None:
         return None
     if isinstance(value, Decimal):
@@ -114,8 +116,9 @@ def show(raw: Any) -> str:
 
 
 def _decimals(d: Decimal) -> int:
-    """Significant digits after the point (trailing zeros do not count)."""
-    _, digits, exp = d.as_tuple()
+    """Significant digits after the point (trailing zeros do not count).  ``d`` is finite."""
+    _, digits, exponent = d.as_tuple()
+    exp = int(exponent)  # an int for a finite Decimal ('n', 'N', 'F' only for NaN and infinity)
     if exp >= 0:
         return 0
     places = -exp
@@ -127,7 +130,7 @@ def _decimals(d: Decimal) -> int:
     return places - zeros
 
 
-def number(raw: Any, kind: str = "int") -> tuple[Any, str | None]:
+def number(raw: Any, kind: str = "int") -> tuple[Number | None, str | None]:
     """A figure of a template column type (int, signed_int, decimal): (value, None) or (None, problem).
 
     Blank is (None, None).  A Decimal is bounded (``adjusted()``) before any int conversion.
@@ -138,7 +141,7 @@ def number(raw: Any, kind: str = "int") -> tuple[Any, str | None]:
     if isinstance(raw, bool):
         return None, wrong
     if isinstance(raw, int):
-        value: Any = raw
+        value: Number = raw
         if abs(raw) >= MAX_FIGURE:
             return None, f"数字过大（应小于10亿），实为“{show(raw)}”"
     elif isinstance(raw, (float, Decimal, str)):
@@ -150,7 +153,7 @@ def number(raw: Any, kind: str = "int") -> tuple[Any, str | None]:
         if not d.is_finite():
             return None, wrong
         if d.is_zero():  # 0E+999999999 is 0, not "too large"
-            d = d if -MAX_DECIMALS <= d.as_tuple().exponent <= 0 else Decimal(0)
+            d = d if -MAX_DECIMALS <= int(d.as_tuple().exponent) <= 0 else Decimal(0)
         elif d.adjusted() >= _MAX_ADJUSTED:
             return None, f"数字过大（应小于10亿），实为“{show(raw)}”"
         if d == d.to_integral_value():
@@ -161,7 +164,7 @@ def number(raw: Any, kind: str = "int") -> tuple[Any, str | None]:
             return None, f"小数位数过多（最多{MAX_DECIMALS}位），实为“{show(raw)}”"
         else:
             value = d.quantize(Decimal(1).scaleb(-MAX_DECIMALS)).normalize() \
-                if d.as_tuple().exponent < -MAX_DECIMALS else d
+                if int(d.as_tuple().exponent) < -MAX_DECIMALS else d
     else:
         return None, wrong
     if value < 0 and kind == "int":
@@ -171,7 +174,7 @@ def number(raw: Any, kind: str = "int") -> tuple[Any, str | None]:
     return value, None
 
 
-def _to_number(raw: Any, where: tuple[str, ...], problems: list, kind: str = "int"):
+def _to_number(raw: Any, where: tuple[str, ...], problems: _Problems, kind: str = "int") -> Number | None:
     """A figure from a figures file: int, Decimal, or None for blank; a problem when out of range."""
     value, problem = number(raw, kind)
     if problem:
@@ -197,13 +200,13 @@ def _flatten(node: Any, prefix: tuple[str, ...], depth: int) -> dict[tuple[str, 
 
 def _pick_layout(table: tpl.Table, given: dict[tuple[str, ...], Any], preferred: str) -> tpl.TableLayout:
     """The format whose labels the figures file uses (a 2021 report may carry a 2019 table)."""
-    def score(fmt):
+    def score(fmt: str) -> tuple[int, bool]:
         paths = {c.json_path for c in table.layout(fmt).cells}
         return (len(paths & set(given)), fmt == preferred)
     return table.layout(max(tpl.TABLE_FORMATS, key=score))
 
 
-def _year(raw: Any, problems: list) -> int | None:
+def _year(raw: Any, problems: _Problems) -> int | None:
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int):
@@ -215,7 +218,7 @@ def _year(raw: Any, problems: list) -> int | None:
     return raw
 
 
-def _mapping(data: dict[str, Any], key: str, problems: list, what: str) -> dict:
+def _mapping(data: dict[str, Any], key: str, problems: _Problems, what: str) -> dict[Any, Any]:
     """``data[key]`` when it is a mapping (or absent / null: {}); else a problem and {}."""
     value = data.get(key)
     if value is None:
@@ -233,7 +236,7 @@ def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
     is collected, then raised together as one :class:`FiguresError`.
     """
     t = tpl.load()
-    problems: list[tuple[tuple[str, ...], str]] = []
+    problems: _Problems = []
     if not isinstance(data, dict):
         raise FiguresError([((), "顶层应为对象（键值表）")])
     for key in data:
@@ -253,8 +256,8 @@ def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
     report = Report(agency or "", year, fmt)
     flags = _mapping(data, "flags", problems, "单元格 → 存疑原因")
     absent = _absent_labels(data, problems)
-    used_flags: set = set()
-    used_absent: set = set()
+    used_flags: set[str] = set()
+    used_absent: set[str] = set()
     if t.formats[fmt].has_tables:
         for tid, table in t.tables.items():
             depth = len(table.layout("2021").cells[0].json_path)
@@ -301,7 +304,7 @@ def from_view(data: dict[str, Any], *, name: str | None = None) -> Report:
     return report
 
 
-def _absent_labels(data: dict[str, Any], problems: list) -> set[str]:
+def _absent_labels(data: dict[str, Any], problems: _Problems) -> set[str]:
     """The view's ``absent`` list: labels of cells the document does not have."""
     raw = data.get("absent")
     if raw is None:
@@ -312,7 +315,7 @@ def _absent_labels(data: dict[str, Any], problems: list) -> set[str]:
     return set(raw)
 
 
-def _section_paragraphs(sec: Any, where: tuple[str, ...], problems: list) -> list[str] | None:
+def _section_paragraphs(sec: Any, where: tuple[str, ...], problems: _Problems) -> list[str] | None:
     """Full text of a section in a figures file; the view's starts/ends snippets are not text."""
     if sec is None:
         return None

@@ -43,8 +43,8 @@ def bench_pdf() -> float:
     ours = base = 0.0
     print("PDF 解析耗时（取3次最优）：")
     for path in pdfs:
-        b = _best(lambda: _pdfplumber_baseline(path))
-        o = _best(lambda: parse(path))
+        b = _best(lambda path=path: _pdfplumber_baseline(path))
+        o = _best(lambda path=path: parse(path))
         base, ours = base + b, ours + o
         print(f"  {path.name:32} pdfplumber {b * 1000:7.0f} ms   gknb {o * 1000:7.0f} ms   {o / b:5.2f}×")
     ratio = ours / base

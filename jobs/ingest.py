@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import signal
 import stat
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from archive.fs import read_regular
 from archive.store import Store, StoreError

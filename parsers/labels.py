@@ -71,7 +71,7 @@ class Candidate:
     bare: str
 
     @classmethod
-    def of(cls, ident, label: str) -> "Candidate":
+    def of(cls, ident, label: str) -> Candidate:
         n, _ = numbering(label)
         return cls(ident, label, n, bare_key(label))
 

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 import pypdfium2 as pdfium
-from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.table import merge_edges
 from pdfplumber.utils.exceptions import PdfminerException

@@ -13,8 +13,8 @@ Pure functions over dense rows; the caller supplies ``fit`` and which columns ho
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Callable, Sequence
 
 from .layout import GridCell
 
@@ -77,7 +77,7 @@ def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callab
         return rows
     for k, d in enumerate(data, start=1):
         nxt: dict[tuple[int, int], tuple[float, list[Row]]] = {}
-        for (pi, pj), (score, done) in best.items():
+        for (_, pj), (score, done) in best.items():
             tail = runs[k - 1][pj:]
             for i, j in cuts(k):
                 row = _join([*tail, rows[d], *runs[k][:i]], label_cols)

@@ -14,9 +14,9 @@ import signal
 import stat
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 from .errors import DocumentError
 

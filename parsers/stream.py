@@ -15,8 +15,8 @@ from functools import lru_cache
 from gknb import template as tpl
 
 from .labels import key, numbering, simplify
-from .sections import inline_headings
 from .layout import Paragraph
+from .sections import inline_headings
 from .tables import GridReader, row_label_of, table_name, vocab
 
 # The figures that may follow a label: digits, decimal points, signs, spaces, units (a unit

@@ -21,9 +21,10 @@ from gknb import template as tpl
 from gknb.model import Where
 
 from .labels import Candidate, bare_key, best_match, key, numbering, similarity, simplify
-from .sections import heading_key
 from .layout import Grid, GridCell
-from .rowmerge import FIT_NEUTRAL as NEUTRAL_FIT, joined_rows, merge_wrapped_rows
+from .rowmerge import FIT_NEUTRAL as NEUTRAL_FIT
+from .rowmerge import joined_rows, merge_wrapped_rows
+from .sections import heading_key
 
 Slot = tuple[str | None, str, str]  # (block id, row id, column id)
 # A row printed as a line of text: its label, then its figures ("行政许可 97", "规章 0 0 0").

@@ -8,8 +8,8 @@ A crawler's page header ("标题: …", "==== 正文 ====") gives the title and 
 
 from __future__ import annotations
 
-import re
 import os
+import re
 
 from .errors import DocumentError
 from .layout import Grid, GridCell, Layout, Paragraph, Where
@@ -60,8 +60,8 @@ def _strip_crawler_header(lines: list[str]) -> tuple[list[str], int, str | None]
     or "URL: …" lines closed by "---"); the text unchanged otherwise."""
     for i, line in enumerate(lines[:40]):
         s = line.strip()
-        if _CRAWLER_BODY.match(s) or (s == "---" and i and all(_HEADER_LINE.match(l) for l in lines[:i] if l.strip())):
-            title = next((m.group(1).strip() for l in lines[:i] if (m := _CRAWLER_TITLE.match(l.strip()))), None)
+        if _CRAWLER_BODY.match(s) or (s == "---" and i and all(_HEADER_LINE.match(x) for x in lines[:i] if x.strip())):
+            title = next((m.group(1).strip() for x in lines[:i] if (m := _CRAWLER_TITLE.match(x.strip()))), None)
             return lines[i + 1:], i + 1, title
     return lines, 0, None
 
@@ -75,7 +75,7 @@ def read_text(document: Source | str | os.PathLike) -> Layout:
         raise DocumentError(src.name, "无法识别文本的字符编码（既不是UTF-8，也不是GB18030）")
     text, damaged = decoded
     lines, offset, title = _strip_crawler_header(text.splitlines())
-    markdown = any(is_md_separator(l) for l in lines)
+    markdown = any(is_md_separator(x) for x in lines)
     blocks: list[Paragraph | Grid] = []
     if title:
         blocks.append(Paragraph(title, Where(line=offset)))

@@ -8,16 +8,31 @@ template rows, which format each table is in, and what the parser is unsure of.
 from __future__ import annotations
 
 from gknb import template as tpl
-from gknb.model import (ABSENT, ALTERED_TABLE, BLANK, MISSING_ROW, MISSING_SECTION, MISSING_TABLE, NOTE,
-                        UNMATCHED_ROW, UNSURE, VALUE, Cell, Finding, Report, Section)
+from gknb.model import (
+    ABSENT,
+    ALTERED_TABLE,
+    BLANK,
+    MISSING_ROW,
+    MISSING_SECTION,
+    MISSING_TABLE,
+    NOTE,
+    UNMATCHED_ROW,
+    UNSURE,
+    VALUE,
+    Cell,
+    Finding,
+    Report,
+    Section,
+)
 
-from . import identity, sections as sec
+from . import identity
+from . import sections as sec
 from .errors import DocumentError
 from .labels import is_traditional, key
 from .layout import Layout, Paragraph, Where
-from .tables import Event, GridReader, TableReadings
 from .splitting import Run, solve
 from .stream import read_stream
+from .tables import Event, GridReader, TableReadings
 from .values import read_cell
 
 MISSING_IN_SOURCE = "原文缺少此单元格（导出时丢失或行短于表头）"

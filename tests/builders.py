@@ -8,7 +8,6 @@ from decimal import Decimal
 from gknb import template as tpl
 from gknb.model import Report, Section
 
-
 PROBLEMS = ["栏目更新不及时", "政策解读形式单一", "依申请公开答复格式不统一", "基层公开标准不够细",
             "网站信息发布审核流程较长", "公开内容与群众需求结合不紧", "人员业务培训不足", "图解材料偏少"]
 MEASURES = ["建立栏目巡查制度", "丰富解读形式，增加视频和图解", "统一答复文书格式", "细化基层公开目录",

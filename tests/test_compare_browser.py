@@ -13,7 +13,8 @@ from .test_compare_corpus import report
 from .test_compare_html import hostile_pair
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (sh jobs/system.sh installs it)")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (sh jobs/system.sh installs it)")]
 
 
 def chromium(tmp_path, *args) -> subprocess.CompletedProcess:

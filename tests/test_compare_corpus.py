@@ -6,7 +6,7 @@
 
 import html
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -23,7 +23,7 @@ RULE_ID = re.compile(r"\b(T\d-\d|X-1|S\d-\d|E\d\d)\b")
 NEEDS_YEAR_BEFORE = {"T2-1", "T3-5", "S5-2"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def report(rel: str):
     return load_report(CORPUS / rel)
 

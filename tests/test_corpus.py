@@ -134,8 +134,10 @@ def test_a_traditional_chinese_page_copied_one_cell_per_line(parsed):
     assert any(f.kind == "missing-table" and f.ref == "requests" for f in report.findings)  # cut off in the copy
 
 
+@pytest.mark.libreoffice
 def test_an_old_word_doc_is_converted_and_read_exactly(tmp_path):
     import shutil
+
     from gknb.office import convert
     src = tmp_path / "平潭.docx"
     shutil.copy(CORPUS / "docx" / "平潭综合实验区_2023.docx", src)

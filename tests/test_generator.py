@@ -11,7 +11,8 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gknb import template as tpl
 from gknb.generator import generate_docx

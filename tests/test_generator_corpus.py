@@ -19,6 +19,9 @@ DOCUMENTS = [Path(str(p).removesuffix(".expected.json")) for p in EXPECTED if lo
 IDS = [f"{p.parent.name}/{p.name}" for p in DOCUMENTS]
 
 
+pytestmark = [pytest.mark.libreoffice]
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """Each document parsed and generated again; all PDFs made in one LibreOffice call."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from archive.store import Store
@@ -101,6 +102,7 @@ def test_without_an_archived_previous_year_it_says_what_it_could_not_carry(tmp_p
     assert f.report.agency == "某某县某局" and f.report.year == 2026 and data[:2] == b"PK"
 
 
+@pytest.mark.slow
 def test_a_year_generated_archived_and_drafted_again_carries_everything_forward(tmp_path):
     """The yearly cycle through the command line: generate N, archive it, draft N+1, fill, generate, check."""
     archive = tmp_path / "档案"

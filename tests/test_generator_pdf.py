@@ -19,6 +19,8 @@ from parsers import parse
 from .builders import consistent_report
 from .test_generator import FEE_CELL, assert_same_figures, figure_sets, figures_of, write
 
+pytestmark = [pytest.mark.libreoffice]
+
 MM = 72 / 25.4
 
 

@@ -23,6 +23,8 @@ from .builders import consistent_report
 from .test_hostile_archive import KINDS, LONG, corrupt, figures_doc, no_traceback
 from .test_january import fill, snapshot
 
+pytestmark = [pytest.mark.slow]
+
 AGENCIES = ("甲县财政局", "乙县财政局", "丙县财政局")
 BAD = AGENCIES[1]
 

@@ -49,7 +49,7 @@ def test_cli_ingest_prints_progress_and_a_summary_table(tmp_path):
     assert "[5/5]" in res.stderr and "坏文件.pdf" in res.stderr
     lines = res.stdout.splitlines()
     assert lines[0].split() == ["文件", "机关", "年度", "格式", "确定", "存疑", "错误", "警告", "结果"]
-    hongze = next(l for l in lines if "洪泽" in l).split()
+    hongze = next(x for x in lines if "洪泽" in x).split()
     assert hongze[1:] == ["洪泽区人民政府", "2023", "2021", "186", "0", "2", "2", "已归档"]
 
 

@@ -13,9 +13,11 @@ import pdfplumber
 import pytest
 import yaml
 
-from jobs.january import DRAFTED, GENERATED, ARCHIVED, run
+from jobs.january import ARCHIVED, DRAFTED, GENERATED, run
 
 from .conftest import CORPUS
+
+pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 
 INBOX = ("html/平潭综合实验区_2023.html", "html/平潭综合实验区_2024.html",
          "pdf/淮安市洪泽区人民政府_2023.pdf", "pdf/淮安市洪泽区人民政府_2024.pdf",

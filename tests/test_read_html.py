@@ -298,7 +298,7 @@ def assert_refused(path: Path, *words: str) -> None:
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
     (b"PK\x03\x04\x14\x00\x00\x00", "压缩包"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "旧版"),
-    ("只是一段纯文本，没有任何标记。".encode("utf-8"), "没有HTML标记"),
+    ("只是一段纯文本，没有任何标记。".encode(), "没有HTML标记"),
     (b'{"title": "json"}', "没有HTML标记"),
     (b"<html><body><p>" + b"\x80\xff\x80" * 50 + b"</p></body></html>", "字符编码"),
     (page("<script>render()</script><nav>首页</nav>").encode(), "没有正文"),

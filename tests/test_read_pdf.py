@@ -36,7 +36,7 @@ GLUED_FOOTER = re.compile(r"[-—–]\s*\d{1,3}\s*[-—–]")  # "- 3 -" left in
 # --- helpers ----------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def layout_of(path: Path) -> Layout:
     """Parse each corpus file once per test session (pdfplumber is the slow part)."""
     return read_pdf(path)
@@ -122,17 +122,17 @@ class _PdfWriter:
         self.cids: dict[str, int] = {}
         self.pages: list[list[str]] = []
 
-    def new_page(self) -> "_PdfWriter":
+    def new_page(self) -> _PdfWriter:
         self.pages.append([])
         return self
 
-    def text(self, x: float, top: float, s: str, size: float = 12.0) -> "_PdfWriter":
+    def text(self, x: float, top: float, s: str, size: float = 12.0) -> _PdfWriter:
         codes = "".join(f"{self.cids.setdefault(ch, len(self.cids) + 1):04X}" for ch in s)
         y = _PAGE_H - top - size * 0.88  # baseline: the default font ascent is 0.88 em
         self.pages[-1].append(f"BT /F1 {size} Tf {x} {y:.2f} Td <{codes}> Tj ET")
         return self
 
-    def line(self, x0: float, top0: float, x1: float, top1: float) -> "_PdfWriter":
+    def line(self, x0: float, top0: float, x1: float, top1: float) -> _PdfWriter:
         self.pages[-1].append(f"0.5 w {x0} {_PAGE_H - top0} m {x1} {_PAGE_H - top1} l S")
         return self
 

@@ -13,13 +13,14 @@ import pytest
 
 from gknb.view import to_view
 from parsers import parse
-from parsers.layout import Grid
+from parsers.layout import Grid, GridCell
 from parsers.pdf import read_pdf
 from parsers.rowmerge import joined_rows, merge_wrapped_rows
-from parsers.layout import GridCell
 
 from .conftest import CORPUS, load_expected
 from .scoring import score
+
+pytestmark = [pytest.mark.libreoffice]
 
 PAGES = ["平潭综合实验区_2019", "平潭综合实验区_2021", "平潭综合实验区_2023", "平潭综合实验区_2024",
          "平潭综合实验区_2025", "上海市人民政府办公厅_2019"]
@@ -73,6 +74,7 @@ def unruled_word(tmp_path_factory):
     """The corpus Word reports with every table border removed, printed to PDF by LibreOffice:
     numbers left-aligned under centred headers, labels and figures on different lines."""
     import zipfile
+
     from gknb.office import OfficeError, convert
     out = tmp_path_factory.mktemp("unruled-word")
     sources = []

@@ -15,8 +15,8 @@ import pytest
 from lxml import etree
 
 from archive.store import Store
-from gknb.search.fulltext import search
 from gknb.search.errors import SearchError
+from gknb.search.fulltext import search
 from gknb.search.index import Index
 from gknb.search.scope import Scope, make_scope
 from gknb.search.snippet import MARK

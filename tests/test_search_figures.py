@@ -13,9 +13,9 @@ from archive.store import Store
 from gknb import template as tpl
 from gknb.model import VALUE
 from gknb.search import cells as cellnames
+from gknb.search.errors import SearchError
 from gknb.search.export import write
 from gknb.search.figures import figures, parse_conditions, query, series
-from gknb.search.errors import SearchError
 from gknb.search.scope import make_scope
 from tests import test_search as shared
 

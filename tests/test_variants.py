@@ -19,6 +19,8 @@ from tests.variants import render
 from tests.variants.run import run_all
 from tests.variants.sources import load_sources
 
+pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
+
 SOURCES = load_sources()
 BY_NAME = {s.name: s for s in SOURCES}
 SAMPLE = B.sample_plan(SOURCES, renderings=render.soffice() is not None)

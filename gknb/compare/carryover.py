@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gknb.problems import _WEAKNESS, read_section_five
 from gknb.model import Report
+from gknb.problems import _WEAKNESS, read_section_five
 
 from .textdiff import likeness
 

@@ -7,9 +7,9 @@ thresholds are parameters with defaults that pick out what usually deserves a qu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterator
 
 from gknb import template as tpl
 from gknb.model import Cell, Number, Report

@@ -45,7 +45,7 @@ def carried_cells(report: Report, previous: Report) -> list[Carried]:
         others = [t.lstrip("-") for t in p["right"] if not t.startswith("prev:")]
         per_row = p["each"] == "row"  # terms are columns of each row, else rows of each column
 
-        def at(row: str, col: str, term: str) -> str:
+        def at(row: str, col: str, term: str, by_pos=by_pos, per_row=per_row) -> str:
             return by_pos[(row, term) if per_row else (term, col)]
 
         for row, col in by_pos:

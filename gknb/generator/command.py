@@ -13,7 +13,8 @@ from parsers import DocumentError
 
 from . import figures as figures_file
 from .compose import GenerateError, generate_docx
-from .draft import draft as make_draft, dump
+from .draft import draft as make_draft
+from .draft import dump
 from .pdf import PdfError, to_pdf
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2

@@ -7,11 +7,11 @@ note cell spanning 3×3, 三、本年度办理结果 spanning every row of its b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from itertools import groupby
 from math import lcm
-from typing import Callable
 
 from gknb import template as tpl
 
@@ -157,6 +157,6 @@ def _cell_id(layout: tpl.TableLayout, block: str | None, row: str, col: str) -> 
     return _ids(layout)[block, row, col]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ids(layout: tpl.TableLayout) -> dict[tuple[str | None, str, str], str]:
     return {(c.block, c.row.id, c.column.id): c.id for c in layout.cells}

@@ -469,7 +469,7 @@ def _add_attrs(tag: str, extra: str) -> str:
 def html_attrs(source, seed, rng):
     """Extra attributes on tables, rows and cells (seed 2 also <colgroup> and <tbody>)."""
     t, edits = source.text, []
-    for n, table in enumerate(_report_tables(source)):
+    for table in _report_tables(source):
         for m in re.finditer(r"<(table|tr|td|th)\b[^>]*>", t[table.start:table.end], re.IGNORECASE):
             name = m.group(1).lower()
             new = _add_attrs(m.group(), ATTRS[seed]["td" if name == "th" else name])
