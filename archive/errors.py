@@ -11,7 +11,9 @@ from __future__ import annotations
 import errno
 import os
 
-from .xml import ArchiveError
+
+class ArchiveError(ValueError):
+    """An archive document that is not valid; the message is Chinese."""
 
 
 class StoreError(Exception):

@@ -18,16 +18,15 @@ from lxml import etree
 from gknb import template as tpl
 from gknb.model import CELL_STATES, FINDING_KINDS, VALUE, Cell, Finding, Report, Section, SourceDocument, Where
 
+from .errors import ArchiveError, StoreError
+from .fs import read_regular
+
 NS = "urn:gknb:archive:1"
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("report.xsd")
 _Q = "{" + NS + "}%s"
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_XML_BYTES = 50 * 1024 * 1024
-
-
-class ArchiveError(ValueError):
-    """An archive document that is not valid; the message is Chinese."""
 
 
 @lru_cache(maxsize=1)
@@ -232,9 +231,6 @@ def from_xml(data: bytes, name: str = "<档案>") -> Report:
 
 def read(path: str | Path) -> Report:
     """An archive file given by the user; a link or anything but a regular file is refused."""
-    from .errors import StoreError  # late: archive.errors imports this module
-    from .fs import read_regular
-
     path = Path(path)
     try:
         data = read_regular(path, MAX_XML_BYTES)

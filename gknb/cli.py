@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -17,6 +16,8 @@ from gknb.rules import ERROR, SEVERITY_ZH, Violation, check
 from gknb.view import to_view
 from parsers import DocumentError
 
+from .cliutil import dump_json, fail, table
+
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
 archive_option = click.option(
@@ -28,12 +29,6 @@ def _store(archive_dir: Path | None) -> Store:
     return Store(archive_dir)
 
 
-def _dump(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=1))
-
-
-def _fail(e: Exception) -> None:
-    click.echo(f"错误：{e}", err=True)
 
 
 def _describe(r: Report) -> str:
@@ -50,7 +45,7 @@ class _Main(click.Group):
         try:
             return super().invoke(ctx)
         except StoreError as e:
-            _fail(e)
+            fail(e)
             sys.exit(EXIT_UNUSABLE)
 
 
@@ -72,7 +67,7 @@ def _reports(paths, failed: list[Path]):
         try:
             yield path, load_report(path)
         except DocumentError as e:
-            _fail(e)
+            fail(e)
             failed.append(path)
 
 
@@ -95,7 +90,7 @@ def _explained(paths, failed: list[Path]):
         try:
             report = parse_source(read_source(path), events=events)
         except DocumentError as e:
-            _fail(e)
+            fail(e)
             failed.append(path)
             continue
         click.echo(f"{path}：读取过程")
@@ -124,7 +119,7 @@ def parse(paths: tuple[Path, ...], as_json: bool, explain: bool) -> None:
             for f in report.findings:
                 click.echo(f"  注意：{f.message}")
     if as_json and views:
-        _dump(views[0] if len(paths) == 1 else views)
+        dump_json(views[0] if len(paths) == 1 else views)
     sys.exit(EXIT_UNUSABLE if failed else EXIT_OK)
 
 
@@ -147,7 +142,7 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
     try:
         prev_report = load_report(previous) if previous else None
     except DocumentError as e:
-        _fail(e)
+        fail(e)
         sys.exit(EXIT_UNUSABLE)
     for path, report in _reports(paths, failed):
         prev = prev_report
@@ -166,7 +161,7 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
         ne = sum(v.severity == ERROR for v in violations)
         click.echo(f"  共 {ne} 个错误，{len(violations) - ne} 个警告")
     if as_json:
-        _dump(results[0] if len(paths) == 1 and results else results)
+        dump_json(results[0] if len(paths) == 1 and results else results)
     sys.exit(EXIT_UNUSABLE if failed else EXIT_ERRORS if errors else EXIT_OK)
 
 
@@ -187,7 +182,7 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout) -> None:
     store = _store(archive_dir)
     files = expand(paths)
     if not files:
-        _fail("没有找到要处理的文件")
+        fail("没有找到要处理的文件")
         sys.exit(EXIT_UNUSABLE)
 
     def progress(i, n, path):
@@ -201,7 +196,7 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout) -> None:
     rows = []
     for out in outcomes:
         if out.error:
-            _fail(out.error)
+            fail(out.error)
             status = EXIT_UNUSABLE
         elif out.errors:
             status = status or EXIT_ERRORS
@@ -210,21 +205,8 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout) -> None:
         rows.append((out.path, r.agency if r else "", str(r.year or "") if r else "",
                      r.format if r else "", str(n.get("exact", "")), str(n.get("flagged", "")),
                      str(out.errors) if r else "", str(out.warnings) if r else "", words[out.status]))
-    _table(("文件", "机关", "年度", "格式", "确定", "存疑", "错误", "警告", "结果"), rows)
+    table(("文件", "机关", "年度", "格式", "确定", "存疑", "错误", "警告", "结果"), rows)
     sys.exit(status)
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    """A plain aligned table (CJK characters count double)."""
-    import unicodedata
-
-    def width(s: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-    cols = list(zip(header, *rows)) if rows else [(h,) for h in header]
-    widths = [max(width(x) for x in col) for col in cols]
-    for row in (header, *rows):
-        click.echo("  ".join(x + " " * (w - width(x)) for x, w in zip(row, widths)).rstrip())
 
 
 @main.command(name="list")
@@ -277,7 +259,7 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
     try:
         year = check_year(year)
     except YearError as e:
-        _fail(e)
+        fail(e)
         sys.exit(EXIT_UNUSABLE)
 
     def progress(phase, i, n, item):
@@ -285,8 +267,8 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
 
     rows, failures = run(work, year, archive=archive_dir, workers=workers, pdf=pdf, progress=progress)
     for f in failures:
-        _fail(f)
-    _table(("机关", "状态", "错误", "警告", "输出"),
+        fail(f)
+    table(("机关", "状态", "错误", "警告", "输出"),
            [(r.agency, r.status, str(r.errors), str(r.warnings), "；".join(Path(o).name for o in r.outputs))
             for r in rows])
     for r in rows:

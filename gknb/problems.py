@@ -21,7 +21,7 @@ _SUBHEAD = re.compile(r"(?:[(（][一二三四五六][)）]|[一二三四五六]
 # Item markers: 一是 / （一） / 1. / 第一，
 _MARKER = re.compile(r"(?:^|(?<=[。；;：:，,\s]))(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十][)）]|"
                      r"\d{1,2}\s*[.．、](?!\d)|第[一二三四五六七八九十][，,、])")
-_WEAKNESS = re.compile(r"不够|不足|有待|欠缺|需(?:要)?进一步|需要加强|还需|仍需|不高|不强|不及时|不规范|不到位|较少|单一|薄弱|滞后")
+WEAKNESS = re.compile(r"不够|不足|有待|欠缺|需(?:要)?进一步|需要加强|还需|仍需|不高|不强|不及时|不规范|不到位|较少|单一|薄弱|滞后")
 
 
 @dataclass
@@ -48,7 +48,7 @@ def _items(text: str) -> list[str]:
     for sep in ("；", ";", "、"):
         parts = [_clean(p) for p in body.split(sep)]
         parts = [p for p in parts if len(p) >= 4]
-        if len(parts) >= 2 and (sep != "、" or all(_WEAKNESS.search(p) for p in parts)):
+        if len(parts) >= 2 and (sep != "、" or all(WEAKNESS.search(p) for p in parts)):
             return parts
     cleaned = _clean(body)
     return [cleaned] if cleaned else []

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import template as tpl
+from .equations import Term, instances
 from .model import ABSENT, BLANK, Number, Report
 
 ERROR, WARNING = "error", "warning"
@@ -81,87 +82,10 @@ def check(report: Report, previous: Report | None = None) -> list[Violation]:
 
 # --------------------------------------------------------------------------- sum rules
 
-@dataclass(frozen=True)
-class _Term:
-    sign: int
-    cell: str
-    previous: bool  # read from last year's report
-    label: str = ""  # the term's own label within its instance (row key, or column label)
-
-
-def _instances(rule: tpl.Rule, report: Report) -> Iterator[tuple[str, list[_Term], list[_Term]]]:
-    """(scope, left terms, right terms) for each column or row the rule quantifies over."""
-    p = rule.params
-    tid = p["table"]
-    if tid not in report.table_formats or report.table_formats[tid] not in rule.formats:
-        return
-    layout = tpl.load().table(tid).layout(report.table_formats[tid])
-    block = layout.block(p.get("block"))
-    if block is None:
-        return
-    by_pos = {(c.row.id, c.column.id): c for c in layout.cells if c.block == block.id}
-    exclude = set(p.get("exclude", ()))
-    per_column = p["each"] == "column"
-    outer = block.columns if per_column else block.rows
-    inner = block.rows if per_column else block.columns
-
-    def expand(term: str) -> list[_Term]:
-        sign = -1 if term.startswith("-") else 1
-        term = term.lstrip("-")
-        prev = term.startswith("prev:")
-        term = term.removeprefix("prev:")
-        if term == "*":
-            ids = [x.id for x in inner]
-        elif term.startswith("band:"):
-            ids = [r.id for r in block.rows if r.band == term[5:]]
-        else:
-            ids = [term]
-        ids = [i for i in ids if i not in exclude or i == term]
-        return [_Term(sign, i, prev) for i in ids]
-
-    def cell_of(inner_id: str, outer_id: str) -> str | None:
-        c = by_pos.get((inner_id, outer_id) if per_column else (outer_id, inner_id))
-        return c.id if c else None
-
-    for o in outer:
-        sides = []
-        for side in (p["left"], p["right"]):
-            terms = []
-            for term in side:
-                for t in expand(term):
-                    cid = cell_of(t.cell, o.id)
-                    if cid is not None:
-                        cdef = tpl.load().cell(cid)
-                        label = _row_key(cdef) if per_column else cdef.column.label
-                        terms.append(_Term(t.sign, cid, t.previous, ("上年" if t.previous else "") + label))
-            sides.append(terms)
-        scope = f"{o.label}栏" if per_column else (_row_key(tpl.load().cell(sides[0][0].cell)) if sides[0] else o.label)
-        yield scope, sides[0], sides[1]
-
-
-def linear_constraints(report: Report, severity: str = ERROR) -> list[list[tuple[int, str]]]:
-    """The single-year sum rules as equations: each a list of (coefficient, cell id), summing to 0.
-
-    Parsers use them to split figures that ran together ("21710000218") the one way the
-    table's own arithmetic allows.
-    """
-    out = []
-    for rule in tpl.load().rules:
-        if rule.kind != "sum" or rule.cross_year or rule.severity != severity:
-            continue
-        for _, left, right in _instances(rule, report):
-            out.append([(t.sign, t.cell) for t in left] + [(-t.sign, t.cell) for t in right])
-    return out
-
-
-def _row_key(cdef: tpl.CellDef) -> str:
-    return "/".join(cdef.json_path[:-1])
-
-
 def _sum_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
-    for scope, left, right in _instances(rule, report):
-        values: dict[_Term, Number | None] = {}
-        unfilled: list[_Term] = []
+    for scope, left, right in instances(rule, report):
+        values: dict[Term, Number | None] = {}
+        unfilled: list[Term] = []
         for term in left + right:
             src = previous if term.previous else report
             if src is None or (term.previous and term.cell not in src.cells):
@@ -183,7 +107,7 @@ def _sum_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterat
                             tuple(dict.fromkeys(x.cell for x in left + right)), lsum, rsum)
 
 
-def _side(terms: list[_Term], values: dict[_Term, Number | None]) -> str:
+def _side(terms: list[Term], values: dict[Term, Number | None]) -> str:
     """"a（3）+ b（4）" — long sums list only their non-zero terms."""
     shown = [x for x in terms if len(terms) <= 4 or values.get(x) != 0]
     parts = []
@@ -408,10 +332,10 @@ def _sections_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> I
 def similarity(a: str, b: str) -> float:
     """Share of characters the two texts have in common, 0..1 (0 when either is empty).
 
-    Clause-aligned with numbers masked (gknb.compare.textdiff): plain difflib misaligns
+    Clause-aligned with numbers masked (:mod:`gknb.textdiff`): plain difflib misaligns
     repetitive prose, and a copy with updated years is still a copy.
     """
-    from .compare.textdiff import similarity as aligned
+    from .textdiff import similarity as aligned  # late: the diff is only needed for S5-2
     return aligned(a, b)
 
 

@@ -8,6 +8,7 @@ template rows, which format each table is in, and what the parser is unsure of.
 from __future__ import annotations
 
 from gknb import template as tpl
+from gknb.equations import linear_constraints  # the template's own sums decide, read in one place
 from gknb.model import (
     ABSENT,
     ALTERED_TABLE,
@@ -193,7 +194,6 @@ def _split_runs(report: Report, readings: dict[str, TableReadings]) -> None:
                 runs.append(Run(cells, text, where))
     if not runs:
         return
-    from gknb.rules import linear_constraints
     values = solve(report, runs, linear_constraints(report))
     for run in runs:
         for cid in run.cells:
@@ -212,7 +212,6 @@ def _confirm_by_arithmetic(report: Report, placed: set[str]) -> None:
     one of the table's sums runs through it and every sum through it holds."""
     if not placed:
         return
-    from gknb.rules import linear_constraints  # the template's own rules decide, not a second copy
     through: dict[str, list[bool]] = {}
     for equation in linear_constraints(report):
         values = [report.value(cid) for _, cid in equation]

@@ -4,8 +4,8 @@ import difflib
 import re
 
 from gknb.compare.carryover import GONE, REWORDED, UNCHANGED, follow, problems_of
-from gknb.compare.textdiff import ADDED, CHANGED, DELETE, INSERT, MOVED, REMOVED, SAME, diff, similarity
 from gknb.model import Section
+from gknb.textdiff import ADDED, CHANGED, DELETE, INSERT, MOVED, REMOVED, SAME, diff, similarity
 
 from .builders import consistent_report, successor
 from .test_compare_corpus import report

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from gknb.model import Report
-from gknb.problems import _WEAKNESS, read_section_five
+from gknb.problems import WEAKNESS, read_section_five
 
-from .textdiff import likeness
+from ..textdiff import likeness
 
 UNCHANGED, REWORDED, GONE = "unchanged", "reworded", "gone"
 SAME_MIN = 0.85  # at least this alike (whole wording): carried forward unchanged
@@ -46,9 +46,9 @@ class Carryover:
         return sum(t.status == status for t in self.traces)
 
 
-_WEAK_CLAUSE = re.compile(_WEAKNESS.pattern + r"|尚需|尚待|待进一步|待提升|待加强|仍有")
+_WEAK_CLAUSE = re.compile(WEAKNESS.pattern + r"|尚需|尚待|待进一步|待提升|待加强|仍有")
 # Words that say "not good enough" without saying what: left out when comparing topics.
-_WEAK = re.compile(_WEAKNESS.pattern + r"|尚需|尚待|仍有|有待|进一步|加强|提升|提高|完善|还要|更加|的")
+_WEAK = re.compile(WEAKNESS.pattern + r"|尚需|尚待|仍有|有待|进一步|加强|提升|提高|完善|还要|更加|的")
 
 
 def _topic_grams(problem: str) -> frozenset[str]:

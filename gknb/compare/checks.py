@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gknb import template as tpl
+from gknb.equations import instances as rule_instances
 from gknb.model import Report
-from gknb.rules import Violation, _instances, check
+from gknb.rules import Violation, check
 
 NEW, OLD = "new", "old"  # which year a finding is about
 PASSED, FAILED, UNCHECKED, NOT_APPLICABLE = "passed", "failed", "unchecked", "n/a"
@@ -65,7 +66,7 @@ def run_checks(old: Report | None, new: Report, *, consecutive: bool,
 def _sum_status(rule: tpl.Rule, old: Report, new: Report, failed: list[Finding]) -> tuple[str, str]:
     """Per instance (column or row): are all its cells filled?  A difference found where some
     are not is "无法核对", not a failure."""
-    instances = list(_instances(rule, new))
+    instances = list(rule_instances(rule, new))
     if not instances:
         return NOT_APPLICABLE, "本年表格格式中没有这一项"
     if all(any(t.previous and t.cell not in old.cells for t in left + right) for _, left, right in instances):

@@ -12,10 +12,10 @@ from gknb import template as tpl
 from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Statement, stated_figures
 
+from ..textdiff import TextDiff, diff, similarity
 from .carryover import Carryover, follow
 from .checks import NEW, OLD, Finding, RuleStatus, cross_year_status, run_checks
 from .figures import FigureChange, Thresholds, figure_changes, swings
-from .textdiff import TextDiff, diff, similarity
 
 PREAMBLE = "开头"  # key of the opening paragraph, compared like a section
 # The figures a reviewer looks at first (ids are the template's stable cell ids).

@@ -17,6 +17,7 @@ import apsw
 import click
 
 from archive.store import Store, StoreError
+from gknb.cliutil import table
 
 from . import export as exporter
 from .cells import full_path, label_path, resolve
@@ -44,11 +45,6 @@ def _echo_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=1))
 
 
-def _table(header, rows) -> None:
-    """The main CLI's aligned table (imported late: gknb.cli imports this module)."""
-    from gknb.cli import _table as table
-
-    table(header, rows)
 
 
 @contextmanager
@@ -165,7 +161,7 @@ def series(cell, archive_dir, agency, year, years, as_json) -> None:
         for agency_name in agencies:
             click.echo("")
             click.echo(agency_name)
-            _table(("年度", "数值", "说明"),
+            table(("年度", "数值", "说明"),
                    [(str(p.year), p.value or "", _note(p.state, p.flag)) for p in points if p.agency == agency_name])
     sys.exit(FOUND if points else NOT_FOUND)
 
@@ -196,7 +192,7 @@ def query(conditions, archive_dir, agency, year, years, as_json) -> None:
     else:
         for c in conds:
             click.echo(f"条件：{full_path(c.cell)}（{c.cell.id}）{c.op} {c.number}")
-        _table(("机关", "年度", *(label_path(c.cell) for c in conds)),
+        table(("机关", "年度", *(label_path(c.cell) for c in conds)),
                [(m.agency, str(m.year), *m.values) for m in matches])
     sys.exit(FOUND if matches else NOT_FOUND)
 
