@@ -65,9 +65,9 @@ clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache out
 
 bench: setup
-	$(BIN)/python -m jobs.bench
-	$(BIN)/python -m jobs.bench_search
-	$(BIN)/python -m jobs.bench_january
+	$(BIN)/python -m gknb.jobs.dev.bench
+	$(BIN)/python -m gknb.jobs.dev.bench_search
+	$(BIN)/python -m gknb.jobs.dev.bench_january
 
 # Fuzz every reader (tests/fuzz): make fuzz [N=100000] [BUDGET=seconds per target] [TARGETS="pdf docx"]
 # [ENGINE=atheris|random].  Two targets at a time; findings in out/fuzz/crashes/<target>/.

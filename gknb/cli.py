@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from archive.store import Store, StoreError
 from gknb import template as tpl
+from gknb.archive.store import Store, StoreError
 from gknb.inputs import load_report
 from gknb.model import Report
+from gknb.parsers import DocumentError
 from gknb.rules import ERROR, SEVERITY_ZH, Violation, check
 from gknb.view import to_view
-from parsers import DocumentError
 
 from .cliutil import dump_json, fail, table
 
@@ -84,7 +84,7 @@ def _where(w) -> str:
 
 def _explained(paths, failed: list[Path]):
     """Like _reports, printing how each table row and section was read."""
-    from parsers import parse_source, read_source
+    from gknb.parsers import parse_source, read_source
     for path in paths:
         events: list = []
         try:
@@ -177,8 +177,8 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
 @click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份文件的解析时限（秒）")
 def ingest(paths, archive_dir, agency, year, replace, workers, timeout) -> None:
     """解析、核对并归档报告（连同原始文件）。可给出文件夹：其中所有文件都会处理。"""
-    from jobs.ingest import expand
-    from jobs.ingest import ingest as run
+    from gknb.jobs.ingest import expand
+    from gknb.jobs.ingest import ingest as run
     store = _store(archive_dir)
     files = expand(paths)
     if not files:
@@ -225,7 +225,7 @@ def list_cmd(archive_dir, agency) -> None:
 @click.option("--dry-run", is_flag=True, help="只报告变化，不写入档案")
 def reparse(archive_dir, agency, dry_run) -> None:
     """用当前的解析器重新解析档案中保存的原始文件，报告哪些数字有变化。"""
-    from jobs.reparse import reparse as run
+    from gknb.jobs.reparse import reparse as run
     store = _store(archive_dir)
     status = EXIT_OK
     for item in run(store, agency, write=not dry_run):
@@ -254,7 +254,7 @@ def reparse(archive_dir, agency, dry_run) -> None:
 def january(work: Path, year: str, archive_dir: Path | None, workers: int | None, pdf: bool) -> None:
     """一月的年度作业：入库新文件、核对、为缺少本年度的机关生成数字文件、按填好的数字文件生成报告、
     写出每个机关的审查报告（本年对上年）和总索引，最后列出汇总表。可反复运行：已完成的不会重做。"""
-    from jobs.january import FAILED, YearError, check_year, run
+    from gknb.jobs.january import FAILED, YearError, check_year, run
 
     try:
         year = check_year(year)

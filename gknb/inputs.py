@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 
-from archive.xml import ArchiveError, from_xml
+from gknb.archive.xml import ArchiveError, from_xml
 from gknb.model import Report
-from parsers import DocumentError, parse_source, read_source
-from parsers.sniff import ARCHIVE_XML, sniff
+from gknb.parsers import DocumentError, parse_source, read_source
+from gknb.parsers.sniff import ARCHIVE_XML, sniff
 
 
 def load_report(path: str | os.PathLike) -> Report:

@@ -16,12 +16,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.fs import read_regular
-from archive.store import Store, StoreError
-from archive.xml import ArchiveError
+from gknb.archive.fs import read_regular
+from gknb.archive.store import Store, StoreError
+from gknb.archive.xml import ArchiveError
+from gknb.parsers import DocumentError, parse
+
 from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Violation, check
-from parsers import DocumentError, parse
 
 MAX_SOURCE_BYTES = 200 * 1024 * 1024  # re-read for the archive after parsing: the parser's own gate is lower
 

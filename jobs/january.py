@@ -37,9 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.errors import os_error_zh
-from archive.fs import DIR, FILE, Tree
-from archive.store import Store, StoreError, file_name
+from gknb.archive.errors import os_error_zh
+from gknb.archive.fs import DIR, FILE, Tree
+from gknb.archive.store import Store, StoreError, file_name
+from gknb.parsers import DocumentError
+
 from gknb.compare.batch import BatchItem, PairError, archive_comparison, page_name
 from gknb.compare.html import render
 from gknb.compare.index import render_index
@@ -49,7 +51,6 @@ from gknb.generator.draft import draft, dump
 from gknb.generator.pdf import PdfError, to_pdf
 from gknb.model import VALUE
 from gknb.rules import ERROR, WARNING, check
-from parsers import DocumentError
 
 from .ingest import expand, ingest, refusal
 
@@ -427,7 +428,7 @@ def _plan(layout: Layout, store: Store, folder: str, row: Row, year: int) -> Gen
 
 
 def _parse_generated(docx: Path, agency: str, year: int, tree: Tree):
-    from parsers import Source, parse_source
+    from gknb.parsers import Source, parse_source
     report = parse_source(Source(str(docx), tree.read(docx)))
     report.agency, report.year = agency, year  # the archived name and the year asked for
     return report

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archive.store import Entry, Store, StoreError
+from gknb.archive.store import Entry, Store, StoreError
+from gknb.parsers import DocumentError, Source, parse_source
+
 from gknb import template as tpl
 from gknb.model import Report
-from parsers import DocumentError, Source, parse_source
 
 
 @dataclass

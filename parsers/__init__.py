@@ -31,12 +31,12 @@ __all__ = ["parse", "parse_source", "read_source", "Source", "DocumentError", "R
 
 # kind -> "module:function" reading a Source of that kind into a parsers.layout.Layout.
 READERS = {
-    _sniff.PDF: "parsers.pdf:read_pdf",
-    _sniff.DOCX: "parsers.docx:read_docx",
-    _sniff.HTML: "parsers.html:read_html",
-    _sniff.TEXT: "parsers.text:read_text",
-    _sniff.MARKDOWN: "parsers.text:read_text",
-    _sniff.LEGACY: "parsers.legacy:read_legacy",
+    _sniff.PDF: "gknb.parsers.pdf:read_pdf",
+    _sniff.DOCX: "gknb.parsers.docx:read_docx",
+    _sniff.HTML: "gknb.parsers.html:read_html",
+    _sniff.TEXT: "gknb.parsers.text:read_text",
+    _sniff.MARKDOWN: "gknb.parsers.text:read_text",
+    _sniff.LEGACY: "gknb.parsers.legacy:read_legacy",
 }
 DEBUG_ENV = "GKNB_DEBUG"  # set to 1 to see a reader's traceback instead of the user's message
 

@@ -16,11 +16,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from gknb.parsers.errors import DocumentError
+from gknb.parsers.layout import Grid, GridCell, Layout, Paragraph, Where
+from gknb.parsers.source import Source, as_source
 from lxml import etree
-
-from parsers.errors import DocumentError
-from parsers.layout import Grid, GridCell, Layout, Paragraph, Where
-from parsers.source import Source, as_source
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 200 * MB  # the .docx file itself

@@ -12,12 +12,11 @@ import os
 import re
 
 import lxml.html
+from gknb.parsers.errors import DocumentError
+from gknb.parsers.layout import Grid, GridCell, Layout, Paragraph, Where
+from gknb.parsers.sniff import decode_counted
+from gknb.parsers.source import Source, as_source
 from lxml import etree
-
-from parsers.errors import DocumentError
-from parsers.layout import Grid, GridCell, Layout, Paragraph, Where
-from parsers.sniff import decode_counted
-from parsers.source import Source, as_source
 
 Element = lxml.html.HtmlElement
 Rows = list[list[Element]]  # rows of <td>/<th> elements

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.layout import Grid
+from gknb.parsers.layout import Grid
 
 
 def squash(text: str) -> str:

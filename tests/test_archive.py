@@ -4,10 +4,10 @@ import multiprocessing
 import os
 
 import pytest
+from gknb.archive.store import ConflictError, Store
+from gknb.archive.xml import ArchiveError, from_xml, schema, to_xml
 from lxml import etree
 
-from archive.store import ConflictError, Store
-from archive.xml import ArchiveError, from_xml, schema, to_xml
 from gknb.model import Finding, Report, Section, SourceDocument, Where
 from gknb.view import from_view
 
@@ -151,7 +151,7 @@ def test_store_default_root_honours_environment(tmp_path, monkeypatch):
 
 
 def test_an_agency_printing_its_name_differently_keeps_one_folder(tmp_path):
-    from archive.store import same_agency
+    from gknb.archive.store import same_agency
     assert same_agency("淮安市洪泽区人民政府", "洪泽区人民政府")
     assert same_agency("江苏省淮安市洪泽区财政局", "洪泽区财政局")
     assert not same_agency("淮安市财政局", "财政局")

@@ -7,8 +7,7 @@ import time
 import zipfile
 
 import pytest
-
-from parsers import DocumentError, parse
+from gknb.parsers import DocumentError, parse
 
 from .conftest import CORPUS
 

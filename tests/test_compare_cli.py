@@ -4,8 +4,8 @@ import json
 import subprocess
 import sys
 
-from archive.store import Store
-from archive.xml import to_xml
+from gknb.archive.store import Store
+from gknb.archive.xml import to_xml
 
 from .builders import consistent_report, successor
 from .conftest import CORPUS

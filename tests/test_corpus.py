@@ -7,9 +7,9 @@ errors must be zero everywhere; on PDF, Word and HTML every cell must be exact.
 from __future__ import annotations
 
 import pytest
+from gknb.parsers import parse
 
 from gknb.view import to_view
-from parsers import parse
 
 from .conftest import CORPUS, EXPECTED, load_expected
 from .scoring import score
@@ -149,7 +149,7 @@ def test_an_old_word_doc_is_converted_and_read_exactly(tmp_path):
 
 
 def test_an_encrypted_word_file_is_named_as_such(tmp_path):
-    from parsers import DocumentError
+    from gknb.parsers import DocumentError
     path = tmp_path / "加密.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000) + "EncryptedPackage".encode("utf-16-le"))
     with pytest.raises(DocumentError, match="加密"):

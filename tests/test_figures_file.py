@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from gknb.parsers import DocumentError, parse
+from gknb.parsers.figures import MAX_BYTES
 
 from gknb.generator.figures import read
 from gknb.model import Report
 from gknb.view import to_view
-from parsers import DocumentError, parse
-from parsers.figures import MAX_BYTES
 
 from .test_cli import SAMPLE, gknb
 

@@ -11,6 +11,9 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+from gknb.parsers import parse
+from gknb.parsers.docx import read_docx
+from gknb.parsers.layout import Grid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,9 +23,6 @@ from gknb.generator.figures import Fees, Figures, Problem, Rectified
 from gknb.model import Report
 from gknb.problems import read_section_five
 from gknb.rules import check
-from parsers import parse
-from parsers.docx import read_docx
-from parsers.layout import Grid
 
 from .builders import consistent_report, successor
 from .conftest import CORPUS

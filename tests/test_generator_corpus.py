@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gknb.parsers import parse
 
 from gknb.generator import generate_docx
 from gknb.generator.figures import Figures
 from gknb.generator.pdf import to_pdf
-from parsers import parse
 
 from .conftest import EXPECTED, load_expected
 from .test_generator import assert_same_figures

@@ -8,8 +8,9 @@ import sys
 
 import pytest
 import yaml
+from gknb.archive.store import Store
+from gknb.parsers import parse
 
-from archive.store import Store
 from gknb import template as tpl
 from gknb.generator import generate_docx
 from gknb.generator.draft import draft, dump
@@ -17,7 +18,6 @@ from gknb.generator.figures import read
 from gknb.problems import read_section_five
 from gknb.rules import check
 from gknb.view import to_view
-from parsers import parse
 
 from .builders import consistent_report, successor
 from .conftest import CORPUS

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import pdfplumber
 import pytest
+from gknb.parsers import parse
 from hypothesis import HealthCheck, given, settings
 
 from gknb.generator.pdf import to_pdf
 from gknb.rules import check
-from parsers import parse
 
 from .builders import consistent_report
 from .test_generator import FEE_CELL, assert_same_figures, figure_sets, figures_of, write

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from archive.store import (
+from gknb.archive.store import (
     EntryError,
     Store,
     StoreError,
@@ -26,10 +25,11 @@ from archive.store import (
     agency_dirname,
     atomic_write,
 )
-from archive.xml import to_xml
+from gknb.archive.xml import to_xml
+from gknb.jobs.ingest import ingest
+from gknb.jobs.reparse import reparse
+
 from gknb.view import to_view
-from jobs.ingest import ingest
-from jobs.reparse import reparse
 
 from .builders import consistent_report
 
@@ -429,7 +429,7 @@ def test_an_implausible_year_is_refused_in_chinese(tmp_path, year):
 def test_the_year_check_accepts_2008_to_next_year():
     import datetime
 
-    from jobs.january import YearError, check_year
+    from gknb.jobs.january import YearError, check_year
     nxt = datetime.date.today().year + 1
     assert check_year("2008") == 2008 and check_year(nxt) == nxt
     for bad in (2007, nxt + 1, 25):

@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from archive.store import Store
-from jobs import january
-from jobs.january import DRAFTED, FAILED, GENERATED, WAITING, run
+from gknb.archive.store import Store
+from gknb.jobs import january
+from gknb.jobs.january import DRAFTED, FAILED, GENERATED, WAITING, run
 
 from .builders import consistent_report
 from .test_hostile_archive import KINDS, LONG, corrupt, figures_doc, no_traceback

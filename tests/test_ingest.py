@@ -4,8 +4,8 @@ import shutil
 import subprocess
 import sys
 
-from archive.store import Store
-from jobs.ingest import ingest, parse_with_limit
+from gknb.archive.store import Store
+from gknb.jobs.ingest import ingest, parse_with_limit
 
 from .conftest import CORPUS
 
@@ -56,6 +56,6 @@ def test_cli_ingest_prints_progress_and_a_summary_table(tmp_path):
 def test_kind_is_recognised_by_content_not_extension(tmp_path):
     disguised = tmp_path / "其实是Word.pdf"
     shutil.copy(CORPUS / "docx" / "平潭综合实验区_2023.docx", disguised)
-    from parsers import parse
+    from gknb.parsers import parse
     report = parse(disguised)
     assert report.source.kind == "docx" and report.value("requests.new.total") == 81

@@ -9,10 +9,10 @@ import sys
 import time
 
 import pytest
+from gknb.parsers import DocumentError, parse
+from gknb.parsers.source import ReadSettings
 
 from gknb.view import to_view
-from parsers import DocumentError, parse
-from parsers.source import ReadSettings
 
 from .conftest import CORPUS, load_expected
 from .scoring import score
@@ -88,11 +88,11 @@ def test_one_bad_byte_costs_that_byte_not_the_report(tmp_path):
 
 
 def test_an_unexpected_state_in_a_reader_is_that_documents_error(tmp_path, monkeypatch):
-    import parsers.text
+    import gknb.parsers.text
 
     def broken(*args, **kw):
         raise IndexError("list index out of range")
-    monkeypatch.setattr(parsers.text, "read_text", broken)
+    monkeypatch.setattr(gknb.parsers.text, "read_text", broken)
     path = _write(tmp_path, "报告.txt", CRAWLER.read_text("utf-8"))
     with pytest.raises(DocumentError) as e:
         parse(path)

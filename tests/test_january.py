@@ -12,8 +12,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-
-from jobs.january import ARCHIVED, DRAFTED, GENERATED, run
+from gknb.jobs.january import ARCHIVED, DRAFTED, GENERATED, run
 
 from .conftest import CORPUS
 

@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, list[str], bool]] = [
     ("cli", ["gknb.cli", "gknb.cliutil", "gknb.compare.cli", "gknb.search.cli", "gknb.generator.command"], False),
 ]
 # Not part of the product: benchmarks and the sample builder may import anything.
-TOOLS = ["jobs.bench", "jobs.bench_*", "jobs.make_sample"]
+TOOLS = ["jobs.dev", "jobs.dev.*"]
 
 
 def _canonical(name: str) -> str:

@@ -1,7 +1,8 @@
 """Section 五 as a list of problems and measures, on real reports."""
 
+from gknb.parsers import parse
+
 from gknb.problems import read_section_five
-from parsers import parse
 
 from .conftest import CORPUS
 

@@ -8,10 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from parsers.docx import read_docx
-from parsers.errors import DocumentError
-from parsers.layout import Grid, Paragraph
+from gknb.parsers.docx import read_docx
+from gknb.parsers.errors import DocumentError
+from gknb.parsers.layout import Grid, Paragraph
 
 from .gridcheck import check_figures, grids, squash
 

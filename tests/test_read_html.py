@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from parsers.errors import DocumentError
-from parsers.html import read_html
-from parsers.layout import Grid, Paragraph
+from gknb.parsers.errors import DocumentError
+from gknb.parsers.html import read_html
+from gknb.parsers.layout import Grid, Paragraph
 
 from .gridcheck import check_figures, grids, label_row, squash
 

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-
-from parsers.errors import DocumentError
-from parsers.layout import Grid, Layout, Paragraph
-from parsers.pdf import read_pdf
+from gknb.parsers.errors import DocumentError
+from gknb.parsers.layout import Grid, Layout, Paragraph
+from gknb.parsers.pdf import read_pdf
 
 PDF_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pdf"
 HONGZE_2023 = PDF_DIR / "淮安市洪泽区人民政府_2023.pdf"
@@ -409,7 +408,7 @@ def test_running_heads_and_page_numbers_do_not_split_a_table(tmp_path, footers):
 
 
 def test_unmapped_glyph_counter():
-    from parsers.pdf import _CidCounter, _clean_chars
+    from gknb.parsers.pdf import _CidCounter, _clean_chars
 
     chars = [{"text": "(cid:12)", "top": 0, "x0": 12 * i, "fontname": "F", "size": 12, "upright": True}
              for i in range(150)]

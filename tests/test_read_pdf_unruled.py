@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from gknb.parsers import parse
+from gknb.parsers.layout import Grid, GridCell
+from gknb.parsers.pdf import read_pdf
+from gknb.parsers.rowmerge import joined_rows, merge_wrapped_rows
 
 from gknb.view import to_view
-from parsers import parse
-from parsers.layout import Grid, GridCell
-from parsers.pdf import read_pdf
-from parsers.rowmerge import joined_rows, merge_wrapped_rows
 
 from .conftest import CORPUS, load_expected
 from .scoring import score

@@ -12,15 +12,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from gknb.archive.store import Store
+from gknb.jobs.ingest import ingest
 from lxml import etree
 
-from archive.store import Store
 from gknb.search.errors import SearchError
 from gknb.search.fulltext import search
 from gknb.search.index import Index
 from gknb.search.scope import Scope, make_scope
 from gknb.search.snippet import MARK
-from jobs.ingest import ingest
 from tests.conftest import CORPUS
 
 NS = {"a": "urn:gknb:archive:1"}

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from gknb.archive.store import Store
 
-from archive.store import Store
 from gknb.cli import main
 from gknb.search import db
 from tests import test_search as shared

@@ -8,8 +8,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from gknb.archive.store import Store
 
-from archive.store import Store
 from gknb import template as tpl
 from gknb.model import VALUE
 from gknb.search import cells as cellnames

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from gknb.archive.store import Store, atomic_write
+from gknb.archive.xml import to_xml
 
 import gknb.search.extract as extract_mod
-from archive.store import Store, atomic_write
-from archive.xml import to_xml
 from gknb.model import Section
 from gknb.search import db
 from gknb.search.fulltext import search

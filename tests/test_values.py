@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from gknb.parsers.values import read_cell
 
 from gknb import template as tpl
-from parsers.values import read_cell
 
 FEE = tpl.load().cell("proactive.art20_8.admin_fees.fee_amount").column
 COUNT = tpl.load().cell("requests.new.total").column

@@ -64,7 +64,7 @@ def test_non_numbers_are_reported_with_their_label():
 
 
 def test_absent_and_blank_stay_apart_through_the_view(tmp_path):
-    from parsers import parse
+    from gknb.parsers import parse
     text = (CORPUS / "txt" / "平潭综合实验区_2023.txt").read_text("utf-8")
     start, end = text.index("四、政府信息公开行政复议"), text.index("五、存在的主要问题")
     path = tmp_path / "缺表四.txt"

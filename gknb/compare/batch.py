@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.store import Store, agency_dirname, write_if_changed
-from archive.xml import ArchiveError
+from gknb.archive.store import Store, agency_dirname, write_if_changed
+from gknb.archive.xml import ArchiveError
 from gknb.model import Report
 
 from .comparison import Comparison, compare

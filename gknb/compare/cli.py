@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from archive.store import Store
+from gknb.archive.store import Store
 from gknb.inputs import load_report
+from gknb.parsers import DocumentError
 from gknb.rules import SEVERITY_ZH
-from parsers import DocumentError
 
 from .batch import PairError, archive_comparison, run_batch
 from .checks import NEW, OLD, STATE_ZH

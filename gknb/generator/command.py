@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from archive.store import Store, atomic_write
-from archive.xml import ArchiveError
-from parsers import DocumentError
+from gknb.archive.store import Store, atomic_write
+from gknb.archive.xml import ArchiveError
+from gknb.parsers import DocumentError
 
 from . import figures as figures_file
 from .compose import GenerateError, generate_docx

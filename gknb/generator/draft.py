@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from archive.store import Store
 from gknb import template as tpl
+from gknb.archive.store import Store
 from gknb.model import Report
 from gknb.view import to_view
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from gknb.extras import FIELDS, REQUIRED, Contact, Fees, Problem, Rectified
 from gknb.inputs import load_report
 from gknb.model import Report, SourceDocument
-from parsers import read_bytes
-from parsers.figures import load
-from parsers.sniff import FIGURES_JSON, FIGURES_YAML, sniff
+from gknb.parsers import read_bytes
+from gknb.parsers.figures import load
+from gknb.parsers.sniff import FIGURES_JSON, FIGURES_YAML, sniff
 
 __all__ = ["FIELDS", "REQUIRED", "Contact", "Fees", "Figures", "Problem", "Rectified", "read"]
 

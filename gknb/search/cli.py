@@ -16,7 +16,7 @@ from pathlib import Path
 import apsw
 import click
 
-from archive.store import Store, StoreError
+from gknb.archive.store import Store, StoreError
 from gknb.cliutil import table
 
 from . import export as exporter

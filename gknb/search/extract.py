@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from archive.fs import Tree
-from archive.store import StoreError
-from archive.xml import MAX_XML_BYTES, ArchiveError, from_xml
 from gknb import template as tpl
+from gknb.archive.fs import Tree
+from gknb.archive.store import StoreError
+from gknb.archive.xml import MAX_XML_BYTES, ArchiveError, from_xml
 from gknb.model import ABSENT, BLANK, VALUE, Report
 
 from .cells import numbers as cell_numbers

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import apsw
 
-from archive.store import Store
+from gknb.archive.store import Store
 
 from . import db
 from .errors import SearchError

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import apsw
 
-from archive.store import Store
+from gknb.archive.store import Store
 
 from .errors import SearchError
 from .extract import PREAMBLE, TITLE, part_keys

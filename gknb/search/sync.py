@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import apsw
 
-from archive.store import Store, year_of
+from gknb.archive.store import Store, year_of
 
 from .extract import Signature
 

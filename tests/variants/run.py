@@ -38,8 +38,9 @@ def _where(exc: BaseException) -> str:
 
 def evaluate(path: str, expected_path: str) -> dict:
     """Parse one variant and score it; never raises."""
+    from gknb.parsers import DocumentError, parse
+
     from gknb.view import to_view
-    from parsers import DocumentError, parse
     from tests.scoring import score
 
     from .sources import load_expected

@@ -1,6 +1,6 @@
 """Build the bundled sample: a fictional agency's reports for three years, made by gknb itself.
 
-    python -m jobs.make_sample            # rewrites samples/work/
+    python -m gknb.jobs.dev.make_sample            # rewrites samples/work/
 
 The agency (示例县数据资源局), its figures and its words are the project's own.  Each year's
 figures file is written here, the report generated from it (with last year's archived report,
@@ -16,15 +16,15 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from gknb.archive.store import Store
+from gknb.jobs.ingest import ingest
 
-from archive.store import Store
 from gknb import template as tpl
 from gknb.generator import figures as figures_file
 from gknb.generator.compose import generate_docx
 from gknb.generator.pdf import to_pdf
 from gknb.model import Report
 from gknb.view import to_view
-from jobs.ingest import ingest
 
 AGENCY = "示例县数据资源局"
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "work"

@@ -16,13 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from archive.store import Store
+from gknb.archive.store import Store
+from gknb.jobs.dev.bench_search import agency_name
+from gknb.jobs.january import run
+
 from gknb.generator.compose import generate_docx
 from gknb.generator.figures import Figures
 from gknb.generator.pdf import to_pdf
 from gknb.view import to_view
-from jobs.bench_search import agency_name
-from jobs.january import run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.builders import consistent_report, successor  # noqa: E402  (synthetic consistent years)

@@ -13,10 +13,9 @@ import time
 from pathlib import Path
 
 import pdfplumber
-
-from archive.store import Store
-from jobs.ingest import ingest
-from parsers import parse
+from gknb.archive.store import Store
+from gknb.jobs.ingest import ingest
+from gknb.parsers import parse
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

@@ -18,10 +18,10 @@ from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
+from gknb.archive.store import Store, agency_dirname
+from gknb.archive.xml import to_xml
 from lxml import etree
 
-from archive.store import Store, agency_dirname
-from archive.xml import to_xml
 from gknb import template as tpl
 from gknb.model import Report, Section
 from gknb.search import db
