@@ -66,6 +66,9 @@ def successor(prev: Report, seed: int = 2) -> Report:
                             carried_in=[prev.value(f"requests.carried_out.{c.id}") for c in cols])
     for row in ("rules", "normative"):
         base = f"proactive.art20_1.{row}"
-        nxt.set(f"{base}.in_force", prev.value(f"{base}.in_force") + nxt.value(f"{base}.issued")
-                - nxt.value(f"{base}.repealed"))
+        in_force = prev.value(f"{base}.in_force") + nxt.value(f"{base}.issued")
+        # no more repealed than were in force: counts stay non-negative over any run of years
+        repealed = min(nxt.value(f"{base}.repealed"), in_force)
+        nxt.set(f"{base}.repealed", repealed)
+        nxt.set(f"{base}.in_force", in_force - repealed)
     return nxt
