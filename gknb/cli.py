@@ -16,6 +16,7 @@ from gknb.parsers import DocumentError
 from gknb.rules import ERROR, SEVERITY_ZH, Violation, check
 from gknb.view import to_view
 
+from . import clizh
 from .cliutil import dump_json, fail, table
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
@@ -37,6 +38,9 @@ def _describe(r: Report) -> str:
     return f"{r.agency or '机关不详'} {year}（{t.formats[r.format].name}）"
 
 
+clizh.install()  # click's own messages (usage, missing arguments, unknown options) in Chinese
+
+
 class _Main(click.Group):
     """The command group: a store error (a corrupt or linked archive entry, a full disk) that a
     command did not handle itself is its Chinese message and exit status 2, never a traceback."""
@@ -49,7 +53,8 @@ class _Main(click.Group):
             sys.exit(EXIT_UNUSABLE)
 
 
-@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]},
+             options_metavar=clizh.OPTIONS_METAVAR, subcommand_metavar=clizh.SUBCOMMAND_METAVAR)
 @click.version_option(package_name="gknb", message="gknb %(version)s")
 def main() -> None:
     """gknb（公开年报）：解析、归档、核对、比较和生成政府信息公开工作年度报告。"""
@@ -292,6 +297,9 @@ main.add_command(generate)
 from gknb.search.cli import register as _register_search  # noqa: E402
 
 _register_search(main)
+
+for _command in main.commands.values():  # "用法：gknb parse [选项] PATHS..."
+    _command.options_metavar = clizh.OPTIONS_METAVAR
 
 
 if __name__ == "__main__":

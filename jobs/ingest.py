@@ -9,16 +9,16 @@ archive has a single writer.
 from __future__ import annotations
 
 import os
-import signal
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gknb.archive.fs import read_regular
 from gknb.archive.store import Store, StoreError
 from gknb.archive.xml import ArchiveError
+from gknb.parsers import SETTINGS as READ_SETTINGS
 from gknb.parsers import DocumentError, parse
 
 from gknb.model import Report
@@ -78,31 +78,18 @@ def refusal(path: str | Path) -> str | None:
     return None
 
 
-class _Timeout(BaseException):
-    """Raised by the alarm; a BaseException so that no parser's ``except Exception`` swallows it."""
-
-
-def _alarm(signum, frame):
-    raise _Timeout()
-
-
 def parse_with_limit(path: str, timeout: float) -> tuple[str, Report | None, str | None]:
-    """(path, report, Chinese error): runs in a worker; never raises."""
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+    """(path, report, Chinese error): runs in a worker; never raises.
+
+    The time limit is the parser's own (one alarm, inside :func:`gknb.parsers.parse`)."""
     try:
-        return path, parse(path), None
+        return path, parse(path, replace(READ_SETTINGS, timeout=timeout)), None
     except DocumentError as e:
         return path, None, str(e)
-    except _Timeout:
-        return path, None, f"{path}：解析超时（超过{timeout:g}秒），文件可能异常"
     except MemoryError:
         return path, None, f"{path}：解析时内存不足，文件可能异常"
     except Exception as e:  # a parser bug must not stop a batch of many documents
         return path, None, f"{path}：解析失败（程序内部错误：{type(e).__name__}: {e}）"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def parse_many(paths: list[Path], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,

@@ -110,11 +110,11 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
         raise Timeout()
 
     started = time.monotonic()
-    old_handler = signal.signal(signal.SIGALRM, _alarm)
     outer, _ = signal.getitimer(signal.ITIMER_REAL)
     limit = min(seconds, outer) if outer else seconds  # an enclosing limit that ends sooner wins
-    signal.setitimer(signal.ITIMER_REAL, limit)
-    try:
+    old_handler = signal.signal(signal.SIGALRM, _alarm)
+    try:  # an alarm from here on, the enclosing one included, is this document's timeout
+        signal.setitimer(signal.ITIMER_REAL, limit)
         yield
     except Timeout:
         raise DocumentError(name, f"处理超时（超过{limit:g}秒）：文件可能异常或结构过于复杂") from None

@@ -122,3 +122,14 @@ def test_parse_explain_shows_how_every_row_was_read(doc):
     assert len(rows) >= 15, res.stdout[:2000]  # table 三's rows, each with what it was matched to
     assert any(ln.endswith("部分") and "→ 第" in ln for ln in lines)  # the sections found
     assert "单元格：确定" in res.stdout  # the usual summary follows
+
+
+@pytest.mark.parametrize("args", [("parse",), ("--bogus",), ("pars",), ("check", "--previous"),
+                                  ("january", "--year"), ("--help",), ("parse", "--help")])
+def test_clicks_own_messages_are_chinese(args):
+    res = gknb(*args)
+    out = res.stdout + res.stderr
+    assert "用法" in out or out.startswith("错误：")
+    for english in ("Usage", "Error", "Options", "Commands", "Missing", "No such", "Try ", "Show this"):
+        assert english not in out, (args, out)
+    assert res.returncode in (0, 2)
