@@ -39,7 +39,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.table import merge_edges
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from .errors import DocumentError
 from .layout import Grid, GridCell, Layout, Paragraph, Where
@@ -51,6 +51,9 @@ __all__ = ["read_pdf"]
 # --- messages ---------------------------------------------------------------------------
 
 MSG_CORRUPT = "文件已损坏或不完整，无法作为PDF读取。"
+# What the PDF libraries raise on a damaged file besides their own exceptions.
+DAMAGE = (MalformedPDFException, ValueError, TypeError, KeyError, IndexError, AttributeError,
+          ZeroDivisionError, OverflowError, AssertionError, UnicodeError, LookupError)
 MSG_ENCRYPTED = "PDF已加密，无法读取；请提供未加密的版本（或先用密码解除加密）。"
 MSG_NO_TEXT = "PDF没有可用的文字层（可能是扫描件），暂不支持OCR识别；请提供可复制文字的PDF或Word版本。"
 
@@ -123,6 +126,8 @@ def read_pdf(document: Source | str | os.PathLike) -> Layout:
         if _is_password_error(exc):
             raise DocumentError(path, MSG_ENCRYPTED) from None
         raise DocumentError(path, MSG_CORRUPT) from None
+    except DAMAGE as exc:  # pdfminer/pdfplumber meeting objects no sound PDF has (boxes of names…)
+        raise DocumentError(path, f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
     if cid.is_garbage(final=True):
         raise DocumentError(path, MSG_NO_TEXT)
     _drop_margin_lines(pages)
