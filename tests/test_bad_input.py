@@ -90,7 +90,6 @@ def test_cli_on_bad_input_exits_2_and_leaves_the_archive_untouched(tmp_path):
 def test_a_pdf_the_libraries_choke_on_is_refused_as_damaged(monkeypatch, error):
     """Seen by the fuzzer: a page box of names, degenerate ruling (pdfplumber raises these)."""
     import pdfplumber.utils.exceptions
-
     from gknb.parsers import pdf as reader
     exc = getattr(pdfplumber.utils.exceptions, error, None) or ValueError
 
