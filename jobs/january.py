@@ -49,6 +49,7 @@ from gknb.generator import figures as figures_file
 from gknb.generator.compose import GenerateError, generate_docx
 from gknb.generator.draft import draft, dump
 from gknb.generator.pdf import PdfError, to_pdf
+from gknb.generator.readiness import blockers, draft_name
 from gknb.model import VALUE
 from gknb.rules import ERROR, WARNING, check
 
@@ -58,6 +59,7 @@ Progress = Callable[[str, int, int, str], None]  # (phase, i, n, item)
 
 # Statuses in the summary, as staff read them.
 DRAFTED, WAITING, GENERATED, ARCHIVED, FAILED = "已生成数字文件，待填写", "数字文件待填写完整", "已生成报告", "已归档", "错误"
+UNFINISHED = "待完善（已生成征求意见稿）"  # figures that break an error-level rule, or gaps left: no final report
 
 FIRST_YEAR = 2008  # the first year under the 政府信息公开条例 (in force 1 May 2008)
 
@@ -224,6 +226,7 @@ class Generated:
     docx: Path | None = None
     needs_pdf: bool = False
     error: str | None = None  # Chinese
+    blockers: list[str] = field(default_factory=list)  # why only a draft was written (Chinese)
 
 
 def generate_one(task: GenerateTask, store_root: Path, work: Path, pdf: bool) -> Generated:
@@ -239,15 +242,19 @@ def generate_one(task: GenerateTask, store_root: Path, work: Path, pdf: bool) ->
 def _generate(task: GenerateTask, store: Store, tree: Tree, pdf: bool) -> Generated:
     fig = _figures_file(tree, task.figures)
     fig.report.agency, fig.report.year = task.agency, task.year
-    data, doc = generate_docx(fig, store.get(task.agency, task.year - 1))
-    docx = task.outdir / file_name(doc.title, ".docx")
+    previous = store.get(task.agency, task.year - 1)
+    data, doc = generate_docx(fig, previous)
+    reasons = blockers(fig, doc, previous)
+    if reasons:  # never a report that looks final while anything is wrong
+        data, doc = generate_docx(fig, previous, draft=True)
+    docx = task.outdir / file_name(draft_name(doc.title) if reasons else doc.title, ".docx")
     tree.write_if_changed(docx, data)
     digest = hashlib.sha256(data).hexdigest()
     manifest = _manifest(task.outdir, task.year)
     done = _read_manifest(tree, manifest)
     tree.write_if_changed(manifest, json.dumps({"docx_sha256": digest, "pdf_of": done.get("pdf_of")}).encode())
     needs_pdf = pdf and (done.get("pdf_of") != digest or tree.kind(docx.with_suffix(".pdf")) != FILE)
-    return Generated(task.folder, docx, needs_pdf)
+    return Generated(task.folder, docx, needs_pdf, blockers=reasons)
 
 
 def convert_batch(docs: list[Path], year: int, scratch: Path, work: Path) -> str | None:
@@ -368,7 +375,9 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
             row.fail(g.error)
             continue
         row.outputs = [str(g.docx)] + ([str(g.docx.with_suffix(".pdf"))] if pdf else [])
-        row.status = GENERATED
+        row.status = UNFINISHED if g.blockers else GENERATED
+        row.notes += g.blockers
+        row.errors = max(row.errors, len(g.blockers))
         try:
             if pdf and tree.kind(g.docx.with_suffix(".pdf")) != FILE:
                 row.fail(pdf_errors[0] if pdf_errors else "未能生成PDF")

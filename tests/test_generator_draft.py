@@ -107,7 +107,10 @@ def test_a_year_generated_archived_and_drafted_again_carries_everything_forward(
     """The yearly cycle through the command line: generate N, archive it, draft N+1, fill, generate, check."""
     archive = tmp_path / "档案"
     year1 = consistent_report(51, agency="示例县数据资源局", year=2025)
-    first = _save(tmp_path, yaml.safe_dump(_filled(to_view(year1), year1), allow_unicode=True), "2025.yaml")
+    filled = _filled(to_view(year1), year1)
+    # no 2024 report archived: last year's problems and their rectification are written by hand
+    filled["rectification"] = [{"problem": "栏目更新不及时", "measure": "建立巡查制度", "done": "已建立并执行。"}]
+    first = _save(tmp_path, yaml.safe_dump(filled, allow_unicode=True), "2025.yaml")
     res = gknb("generate", "示例县数据资源局", "--year", 2025, "--figures", first, "--archive", archive,
                "-o", tmp_path / "2025", "--no-pdf")
     assert res.returncode == 0, res.stderr
@@ -143,9 +146,13 @@ def test_generate_from_the_archive_alone_compares_with_last_year(tmp_path):
     for path in (CORPUS / "html" / "平潭综合实验区_2024.html", CORPUS / "docx" / "平潭综合实验区_2025.docx"):
         assert gknb("ingest", path, "--archive", archive).returncode in (0, 1)
     res = gknb("generate", pingtan, "--year", 2025, "--archive", archive, "-o", tmp_path / "out", "--no-pdf")
+    assert res.returncode == 1 and "不能生成正式报告" in res.stderr  # 2024's problems await their rectification
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    res = gknb("generate", pingtan, "--year", 2025, "--archive", archive, "-o", tmp_path / "out", "--no-pdf",
+               "--draft")
     assert res.returncode == 0, res.stderr
     (docx,) = (tmp_path / "out").glob("*.docx")
-    assert docx.name == f"{pingtan}2025年政府信息公开工作年度报告.docx"
+    assert docx.name == f"{pingtan}2025年政府信息公开工作年度报告（征求意见稿）.docx"
     store = Store(archive)
     this, last = store.get(pingtan, 2025), store.get(pingtan, 2024)
     back = parse(docx)

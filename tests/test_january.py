@@ -12,7 +12,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from gknb.jobs.january import ARCHIVED, DRAFTED, GENERATED, run
+from gknb.jobs.january import ARCHIVED, DRAFTED, GENERATED, UNFINISHED, run
+
+from gknb import template as tpl
 
 from .conftest import CORPUS
 
@@ -40,6 +42,9 @@ def fill(path: Path) -> None:
 
     for table in ("proactive", "requests", "review_litigation"):
         data[table] = zeros(data[table])
+    # what came in from last year is still pending: carried out again, so every sum holds
+    carried_in, carried_out = (tpl.load().cell(f"requests.{r}.total").json_path[0] for r in ("carried_in", "carried_out"))
+    data["requests"][carried_out] = dict(data["requests"][carried_in])
     for item in data["rectification"]:
         item["done"] = "已制定整改方案并完成整改。"
     data["problems"] = [{"problem": "栏目更新仍不够及时", "measure": "建立每周巡查制度"}]
@@ -137,3 +142,20 @@ def test_the_bundled_sample_runs_the_whole_journey(tmp_path):
     assert store_years == ["2022", "2023", "2024", "2025"]
     review = (work / "reviews" / "示例县数据资源局_2025.html").read_text("utf-8")
     assert "2024" in review and "2025" in review
+
+
+def test_figures_that_do_not_add_up_give_a_draft_marked_as_such_never_a_report(tmp_path):
+    work = make_work(tmp_path / "w")
+    run(work, 2025, workers=1, pdf=False)
+    draft = work / "figures" / "平潭综合实验区" / "2025.yaml"
+    fill(draft)
+    data = yaml.safe_load(draft.read_text("utf-8"))
+    new_total = tpl.load().cell("requests.new.total").json_path
+    data["requests"][new_total[0]][new_total[1]] = 5  # its parts were filled as 0
+    draft.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    rows, failures = run(work, 2025, workers=1, pdf=False)
+    row = next(r for r in rows if r.agency == "平潭综合实验区")
+    assert row.status == UNFINISHED and row.errors >= 1
+    assert any("T3-3" in n for n in row.notes), row.notes
+    docx = [Path(o).name for o in row.outputs if o.endswith(".docx")]
+    assert docx == ["平潭综合实验区2025年政府信息公开工作年度报告（征求意见稿）.docx"]

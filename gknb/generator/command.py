@@ -16,8 +16,9 @@ from .compose import GenerateError, generate_docx
 from .draft import draft as make_draft
 from .draft import dump
 from .pdf import PdfError, to_pdf
+from .readiness import blockers, draft_name
 
-EXIT_OK, EXIT_UNUSABLE = 0, 2
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
 # The same option as gknb.cli's (not imported: gknb.cli imports this module).
 archive_option = click.option(
@@ -72,9 +73,14 @@ def draft(agency: str, year: int, archive_dir: Path | None, output: Path | None)
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="写入报告的文件夹")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="是否同时生成PDF（需要 LibreOffice）")
+@click.option("--draft", is_flag=True,
+              help="数字有误或仍有待填写之处时，也生成报告：每页页眉标明“征求意见稿”，待填写处以黄色标出")
 def generate(agency: str, year: int, figures_path: Path | None, archive_dir: Path | None, outdir: Path,
-             pdf: bool) -> None:
-    """按官方格式生成年度报告（Word 和 PDF）：表格、由表格计算的文字、上年度问题整改情况。"""
+             pdf: bool, draft: bool) -> None:
+    """按官方格式生成年度报告（Word 和 PDF）：表格、由表格计算的文字、上年度问题整改情况。
+
+    只有数字通过全部“错误”级核对、且没有待填写之处时才生成正式报告；否则列出问题并以退出码 1
+    结束，或在加 --draft 时生成征求意见稿。"""
     store = Store(archive_dir)
     try:
         if figures_path is not None:
@@ -91,11 +97,20 @@ def generate(agency: str, year: int, figures_path: Path | None, archive_dir: Pat
         if given and given != wanted:
             _stop(f"数字文件中的{what}为“{given}”，与命令中的“{wanted}”不一致")
     r.agency, r.year = agency, year
+    previous = _previous(store, agency, year)
     try:
-        data, doc = generate_docx(figs, _previous(store, agency, year))
+        data, doc = generate_docx(figs, previous)
+        reasons = blockers(figs, doc, previous)
+        if reasons and not draft:
+            click.echo("错误：不能生成正式报告，原因如下（改正后重新生成，或加 --draft 生成征求意见稿）：", err=True)
+            for reason in reasons:
+                click.echo(f"  {reason}", err=True)
+            sys.exit(EXIT_ERRORS)
+        if draft:
+            data, doc = generate_docx(figs, previous, draft=True)
     except GenerateError as e:
         _stop(str(e))
-    docx = outdir / f"{doc.title}.docx"
+    docx = outdir / f"{draft_name(doc.title) if draft else doc.title}.docx"
     atomic_write(docx, data)
     written = [docx]
     if pdf:
@@ -106,4 +121,8 @@ def generate(agency: str, year: int, figures_path: Path | None, archive_dir: Pat
     for note in doc.notes:
         click.echo(f"注意：{note}", err=True)
     for path in written:
-        click.echo(f"已生成 {path}")
+        click.echo(f"已生成{'征求意见稿' if draft else ''} {path}")
+    if draft and reasons:
+        click.echo(f"征求意见稿尚有{len(reasons)}处问题：", err=True)
+        for reason in reasons:
+            click.echo(f"  {reason}", err=True)

@@ -50,7 +50,10 @@ def compose(figures: Figures, previous: Report | None = None) -> Document:
     return doc
 
 
-def generate_docx(figures: Figures, previous: Report | None = None) -> tuple[bytes, Document]:
-    """The .docx of the report (byte-identical for the same inputs) and what was composed."""
+def generate_docx(figures: Figures, previous: Report | None = None, *, draft: bool = False
+                  ) -> tuple[bytes, Document]:
+    """The .docx of the report (byte-identical for the same inputs) and what was composed;
+    ``draft`` marks every page as not final (see :mod:`gknb.generator.readiness`)."""
     doc = compose(figures, previous)
+    doc.draft = draft
     return docx_bytes(doc, load()), doc

@@ -21,6 +21,7 @@ class Document:
     year: int
     blocks: list[Para | Grid] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what could not be filled or carried forward
+    draft: bool = False  # marked on every page as not final (征求意见稿), its gaps highlighted
 
     @property
     def title(self) -> str:

@@ -12,7 +12,7 @@ import zipfile
 
 from .document import Document
 from .settings import Settings
-from .wordml import FOOTER_EVEN, FOOTER_ODD, document_xml, esc, footer_xml, xml_part
+from .wordml import FOOTER_EVEN, FOOTER_ODD, HEADER_DRAFT, document_xml, draft_header_xml, esc, footer_xml, xml_part
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: no clock in the output
 _MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml"
@@ -23,7 +23,7 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 def docx_bytes(doc: Document, s: Settings) -> bytes:
     """The whole .docx, byte-identical for the same document."""
     parts = [
-        ("[Content_Types].xml", _content_types()),
+        ("[Content_Types].xml", _content_types(doc.draft)),
         ("_rels/.rels", _rels([("officeDocument", "word/document.xml"),
                                ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
                                 "core-properties", "docProps/core.xml"),
@@ -34,7 +34,8 @@ def docx_bytes(doc: Document, s: Settings) -> bytes:
         ("word/_rels/document.xml.rels", _rels([("styles", "styles.xml"), ("settings", "settings.xml"),
                                                 ("fontTable", "fontTable.xml"),
                                                 ("footer", "footer1.xml", FOOTER_ODD),
-                                                ("footer", "footer2.xml", FOOTER_EVEN)])),
+                                                ("footer", "footer2.xml", FOOTER_EVEN),
+                                                *([("header", "header1.xml", HEADER_DRAFT)] if doc.draft else [])])),
         ("word/document.xml", document_xml(doc, s)),
         ("word/styles.xml", _styles(s)),
         ("word/settings.xml", _settings()),
@@ -42,6 +43,8 @@ def docx_bytes(doc: Document, s: Settings) -> bytes:
         ("word/footer1.xml", footer_xml(s, odd=True)),
         ("word/footer2.xml", footer_xml(s, odd=False)),
     ]
+    if doc.draft:
+        parts.append(("word/header1.xml", draft_header_xml(s.text["draft_header"], s)))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name, data in parts:
@@ -53,8 +56,8 @@ def docx_bytes(doc: Document, s: Settings) -> bytes:
     return buf.getvalue()
 
 
-def _content_types() -> bytes:
-    over = [("/word/document.xml", f"{_MAIN}.document.main+xml"), ("/word/styles.xml", f"{_MAIN}.styles+xml"),
+def _content_types(draft: bool = False) -> bytes:
+    over = [*([("/word/header1.xml", f"{_MAIN}.header+xml")] if draft else []),("/word/document.xml", f"{_MAIN}.document.main+xml"), ("/word/styles.xml", f"{_MAIN}.styles+xml"),
             ("/word/settings.xml", f"{_MAIN}.settings+xml"), ("/word/fontTable.xml", f"{_MAIN}.fontTable+xml"),
             ("/word/footer1.xml", f"{_MAIN}.footer+xml"), ("/word/footer2.xml", f"{_MAIN}.footer+xml"),
             ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),

@@ -5,6 +5,7 @@ Kept beside the form itself so that layout facts and sentences are data, like th
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +58,11 @@ class Settings:
 
     def gap(self, what: str) -> str:
         return self.text["gap"].format(what=what)
+
+    def gap_pattern(self) -> re.Pattern[str]:
+        """Every gap in a text ("【待填写：…】"), found by the template's own gap wording."""
+        head, _, tail = self.text["gap"].partition("{what}")
+        return re.compile(re.escape(head) + (f"[^{re.escape(tail[0])}]*" if tail else ".*") + re.escape(tail))
 
 
 @lru_cache(maxsize=1)

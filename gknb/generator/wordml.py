@@ -1,4 +1,5 @@
-"""A composed document as WordprocessingML: the main part and the two page-number footers.
+"""A composed document as WordprocessingML: the main part, the two page-number footers, and a
+draft's header.
 
 Written by hand rather than through python-docx's default template, whose East Asian text
 maps to a Japanese font: every run names its faces (ascii, hAnsi, eastAsia, cs), every table
@@ -7,6 +8,7 @@ cell its merges (gridSpan, vMerge), and nothing depends on the time or the machi
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from .document import BODY, HEADING, SUBHEADING, TITLE, Document, Para
@@ -15,7 +17,7 @@ from .settings import TWIPS_PER_PT, Font, Settings
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-FOOTER_ODD, FOOTER_EVEN = "rIdFooterOdd", "rIdFooterEven"
+FOOTER_ODD, FOOTER_EVEN, HEADER_DRAFT = "rIdFooterOdd", "rIdFooterEven", "rIdHeaderDraft"
 _OUTLINE = {HEADING: 0, SUBHEADING: 1}
 _ROLE_FONT = {TITLE: "title", BODY: "body", HEADING: "heading", SUBHEADING: "subheading"}
 
@@ -31,12 +33,24 @@ def run_properties(font: Font) -> str:
             f'<w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>')
 
 
-def _run(text: str, font: Font) -> str:
+def _run(text: str, font: Font, highlight: bool = False) -> str:
     """A run; each "\\n" in the text is a line break."""
     if not text:
         return ""
     lines = "<w:br/>".join(f'<w:t xml:space="preserve">{esc(line)}</w:t>' for line in text.split("\n"))
-    return f'<w:r>{run_properties(font)}{lines}</w:r>'
+    rpr = run_properties(font)
+    if highlight:
+        rpr = rpr.replace("</w:rPr>", '<w:highlight w:val="yellow"/></w:rPr>')
+    return f'<w:r>{rpr}{lines}</w:r>'
+
+
+def _runs(text: str, font: Font, gaps: re.Pattern[str]) -> str:
+    """The runs of a paragraph, each gap left to fill (【待填写：…】) highlighted."""
+    out, pos = [], 0
+    for m in gaps.finditer(text):
+        out += [_run(text[pos:m.start()], font), _run(m.group(0), font, highlight=True)]
+        pos = m.end()
+    return "".join(out) + _run(text[pos:], font)
 
 
 # --------------------------------------------------------------------------- paragraphs
@@ -56,7 +70,7 @@ def paragraph(p: Para, s: Settings) -> str:
                      f'w:firstLine="{round(indent * font.size * TWIPS_PER_PT)}"/><w:jc w:val="both"/>')
     if p.role in _OUTLINE:
         props.append(f'<w:outlineLvl w:val="{_OUTLINE[p.role]}"/>')
-    return f'<w:p><w:pPr>{"".join(props)}{run_properties(font)}</w:pPr>{_run(p.text, font)}</w:p>'
+    return f'<w:p><w:pPr>{"".join(props)}{run_properties(font)}</w:pPr>{_runs(p.text, font, s.gap_pattern())}</w:p>'
 
 
 # --------------------------------------------------------------------------- tables
@@ -117,7 +131,9 @@ def _cell(grid: Grid, cell: GridCell, continued: bool, keep: bool, s: Settings) 
 def document_xml(doc: Document, s: Settings) -> bytes:
     body = [paragraph(b, s) if isinstance(b, Para) else table(b, s) + _spacer(s) for b in doc.blocks]
     p = s.page
-    sect = (f'<w:sectPr><w:footerReference w:type="default" r:id="{FOOTER_ODD}"/>'
+    headers = (f'<w:headerReference w:type="default" r:id="{HEADER_DRAFT}"/>'
+               f'<w:headerReference w:type="even" r:id="{HEADER_DRAFT}"/>') if doc.draft else ""
+    sect = (f'<w:sectPr>{headers}<w:footerReference w:type="default" r:id="{FOOTER_ODD}"/>'
             f'<w:footerReference w:type="even" r:id="{FOOTER_EVEN}"/>'
             f'<w:pgSz w:w="{s.twips(p["width"])}" w:h="{s.twips(p["height"])}"/>'
             f'<w:pgMar w:top="{s.twips(p["top"])}" w:right="{s.twips(p["right"])}" '
@@ -144,6 +160,14 @@ def footer_xml(s: Settings, *, odd: bool) -> bytes:
              f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
     return xml_part(f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:ind w:{side}="{inset}"/>'
                 f'<w:jc w:val="{align}"/>{rpr}</w:pPr>{_run("— ", font)}{field}{_run(" —", font)}</w:p></w:ftr>')
+
+
+def draft_header_xml(text: str, s: Settings) -> bytes:
+    """The header of every page of a draft: centred, red, bold, so that no one takes it for final."""
+    font = s.fonts["page_number"]
+    rpr = run_properties(font).replace("</w:rPr>", '<w:b/><w:color w:val="C00000"/></w:rPr>')
+    return xml_part(f'<w:hdr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:jc w:val="center"/>{rpr}</w:pPr>'
+                    f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text)}</w:t></w:r></w:p></w:hdr>')
 
 
 def xml_part(body: str) -> bytes:

@@ -1,0 +1,75 @@
+"""No report looks final while anything is wrong: figures that break an error-level rule, or
+gaps left to fill, give no final report — only, when asked, a draft marked on every page."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from gknb.generator.settings import load
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "work" / "figures" / "示例县数据资源局" / "2025.yaml"
+AGENCY = "示例县数据资源局"
+
+
+def gknb(*args):
+    return subprocess.run([sys.executable, "-m", "gknb.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def _wrong_total(tmp_path: Path) -> Path:
+    """The sample's figures with one 总计 typed as 38 where its parts add up to 39."""
+    text = SAMPLE.read_text("utf-8")
+    assert "    其他: 1\n    总计: 39\n" in text
+    path = tmp_path / "2025.yaml"
+    path.write_text(text.replace("    其他: 1\n    总计: 39\n", "    其他: 1\n    总计: 38\n", 1), "utf-8")
+    return path
+
+
+def test_the_sample_is_final(tmp_path):
+    res = gknb("generate", AGENCY, "--year", 2025, "--figures", SAMPLE, "-o", tmp_path, "--no-pdf")
+    assert res.returncode == 0, res.stderr
+    (docx,) = tmp_path.glob("*.docx")
+    assert load().text["draft_suffix"] not in docx.name
+    assert "word/header1.xml" not in zipfile.ZipFile(docx).namelist()
+
+
+def test_a_total_that_does_not_add_up_gives_no_final_report(tmp_path):
+    res = gknb("generate", AGENCY, "--year", 2025, "--figures", _wrong_total(tmp_path), "-o", tmp_path / "out",
+               "--no-pdf")
+    assert res.returncode == 1
+    assert "不能生成正式报告" in res.stderr and "T3-3" in res.stderr and "38" in res.stderr and "39" in res.stderr
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_with_draft_it_is_written_marked_on_every_page(tmp_path):
+    res = gknb("generate", AGENCY, "--year", 2025, "--figures", _wrong_total(tmp_path), "-o", tmp_path / "out",
+               "--no-pdf", "--draft")
+    assert res.returncode == 0, res.stderr
+    (docx,) = (tmp_path / "out").glob("*.docx")
+    assert docx.name.endswith(load().text["draft_suffix"] + ".docx")
+    package = zipfile.ZipFile(docx)
+    header = package.read("word/header1.xml").decode("utf-8")
+    assert load().text["draft_header"] in header
+    document = package.read("word/document.xml").decode("utf-8")
+    assert document.count('<w:headerReference w:type="default"') == 1  # every page: one section
+    assert "T3-3" in res.stderr  # what is still wrong is said
+
+
+def test_gaps_left_to_fill_refuse_a_final_report_and_are_highlighted_in_a_draft(tmp_path):
+    data = yaml.safe_load(SAMPLE.read_text("utf-8"))
+    del data["problems"]  # this year's problems not written: the report would carry a gap
+    path = tmp_path / "2025.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    res = gknb("generate", AGENCY, "--year", 2025, "--figures", path, "-o", tmp_path / "final", "--no-pdf")
+    assert res.returncode == 1 and "待填写" in res.stderr
+    res = gknb("generate", AGENCY, "--year", 2025, "--figures", path, "-o", tmp_path / "out", "--no-pdf", "--draft")
+    assert res.returncode == 0, res.stderr
+    (docx,) = (tmp_path / "out").glob("*.docx")
+    document = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
+    assert '<w:highlight w:val="yellow"/>' in document and "待填写" in document
