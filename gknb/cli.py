@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gknb import template as tpl
-from gknb.archive.store import Store, StoreError
+from gknb.archive.errors import StoreError
 from gknb.inputs import load_report
 from gknb.model import Report
 from gknb.parsers import DocumentError
@@ -19,6 +21,9 @@ from gknb.view import to_view
 from . import clizh
 from .cliutil import dump_json, fail, table
 
+if TYPE_CHECKING:
+    from gknb.archive.store import Store
+
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
 archive_option = click.option(
@@ -27,6 +32,7 @@ archive_option = click.option(
 
 
 def _store(archive_dir: Path | None) -> Store:
+    from gknb.archive.store import Store  # late: a command on one file needs no archive
     return Store(archive_dir)
 
 
@@ -41,9 +47,35 @@ def _describe(r: Report) -> str:
 clizh.install()  # click's own messages (usage, missing arguments, unknown options) in Chinese
 
 
+# Commands that live with their feature modules, imported only when used: `gknb check` on one
+# file does not load the generator, the comparer and the search index.
+LAZY = {
+    "compare": "gknb.compare.cli:compare_cmd",
+    "draft": "gknb.generator.command:draft",
+    "generate": "gknb.generator.command:generate",
+    "search": "gknb.search.cli:search",
+    "index": "gknb.search.cli:index_cmd",
+    "series": "gknb.search.cli:series",
+    "query": "gknb.search.cli:query",
+    "export": "gknb.search.cli:export",
+}
+
+
 class _Main(click.Group):
     """The command group: a store error (a corrupt or linked archive entry, a full disk) that a
-    command did not handle itself is its Chinese message and exit status 2, never a traceback."""
+    command did not handle itself is its Chinese message and exit status 2, never a traceback.
+    The feature modules' commands (:data:`LAZY`) are imported on first use."""
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *LAZY})
+
+    def get_command(self, ctx, name):
+        if name in LAZY and name not in self.commands:
+            module, attr = LAZY[name].split(":")
+            command = getattr(importlib.import_module(module), attr)
+            command.options_metavar = clizh.OPTIONS_METAVAR
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -282,21 +314,6 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
     sys.exit(EXIT_UNUSABLE if failures or any(r.status == FAILED for r in rows)
              else EXIT_ERRORS if any(r.errors for r in rows) else EXIT_OK)
 
-
-# Commands that live with their feature modules are registered here.
-# [compare commands]
-from gknb.compare.cli import compare_cmd as _compare_cmd  # noqa: E402
-
-main.add_command(_compare_cmd)
-# [generator commands]
-from gknb.generator.command import draft, generate  # noqa: E402
-
-main.add_command(draft)
-main.add_command(generate)
-# [search commands]
-from gknb.search.cli import register as _register_search  # noqa: E402
-
-_register_search(main)
 
 for _command in main.commands.values():  # "用法：gknb parse [选项] PATHS..."
     _command.options_metavar = clizh.OPTIONS_METAVAR

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from gknb.archive.xml import ArchiveError, from_xml
+from gknb.archive.errors import ArchiveError
 from gknb.model import Report
 from gknb.parsers import DocumentError, parse_source, read_source
 from gknb.parsers.sniff import ARCHIVE_XML, sniff
@@ -19,6 +19,7 @@ def load_report(path: str | os.PathLike) -> Report:
     source = read_source(path)
     if sniff(source.data, source.name) == ARCHIVE_XML:
         try:
+            from gknb.archive.xml import from_xml  # late: lxml and the schema only for archive files
             return from_xml(source.data, source.name)
         except ArchiveError as e:
             raise DocumentError(source.name, str(e).removeprefix(f"{source.name}：")) from None
