@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import math
 import os
 import re
 import statistics
@@ -130,8 +131,11 @@ def read_pdf(document: Source | str | os.PathLike) -> Layout:
         raise DocumentError(path, f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
     if cid.is_garbage(final=True):
         raise DocumentError(path, MSG_NO_TEXT)
-    _drop_margin_lines(pages)
-    return Layout(kind="pdf", blocks=_assemble(pages), pages=n_pages)
+    try:
+        _drop_margin_lines(pages)
+        return Layout(kind="pdf", blocks=_assemble(pages), pages=n_pages)
+    except DAMAGE as exc:
+        raise DocumentError(path, f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
 
 
 # --- file checks ------------------------------------------------------------------------
@@ -290,6 +294,8 @@ def _clean_chars(chars: list[dict], cid: _CidCounter) -> list[dict]:
             continue
         if not text or text.isspace():
             continue
+        if not all(math.isfinite(ch[k]) for k in ("x0", "x1", "top", "bottom", "size")):
+            continue  # a glyph placed at infinity (a damaged matrix) is on no page
         cid.total += 1
         out.append(ch if text.isascii() else dict(ch, text=_normalise(text)))
     return out
