@@ -294,7 +294,7 @@ def _clean_chars(chars: list[dict], cid: _CidCounter) -> list[dict]:
             continue
         if not text or text.isspace():
             continue
-        if not all(math.isfinite(ch[k]) for k in ("x0", "x1", "top", "bottom", "size")):
+        if not all(math.isfinite(ch.get(k, 0.0)) for k in ("x0", "x1", "top", "bottom", "size")):
             continue  # a glyph placed at infinity (a damaged matrix) is on no page
         cid.total += 1
         out.append(ch if text.isascii() else dict(ch, text=_normalise(text)))
