@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import template as tpl
-from .model import Report
+from .model import BLANK, VALUE, Cell, Report
 
 ERROR = "error"
 
@@ -97,3 +97,33 @@ def linear_constraints(report: Report, severity: str = ERROR) -> list[list[tuple
 
 def row_key(cdef: tpl.CellDef) -> str:
     return "/".join(cdef.json_path[:-1])
+
+
+def complete_totals(report: Report) -> list[str]:
+    """Fill in every blank total that the table's sums determine; the ids filled, in order.
+
+    A total is the lone term of one side of a single-year error-level sum (T3-2's （七）总计,
+    T3-3's and T4-1's 总计) whose other side is all given; filled totals may complete other
+    sums in turn.  A total never comes out negative, and nothing but a blank is filled: a
+    typed total that disagrees stays, for the checker to report with both figures.
+    """
+    filled: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for rule in tpl.load().rules:
+            if rule.kind != "sum" or rule.cross_year or rule.severity != ERROR:
+                continue
+            for _, left, right in instances(rule, report):
+                for total, parts in ((left, right), (right, left)):
+                    if len(total) != 1 or not parts or report.cells.get(total[0].cell, Cell()).state != BLANK:
+                        continue
+                    values = [report.value(p.cell) for p in parts]
+                    if any(v is None for v in values):
+                        continue
+                    value = total[0].sign * sum(p.sign * v for p, v in zip(parts, values) if v is not None)
+                    if value >= 0:
+                        report.cells[total[0].cell] = Cell(VALUE, value)
+                        filled.append(total[0].cell)
+                        changed = True
+    return filled

@@ -22,8 +22,9 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from yaml.nodes import ScalarNode, SequenceNode
 
+from gknb.equations import complete_totals
 from gknb.extras import read_extras
-from gknb.model import BLANK, VALUE, Report
+from gknb.model import BLANK, NOTE, VALUE, Finding, Report
 from gknb.view import FiguresError, from_view
 
 from .errors import DocumentError
@@ -386,6 +387,9 @@ def load(data: bytes, path: str, *, yaml_syntax: bool = False) -> FiguresFile:
         raise DocumentError(path, "数字文件有误：\n  " + "\n  ".join(shown))
     if not _has_content(report):
         raise DocumentError(path, NOTHING)
+    computed = complete_totals(report)  # totals are computed, not typed
+    if computed:
+        report.findings.append(Finding(NOTE, f"按表内勾稽关系计算了{len(computed)}个未填写的合计"))
     return FiguresFile(report, extras)
 
 

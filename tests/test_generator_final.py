@@ -73,3 +73,42 @@ def test_gaps_left_to_fill_refuse_a_final_report_and_are_highlighted_in_a_draft(
     (docx,) = (tmp_path / "out").glob("*.docx")
     document = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
     assert '<w:highlight w:val="yellow"/>' in document and "待填写" in document
+
+
+def _without_totals(data: dict) -> tuple[dict, dict]:
+    """The figures with every 总计 of tables 三 and 四 blanked, and the blanked values."""
+    from gknb import template as tpl
+    t, blanked = tpl.load(), {}
+    for cdef in (c for tid in ("requests", "review_litigation") for c in t.table(tid).layout("2021").cells):
+        if cdef.row.id == "total" or cdef.column.id == "total":
+            node = data[cdef.table]
+            for key in cdef.json_path[:-1]:
+                node = node[key]
+            blanked[cdef.id] = node[cdef.json_path[-1]]
+            node[cdef.json_path[-1]] = None
+    return data, blanked
+
+
+def test_totals_are_computed_not_typed(tmp_path):
+    from gknb.parsers import parse
+    data, blanked = _without_totals(yaml.safe_load(SAMPLE.read_text("utf-8")))
+    assert len(blanked) >= 25 + 3
+    path = tmp_path / "2025.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    report = parse(path)
+    assert {cid: report.value(cid) for cid in blanked} == blanked
+    assert any("计算了" in f.message for f in report.findings)
+    res = gknb("generate", AGENCY, "--year", 2025, "--figures", path, "-o", tmp_path / "out", "--no-pdf")
+    assert res.returncode == 0, res.stderr
+    (docx,) = (tmp_path / "out").glob("*.docx")
+    back = parse(docx)
+    assert {cid: back.value(cid) for cid in blanked} == blanked
+
+
+def test_a_typed_total_that_disagrees_is_kept_and_reported(tmp_path):
+    from gknb.parsers import parse
+
+    from gknb.rules import check
+    report = parse(_wrong_total(tmp_path))
+    assert report.value("requests.new.total") == 38  # never overwritten by the computed 39
+    assert any(v.rule == "T3-3" and "38" in v.message and "39" in v.message for v in check(report))
