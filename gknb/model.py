@@ -63,10 +63,13 @@ class Cell:
         return self.state == VALUE
 
 
+FIGURES_FILE = "figures"  # the source kind of a figures file (the rest: the sniffed document kinds)
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     name: str
-    kind: str  # pdf | docx | html | text | markdown | figures
+    kind: str  # pdf | docx | html | text | markdown | doc | FIGURES_FILE
     sha256: str
     pages: int | None = None
 

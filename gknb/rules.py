@@ -18,7 +18,7 @@ from typing import Any
 
 from . import template as tpl
 from .equations import Term, instances
-from .model import ABSENT, BLANK, Number, Report
+from .model import ABSENT, BLANK, FIGURES_FILE, Number, Report
 
 ERROR, WARNING = "error", "warning"
 SEVERITY_ZH = {ERROR: "错误", WARNING: "警告"}
@@ -73,9 +73,12 @@ def _fmt(n: Number | None) -> str:
 def check(report: Report, previous: Report | None = None) -> list[Violation]:
     """Every applicable rule on ``report``; cross-year rules only when ``previous`` is given."""
     out: list[Violation] = []
+    figures_file = report.source is not None and report.source.kind == FIGURES_FILE
     for rule in tpl.load().rules:
         if rule.cross_year and previous is None:
             continue
+        if figures_file and rule.params.get("document_only"):
+            continue  # a figures file has no headings or prose of its own to judge
         out.extend(KINDS[rule.kind](rule, report, previous))
     return out
 

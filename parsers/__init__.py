@@ -21,7 +21,7 @@ import os
 from importlib import import_module
 from pathlib import Path
 
-from gknb.model import Report, SourceDocument
+from gknb.model import FIGURES_FILE, Report, SourceDocument
 
 from . import sniff as _sniff
 from .errors import DocumentError
@@ -53,7 +53,7 @@ def _parse(source: Source, kind: str, events: list | None = None) -> Report:
         from .figures import read_figures
         report = read_figures(source.data, source.name, yaml_syntax=kind == _sniff.FIGURES_YAML)
         pages = None
-        kind = "figures"
+        kind = FIGURES_FILE
     else:
         from .understand import understand
         layout = _reader(kind)(source)

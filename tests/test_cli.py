@@ -133,3 +133,9 @@ def test_clicks_own_messages_are_chinese(args):
     for english in ("Usage", "Error", "Options", "Commands", "Missing", "No such", "Try ", "Show this"):
         assert english not in out, (args, out)
     assert res.returncode in (0, 2)
+
+
+def test_check_on_a_figures_file_judges_figures_not_missing_prose():
+    res = gknb("check", SAMPLE)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "共 0 个错误，0 个警告" in res.stdout  # no E10 / S5-1 / S6-1: a figures file has no headings
