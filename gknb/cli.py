@@ -298,6 +298,9 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
     except YearError as e:
         fail(e)
         sys.exit(EXIT_UNUSABLE)
+    if not work.is_dir():  # a mistyped folder: create nothing, run nothing
+        fail(f"{work}：工作文件夹不存在（应含收件箱 inbox/；新的一年请先建好文件夹并放入收到的报告）")
+        sys.exit(EXIT_UNUSABLE)
 
     def progress(phase, i, n, item):
         click.echo(f"[{phase} {i}/{n}] {item}".rstrip(), err=True)

@@ -139,3 +139,18 @@ def test_check_on_a_figures_file_judges_figures_not_missing_prose():
     res = gknb("check", SAMPLE)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "共 0 个错误，0 个警告" in res.stdout  # no E10 / S5-1 / S6-1: a figures file has no headings
+
+
+def test_mistyped_folders_and_names_are_caught_before_any_work(tmp_path):
+    missing = tmp_path / "不存在"
+    res = gknb("january", "--work", missing, "--year", 2025)
+    assert res.returncode == 2 and "工作文件夹不存在" in res.stderr and not missing.exists()
+    res = gknb("draft", "洪泽区人民政府", "--year", 2024, "--archive", tmp_path / "档案馆")
+    assert res.returncode == 2 and "档案目录不存在" in res.stderr
+    archive = tmp_path / "档案"
+    assert gknb("ingest", CORPUS / "pdf" / "淮安市洪泽区人民政府_2023.pdf", "--archive", archive).returncode in (0, 1)
+    res = gknb("draft", "洪泽区", "--year", 2024, "--archive", archive)
+    assert res.returncode == 2 and "您是否要找：洪泽区人民政府" in res.stderr
+    assert gknb("draft", "洪泽区人民政府", "--year", 2024, "--archive", archive).returncode == 0
+    res = gknb("draft", "新设立的某某局", "--year", 2024, "--archive", archive)  # no name near it: a new agency
+    assert res.returncode == 0 and "档案中没有新设立的某某局2023年度报告" in res.stderr

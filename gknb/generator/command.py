@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from pathlib import Path
 
@@ -32,6 +33,23 @@ def _stop(message: str) -> None:
     sys.exit(EXIT_UNUSABLE)
 
 
+def _known_agency(store: Store, agency: str, new: bool) -> None:
+    """Stop on a mistyped archive or agency name: an empty draft would look like a first year.
+
+    The archive folder must exist (unless ``new``); a name the archive does not hold, while it
+    holds names that contain it or are close to it, is answered with those names."""
+    if not store.root.is_dir():
+        if new:
+            return
+        _stop(f"{store.root}：档案目录不存在（请检查 --archive；第一次使用、档案为空时请加 --new）")
+    names = sorted({store.agency_name(e.agency) for e in store.entries()})
+    if agency in names or store.entries(agency) or new:
+        return
+    close = [n for n in names if agency in n or n in agency] or difflib.get_close_matches(agency, names, n=5, cutoff=0.6)
+    if close:
+        _stop(f"档案中没有“{agency}”。您是否要找：{'、'.join(close[:5])}？（如确为新的机关，请加 --new）")
+
+
 def _previous(store: Store, agency: str, year: int):
     if not store.root.exists():
         return None
@@ -47,10 +65,13 @@ def _previous(store: Store, agency: str, year: int):
 @archive_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="写入的数字文件（YAML）；不指定时输出到屏幕")
-def draft(agency: str, year: int, archive_dir: Path | None, output: Path | None) -> None:
+@click.option("--new", is_flag=True, help="档案中还没有这个机关（第一次使用 gknb）")
+def draft(agency: str, year: int, archive_dir: Path | None, output: Path | None, new: bool) -> None:
     """为新年度生成数字文件：按档案中上一年度报告预填上年结转、现行有效件数和上年度问题，其余留空。"""
+    store = Store(archive_dir)
+    _known_agency(store, agency, new)
     try:
-        d = make_draft(agency, year, Store(archive_dir))
+        d = make_draft(agency, year, store)
     except (ValueError, ArchiveError) as e:
         _stop(str(e))
     text = dump(d)
