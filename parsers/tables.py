@@ -435,6 +435,10 @@ class GridReader:
             by_key.setdefault(colkey, []).append(col)
         values = self._value_cells(row, label_cols)
         if not set(columns) <= set(by_key):
+            # an empty cell left of the figures is a label column continued from above (the
+            # band 三、本年度办理结果 on the next page), not a figure
+            while len(values) > len(columns) and not _text(values[0][1]):
+                values = values[1:]
             # no usable header over these columns (exports, garbled headers, a table continued
             # after a page break): left to right — certain only when every column has its cell
             out = {colkey: self._raw(cell) for colkey, (_, cell) in zip(columns, values)}
