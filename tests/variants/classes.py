@@ -429,6 +429,22 @@ def html_cell_wrap(source, seed, rng):
     return Mutation(edit(t, edits), WRAPPERS[seed][:30])
 
 
+UNRULED = ('<table border="0" cellpadding="2">',
+           '<table border="0" cellpadding="2" style="border-top:1.5pt solid black;border-bottom:1.5pt solid black">',
+           '<table border="0" rules="rows" frame="hsides" cellpadding="2">')
+
+
+@variant_class("html.unruled", kinds=("html",), seeds=len(UNRULED))
+def html_unruled(source, seed, rng):
+    """Every table drawn without ruling (none, 三线表, rules between rows only): the PDF rendering
+    must be read from where its text stands."""
+    t = source.text
+    edits = [(m.start(), m.end(), UNRULED[seed]) for m in re.finditer(r"<table\b[^>]*>", t, re.IGNORECASE)]
+    if not edits:
+        raise NotApplicable("no table")
+    return Mutation(edit(t, edits), ("no rules", "three-line", "row rules")[seed])
+
+
 @variant_class("html.split_blocks", kinds=("html",), seeds=2)
 def html_split_blocks(source, seed, rng):
     """Table 二 split into one <table> per block (seed 1: each caption a paragraph above its table)."""
