@@ -45,7 +45,7 @@ from gknb.parsers import DocumentError
 from gknb.compare.batch import BatchItem, PairError, archive_comparison, page_name
 from gknb.compare.html import render
 from gknb.compare.index import render_index
-from gknb.generator import figures as figures_file
+from gknb.generator import basis as figures_file
 from gknb.generator.compose import GenerateError, generate_docx
 from gknb.generator.draft import draft, dump
 from gknb.generator.pdf import PdfError, to_pdf
@@ -103,7 +103,7 @@ class Row:
 
 
 @dataclass
-class Layout:
+class WorkFolder:
     """Where the job reads and writes, under one working folder (by the archive's folder names)."""
 
     work: Path
@@ -155,7 +155,7 @@ def _sha256(path: Path) -> str:
 
 # --------------------------------------------------------------------------- 1. ingest
 
-def ingest_new(layout: Layout, *, workers: int | None, progress: Progress | None) -> tuple[list, list[str]]:
+def ingest_new(layout: WorkFolder, *, workers: int | None, progress: Progress | None) -> tuple[list, list[str]]:
     """Ingest the inbox documents whose content the archive does not hold yet; (outcomes, problems).
 
     A link (the inbox itself, or anything in it) is refused by name, never read."""
@@ -186,7 +186,7 @@ def ingest_new(layout: Layout, *, workers: int | None, progress: Progress | None
 
 # --------------------------------------------------------------------------- 2. draft and generate
 
-def _filled(fig: figures_file.Figures) -> int:
+def _blank_count(fig: figures_file.Figures) -> int:
     """How many table cells are still blank (0: the figures file is filled)."""
     return sum(1 for c in fig.report.cells.values() if c.state != VALUE)
 
@@ -332,7 +332,7 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
     """The whole January run; (one row per agency, problems with inbox and shared files)."""
     year = check_year(year)
     workers = workers or os.cpu_count() or 1
-    layout = Layout(Path(work), archive)
+    layout = WorkFolder(Path(work), archive)
     store, tree = layout.store, layout.tree
     failures: list[str] = []
     for folder in (layout.work / "figures", layout.work / "reports", layout.reviews):
@@ -416,7 +416,7 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
     return [rows[k] for k in sorted(rows)], failures
 
 
-def _plan(layout: Layout, store: Store, folder: str, row: Row, year: int) -> GenerateTask | None:
+def _plan(layout: WorkFolder, store: Store, folder: str, row: Row, year: int) -> GenerateTask | None:
     """What this agency needs this year: nothing (archived), a draft, filling in, or generation."""
     tree, name = layout.tree, row.agency
     path = layout.figures(folder, year)
@@ -429,7 +429,7 @@ def _plan(layout: Layout, store: Store, folder: str, row: Row, year: int) -> Gen
         tree.write_if_changed(path, dump(d).encode("utf-8"))
         row.status, row.outputs, row.notes = DRAFTED, [str(path)], d.notes
         return None
-    blanks = _filled(_figures_file(tree, path))
+    blanks = _blank_count(_figures_file(tree, path))
     if blanks:
         row.status, row.outputs, row.notes = WAITING, [str(path)], [f"还有{blanks}个单元格未填写"]
         return None

@@ -68,7 +68,7 @@ def test_same_inputs_give_byte_identical_pages_and_dates_only_when_given():
 
 
 def test_swing_thresholds_decide_what_is_highlighted():
-    from gknb.compare.figures import Thresholds
+    from gknb.compare.changes import Thresholds
     prev, cur = report("html/平潭综合实验区_2023.html"), report("html/平潭综合实验区_2024.html")
     default = compare(prev, cur)
     strict = compare(prev, cur, thresholds=Thresholds(relative=5.0, absolute=100))

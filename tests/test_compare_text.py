@@ -3,7 +3,7 @@
 import difflib
 import re
 
-from gknb.compare.carryover import GONE, REWORDED, UNCHANGED, follow, problems_of
+from gknb.compare.rectification import GONE, REWORDED, UNCHANGED, follow, problems_of
 from gknb.model import Section
 from gknb.textdiff import ADDED, CHANGED, DELETE, INSERT, MOVED, REMOVED, SAME, diff, similarity
 

@@ -12,7 +12,7 @@ import pytest
 from gknb.parsers import DocumentError, parse
 from gknb.parsers.figures import MAX_BYTES
 
-from gknb.generator.figures import read
+from gknb.generator.basis import read
 from gknb.model import Report
 from gknb.view import to_view
 

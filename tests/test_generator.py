@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from gknb import template as tpl
 from gknb.generator import generate_docx
-from gknb.generator.figures import Fees, Figures, Problem, Rectified
+from gknb.generator.basis import Fees, Figures, Problem, Rectified
 from gknb.model import Report
 from gknb.problems import read_section_five
 from gknb.rules import check

@@ -9,7 +9,7 @@ import pytest
 from gknb.parsers import parse
 
 from gknb.generator import generate_docx
-from gknb.generator.figures import Figures
+from gknb.generator.basis import Figures
 from gknb.generator.pdf import to_pdf
 
 from .conftest import EXPECTED, load_expected

@@ -13,8 +13,8 @@ from gknb.parsers import parse
 
 from gknb import template as tpl
 from gknb.generator import generate_docx
+from gknb.generator.basis import read
 from gknb.generator.draft import draft, dump
-from gknb.generator.figures import read
 from gknb.problems import read_section_five
 from gknb.rules import check
 from gknb.view import to_view

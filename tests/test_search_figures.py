@@ -15,8 +15,8 @@ from gknb.model import VALUE
 from gknb.search import cells as cellnames
 from gknb.search.errors import SearchError
 from gknb.search.export import write
-from gknb.search.figures import figures, parse_conditions, query, series
 from gknb.search.scope import make_scope
+from gknb.search.series import figures, parse_conditions, query, series
 from tests import test_search as shared
 
 # The corpus archive fixtures, shared with test_search.py.

@@ -13,8 +13,8 @@ from gknb.archive.store import Store, agency_dirname, write_if_changed
 from gknb.archive.xml import ArchiveError
 from gknb.model import Report
 
+from .changes import Thresholds
 from .comparison import Comparison, compare
-from .figures import Thresholds
 from .html import render
 from .index import render_index
 

@@ -20,7 +20,7 @@ STATE_ZH = {PASSED: "通过", FAILED: "不符", UNCHECKED: "无法核对", NOT_A
 
 
 @dataclass(frozen=True)
-class Finding:
+class ReviewFinding:
     violation: Violation
     year: int | None
     which: str  # new | old
@@ -52,18 +52,18 @@ def is_cross_year(rule: tpl.Rule) -> bool:
 
 
 def run_checks(old: Report | None, new: Report, *, consecutive: bool,
-               before: Report | None = None) -> list[Finding]:
+               before: Report | None = None) -> list[ReviewFinding]:
     """New year's findings (cross-year ones against ``old`` when consecutive), then old year's."""
     out = []
     for v in check(new, old if consecutive else None):
-        out.append(Finding(v, new.year, NEW, is_cross_year(tpl.load().rule(v.rule))))
+        out.append(ReviewFinding(v, new.year, NEW, is_cross_year(tpl.load().rule(v.rule))))
     if old is not None:
         for v in check(old, before):
-            out.append(Finding(v, old.year, OLD, is_cross_year(tpl.load().rule(v.rule)) and before is not None))
+            out.append(ReviewFinding(v, old.year, OLD, is_cross_year(tpl.load().rule(v.rule)) and before is not None))
     return out
 
 
-def _sum_status(rule: tpl.Rule, old: Report, new: Report, failed: list[Finding]) -> tuple[str, str]:
+def _sum_status(rule: tpl.Rule, old: Report, new: Report, failed: list[ReviewFinding]) -> tuple[str, str]:
     """Per instance (column or row): are all its cells filled?  A difference found where some
     are not is "无法核对", not a failure."""
     instances = list(rule_instances(rule, new))
@@ -95,7 +95,7 @@ def _unit_status(rule: tpl.Rule, old: Report, new: Report) -> tuple[str, str]:
     return PASSED, ""
 
 
-def cross_year_status(old: Report | None, new: Report, findings: list[Finding], *,
+def cross_year_status(old: Report | None, new: Report, findings: list[ReviewFinding], *,
                       consecutive: bool) -> list[RuleStatus]:
     """Each cross-year rule: passed, failed, not checkable (and why) or not applicable."""
     out = []

@@ -14,9 +14,9 @@ from gknb.parsers import DocumentError
 from gknb.rules import SEVERITY_ZH
 
 from .batch import PairError, archive_comparison, run_batch
+from .changes import Thresholds
 from .checks import NEW, OLD, STATE_ZH
 from .comparison import Comparison, compare
-from .figures import Thresholds
 from .html import render
 from .jsonview import to_json
 

@@ -13,9 +13,9 @@ from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Statement, stated_figures
 
 from ..textdiff import TextDiff, diff, similarity
-from .carryover import Carryover, follow
-from .checks import NEW, OLD, Finding, RuleStatus, cross_year_status, run_checks
-from .figures import FigureChange, Thresholds, figure_changes, swings
+from .changes import FigureChange, Thresholds, figure_changes, swings
+from .checks import NEW, OLD, ReviewFinding, RuleStatus, cross_year_status, run_checks
+from .rectification import Carryover, follow
 
 PREAMBLE = "开头"  # key of the opening paragraph, compared like a section
 # The figures a reviewer looks at first (ids are the template's stable cell ids).
@@ -44,7 +44,7 @@ class Comparison:
     thresholds: Thresholds
     consecutive: bool = False
     notes: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[ReviewFinding] = field(default_factory=list)
     statuses: list[RuleStatus] = field(default_factory=list)
     figures: list[FigureChange] = field(default_factory=list)
     texts: list[SectionDiff] = field(default_factory=list)
@@ -55,15 +55,15 @@ class Comparison:
     def agency(self) -> str:
         return self.new.agency or (self.old.agency if self.old else "") or "机关不详"
 
-    def of(self, which: str, severity: str | None = None) -> list[Finding]:
+    def of(self, which: str, severity: str | None = None) -> list[ReviewFinding]:
         return [f for f in self.findings if f.which == which and (severity is None or f.severity == severity)]
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[ReviewFinding]:
         return [f for f in self.findings if f.severity == ERROR]
 
     @property
-    def warnings(self) -> list[Finding]:
+    def warnings(self) -> list[ReviewFinding]:
         return [f for f in self.findings if f.severity == WARNING]
 
     def swings(self) -> list[FigureChange]:

@@ -7,10 +7,10 @@ from decimal import Decimal
 from gknb import template as tpl
 
 from ..textdiff import ADDED, CHANGED, DELETE, EQUAL, INSERT, MOVED, REMOVED, SAME
-from .carryover import GONE, REWORDED, UNCHANGED
+from .changes import FigureChange
 from .comparison import Comparison
-from .figures import FigureChange
 from .markup import SWING, cell_html, esc, num, pct, signed
+from .rectification import GONE, REWORDED, UNCHANGED
 
 KIND_ZH = {SAME: "未变", CHANGED: "改动", ADDED: "新增", REMOVED: "删去", MOVED: "移位"}
 STATUS_ZH = {UNCHANGED: "原样保留", REWORDED: "改写后保留", GONE: "不再提及"}

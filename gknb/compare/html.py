@@ -9,12 +9,12 @@ from __future__ import annotations
 from gknb import __version__
 from gknb import template as tpl
 
-from .carryover import GONE, REWORDED, UNCHANGED
-from .checks import NEW, OLD, STATE_ZH, Finding
+from .checks import NEW, OLD, STATE_ZH, ReviewFinding
 from .comparison import PREAMBLE, Comparison
 from .details import figures, problems, texts
 from .markup import SWING, badge, cell_html, cell_name, change_text, esc, num, page, pct, signed
 from .markup import year_of as _year
+from .rectification import GONE, REWORDED, UNCHANGED
 
 
 def header(c: Comparison) -> str:
@@ -31,7 +31,7 @@ def header(c: Comparison) -> str:
             f'<table class="sources">{src}</table>\n</header>')
 
 
-def _finding_li(f: Finding) -> str:
+def _finding_li(f: ReviewFinding) -> str:
     where = "跨年度" if f.cross_year else ("本年" if f.which == NEW else "上年")
     v = f.violation
     return (f"<li>{badge(f.severity)} <span class=\"rule-id\">{esc(v.rule)}</span> "
@@ -107,7 +107,7 @@ def toc(c: Comparison) -> str:
     return '<nav class="toc">' + "".join(f'<a href="#{a}">{t}</a>' for a, t in links) + "</nav>"
 
 
-def _findings_table(findings: list[Finding]) -> str:
+def _findings_table(findings: list[ReviewFinding]) -> str:
     if not findings:
         return '<p class="muted">未发现问题。</p>'
     rows = "".join(

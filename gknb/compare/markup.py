@@ -12,7 +12,7 @@ from decimal import Decimal
 from gknb.model import ABSENT, BLANK, Cell
 from gknb.rules import SEVERITY_ZH
 
-from .figures import FigureChange
+from .changes import FigureChange
 from .style import CSS
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

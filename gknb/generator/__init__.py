@@ -2,9 +2,10 @@
 
 Data flows one way, one module a step:
 
-* ``figures``  reads a figures file, with the generator's extra keys (problems, fees, contact);
+* ``basis``    what a report is generated from: a figures file (via gknb.parsers.figures) or a report;
 * ``carry``    what last year's archived report hands on (结转, 现行有效件数, problems and measures);
 * ``draft``    the figures file for a new year, prefilled from the archive;
+* ``readiness`` whether the report may be final (error-level rules, gaps), and a draft's name;
 * ``wording``  the report's text: title, opening, the sentences of sections 一, 五 and 六;
 * ``grids``    the three tables in the official form's structure (merged cells included);
 * ``compose``  figures + last year -> the document as a list of blocks;

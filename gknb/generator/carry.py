@@ -15,7 +15,7 @@ from gknb import template as tpl
 from gknb.model import Number, Report
 from gknb.problems import read_section_five
 
-from .figures import Rectified
+from .basis import Rectified
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from gknb.archive.store import Store, atomic_write
 from gknb.archive.xml import ArchiveError
 from gknb.parsers import DocumentError
 
-from . import figures as figures_file
+from . import basis as figures_file
 from .compose import GenerateError, generate_docx
 from .draft import draft as make_draft
 from .draft import dump

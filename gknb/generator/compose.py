@@ -6,8 +6,8 @@ from gknb import template as tpl
 from gknb.model import Report
 
 from . import grids, wording
+from .basis import Figures
 from .document import BODY, HEADING, TITLE, Document, Para
-from .figures import Figures
 from .package import docx_bytes
 from .settings import load
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .grids import Grid
+from .grids import FormGrid
 
 TITLE, BODY, HEADING, SUBHEADING = "title", "body", "heading", "subheading"
 
@@ -19,7 +19,7 @@ class Para:
 class Document:
     agency: str
     year: int
-    blocks: list[Para | Grid] = field(default_factory=list)
+    blocks: list[Para | FormGrid] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what could not be filled or carried forward
     draft: bool = False  # marked on every page as not final (征求意见稿), its gaps highlighted
 

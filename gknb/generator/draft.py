@@ -19,7 +19,7 @@ from gknb.model import Report
 from gknb.view import to_view
 
 from . import carry
-from .figures import FIELDS
+from .basis import FIELDS
 
 
 @dataclass

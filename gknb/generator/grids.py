@@ -21,7 +21,7 @@ CAPTION, HEADER, BAND, LABEL, NOTE, FIGURE = "caption", "header", "band", "label
 
 
 @dataclass(frozen=True)
-class GridCell:
+class FormCell:
     row: int
     col: int
     rowspan: int
@@ -31,20 +31,20 @@ class GridCell:
 
 
 @dataclass(frozen=True)
-class Grid:
+class FormGrid:
     table: str
     widths: tuple[int, ...]  # twips, one per grid column
-    cells: tuple[GridCell, ...]
+    cells: tuple[FormCell, ...]
 
     @property
     def n_rows(self) -> int:
         return max(c.row + c.rowspan for c in self.cells)
 
-    def at(self, row: int, col: int) -> GridCell | None:
+    def at(self, row: int, col: int) -> FormCell | None:
         """The cell anchored at (row, col); None where a merge covers it."""
         return next((c for c in self.cells if c.row == row and c.col == col), None)
 
-    def covering(self, row: int, col: int) -> GridCell:
+    def covering(self, row: int, col: int) -> FormCell:
         return next(c for c in self.cells
                     if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan)
 
@@ -52,7 +52,7 @@ class Grid:
 Figures = Callable[[str], str]  # cell id -> text to print ("" for a blank)
 
 
-def build(layout: tpl.TableLayout, figures: Figures, settings: Settings) -> Grid:
+def build(layout: tpl.TableLayout, figures: Figures, settings: Settings) -> FormGrid:
     table = layout.table
     if table.kind == "blocks":
         cells, n_labels, n_values = _blocks(layout, figures)
@@ -60,7 +60,7 @@ def build(layout: tpl.TableLayout, figures: Figures, settings: Settings) -> Grid
         cells, n_labels, n_values = _transposed(layout, figures)
     else:
         cells, n_labels, n_values = _rows(layout, figures)
-    return Grid(table.id, _widths(settings, table.id, n_labels, n_values), tuple(cells))
+    return FormGrid(table.id, _widths(settings, table.id, n_labels, n_values), tuple(cells))
 
 
 def _widths(settings: Settings, tid: str, n_labels: int, n_values: int) -> tuple[int, ...]:
@@ -81,16 +81,16 @@ def _blocks(layout: tpl.TableLayout, figures: Figures):
     cells, r = [], 0
     for block in layout.blocks:
         span = width // len(block.columns)
-        cells.append(GridCell(r, 0, 1, 1 + width, block.caption, CAPTION))
-        cells.append(GridCell(r + 1, 0, 1, 1, layout.table.row_header, HEADER))
+        cells.append(FormCell(r, 0, 1, 1 + width, block.caption, CAPTION))
+        cells.append(FormCell(r + 1, 0, 1, 1, layout.table.row_header, HEADER))
         for j, col in enumerate(block.columns):
-            cells.append(GridCell(r + 1, 1 + j * span, 1, span, col.label, HEADER))
+            cells.append(FormCell(r + 1, 1 + j * span, 1, span, col.label, HEADER))
         r += 2
         for row in block.rows:
-            cells.append(GridCell(r, 0, 1, 1, row.label, LABEL))
+            cells.append(FormCell(r, 0, 1, 1, row.label, LABEL))
             for j, col in enumerate(block.columns):
                 cid = _cell_id(layout, block.id, row.id, col.id)
-                cells.append(GridCell(r, 1 + j * span, 1, span, figures(cid), FIGURE))
+                cells.append(FormCell(r, 1 + j * span, 1, span, figures(cid), FIGURE))
             r += 1
     return cells, 1, width
 
@@ -102,31 +102,31 @@ def _rows(layout: tpl.TableLayout, figures: Figures):
     n_labels = 1 + any(r.band for r in block.rows) + any(r.group for r in block.rows)
     top = 1 if table.column_header else 0
     head = top + (2 if any(c.group for c in block.columns) else 1)
-    cells = [GridCell(0, 0, head, n_labels, table.note or "", NOTE)]
+    cells = [FormCell(0, 0, head, n_labels, table.note or "", NOTE)]
     if table.column_header:
-        cells.append(GridCell(0, n_labels, 1, len(block.columns), table.column_header, HEADER))
+        cells.append(FormCell(0, n_labels, 1, len(block.columns), table.column_header, HEADER))
     c = n_labels
     for group, cols in groupby(block.columns, key=lambda x: x.group):
         cols = list(cols)
         if group:
-            cells.append(GridCell(top, c, 1, len(cols), table.label_of("column_group", group), HEADER))
+            cells.append(FormCell(top, c, 1, len(cols), table.label_of("column_group", group), HEADER))
         for col in cols:
-            cells.append(GridCell(head - 1 if group else top, c, 1 if group else head - top, 1, col.label, HEADER))
+            cells.append(FormCell(head - 1 if group else top, c, 1 if group else head - top, 1, col.label, HEADER))
             c += 1
     r = head
     for band, rows in groupby(block.rows, key=lambda x: x.band):
         rows = list(rows)
         if band:
-            cells.append(GridCell(r, 0, len(rows), 1, table.label_of("band", band), BAND))
+            cells.append(FormCell(r, 0, len(rows), 1, table.label_of("band", band), BAND))
         for group, members in groupby(rows, key=lambda x: x.group):
             members = list(members)
             if group:
-                cells.append(GridCell(r, n_labels - 2, len(members), 1, table.label_of("group", group), LABEL))
+                cells.append(FormCell(r, n_labels - 2, len(members), 1, table.label_of("group", group), LABEL))
             for row in members:
                 start = n_labels - 1 if group else (1 if band else 0)
-                cells.append(GridCell(r, start, 1, n_labels - start, row.label, LABEL))
+                cells.append(FormCell(r, start, 1, n_labels - start, row.label, LABEL))
                 for j, col in enumerate(block.columns):
-                    cells.append(GridCell(r, n_labels + j, 1, 1, figures(_cell_id(layout, None, row.id, col.id)),
+                    cells.append(FormCell(r, n_labels + j, 1, 1, figures(_cell_id(layout, None, row.id, col.id)),
                                           FIGURE))
                 r += 1
     return cells, n_labels, len(block.columns)
@@ -142,13 +142,13 @@ def _transposed(layout: tpl.TableLayout, figures: Figures):
     for group, rows in groupby(block.rows, key=lambda x: x.row_group):
         rows = list(rows)
         if group:
-            cells.append(GridCell(0, c, 1, k * len(rows), table.label_of("row_group", group), HEADER))
+            cells.append(FormCell(0, c, 1, k * len(rows), table.label_of("row_group", group), HEADER))
         for row in rows:
-            cells.append(GridCell(1 if group else 0, c, 1, k, row.label, HEADER))
+            cells.append(FormCell(1 if group else 0, c, 1, k, row.label, HEADER))
             for j, col in enumerate(block.columns):
                 r = head - 1 if group else 1
-                cells.append(GridCell(r, c + j, head - r, 1, col.label, HEADER))
-                cells.append(GridCell(head, c + j, 1, 1, figures(_cell_id(layout, None, row.id, col.id)), FIGURE))
+                cells.append(FormCell(r, c + j, head - r, 1, col.label, HEADER))
+                cells.append(FormCell(head, c + j, 1, 1, figures(_cell_id(layout, None, row.id, col.id)), FIGURE))
             c += k
     return cells, 0, c
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from gknb.model import Report
 from gknb.rules import ERROR, check
 
+from .basis import Figures
 from .document import Document, Para
-from .figures import Figures
 from .settings import load
 
 

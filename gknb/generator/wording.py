@@ -15,9 +15,9 @@ from gknb import template as tpl
 from gknb.model import Number, Report
 from gknb.problems import read_section_five
 
+from .basis import Contact, Fees, Figures, Rectified
 from .carry import last_problems
 from .document import BODY, SUBHEADING
-from .figures import Contact, Fees, Figures, Rectified
 from .settings import TWIPS_PER_PT, load
 
 _FIELD = re.compile(r"\{([\w.]+)\}")

@@ -12,7 +12,7 @@ import re
 from xml.sax.saxutils import escape
 
 from .document import BODY, HEADING, SUBHEADING, TITLE, Document, Para
-from .grids import BAND, CAPTION, FIGURE, HEADER, LABEL, NOTE, Grid, GridCell
+from .grids import BAND, CAPTION, FIGURE, HEADER, LABEL, NOTE, FormCell, FormGrid
 from .settings import TWIPS_PER_PT, Font, Settings
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -75,7 +75,7 @@ def paragraph(p: Para, s: Settings) -> str:
 
 # --------------------------------------------------------------------------- tables
 
-def table(grid: Grid, s: Settings) -> str:
+def table(grid: FormGrid, s: Settings) -> str:
     style = s.tables[grid.table]
     border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -105,7 +105,7 @@ def table(grid: Grid, s: Settings) -> str:
     return "".join(out)
 
 
-def _cell(grid: Grid, cell: GridCell, continued: bool, keep: bool, s: Settings) -> str:
+def _cell(grid: FormGrid, cell: FormCell, continued: bool, keep: bool, s: Settings) -> str:
     """One w:tc; ``keep`` holds its row on the page of the next (how Word keeps rows together)."""
     style = s.tables[grid.table]
     font = s.fonts[style.note_font if cell.role == NOTE and style.note_font else style.font]

@@ -13,7 +13,7 @@ Modules, one job each:
 * ``scope``     filters shared by every command (agency, years, sections)
 * ``fulltext``  substring search of any length, ranked; ``snippet`` marks the hits
 * ``cells``     naming a cell by id, label path or words of its label
-* ``figures``   series, numeric conditions and the tidy export of every figure
+* ``series``    series, numeric conditions and the tidy export of every figure
 * ``export``    CSV (with BOM, for Excel) and JSON writers of the tidy export
 * ``errors``    the error users see (Chinese message, exit status 2)
 * ``cli``       the ``gknb search/index/series/query/export`` commands

@@ -22,12 +22,12 @@ from gknb.cliutil import table
 from . import export as exporter
 from .cells import full_path, label_path, resolve
 from .errors import SearchError
-from .figures import figures, number, parse_conditions
-from .figures import query as run_query
-from .figures import series as run_series
 from .fulltext import search as run_search
 from .index import Index
 from .scope import make_scope
+from .series import figures, number, parse_conditions
+from .series import query as run_query
+from .series import series as run_series
 from .snippet import MARK
 
 FOUND, NOT_FOUND, ERROR = 0, 1, 2

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from .figures import EXPORT_FIELDS, Figure
+from .series import EXPORT_FIELDS, Figure
 
 FORMATS = ("csv", "json")
 

@@ -20,8 +20,8 @@ from gknb.archive.store import Store
 from gknb.jobs.dev.bench_search import agency_name
 from gknb.jobs.january import run
 
+from gknb.generator.basis import Figures
 from gknb.generator.compose import generate_docx
-from gknb.generator.figures import Figures
 from gknb.generator.pdf import to_pdf
 from gknb.view import to_view
 

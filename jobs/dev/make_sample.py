@@ -20,7 +20,7 @@ from gknb.archive.store import Store
 from gknb.jobs.ingest import ingest
 
 from gknb import template as tpl
-from gknb.generator import figures as figures_file
+from gknb.generator import basis as figures_file
 from gknb.generator.compose import generate_docx
 from gknb.generator.pdf import to_pdf
 from gknb.model import Report
