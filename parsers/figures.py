@@ -138,10 +138,14 @@ def _scalar(node: ScalarNode, where: Where, out: Loaded) -> Any:
         return None
     if tag == _TAG + "bool" and _BOOL.match(text):
         return text.lower() == "true"
-    if tag == _TAG + "int" and _INT.match(text):
-        return int(text) if len(text.lstrip("+-")) <= MAX_INT_DIGITS else Decimal(text)
-    if tag == _TAG + "float" and _FLOAT.match(text):
-        return Decimal(text)
+    try:
+        if tag == _TAG + "int" and _INT.match(text):
+            return int(text) if len(text.lstrip("+-")) <= MAX_INT_DIGITS else Decimal(text)
+        if tag == _TAG + "float" and _FLOAT.match(text):
+            return Decimal(text)
+    except (ArithmeticError, ValueError):  # a number no Decimal holds
+        out.problems.append((where, f"无法读取的数字“{text[:40]}”（第{line}行）"))
+        return None
     short = tag.replace(_TAG, "!!")
     out.problems.append((where, f"不支持的YAML标记“{short}”或与之不符的值（第{line}行）"))
     return None
@@ -338,6 +342,8 @@ def _load_json(text: str) -> Loaded:
         raise _Refused(e.lineno, f"JSON格式错误（第{e.colno}列）：{message}") from None
     except RecursionError:  # not reached: the scan bounds the depth first
         raise _Refused(None, TOO_DEEP) from None
+    except (ArithmeticError, ValueError) as e:  # a number no Decimal holds ("1e99999999999999999999")
+        raise _Refused(None, f"JSON中有无法读取的数字（{type(e).__name__}）") from None
     if duplicates and not any("重复" in m for _, m in out.problems):
         out.problems.append(((), f"键“{duplicates[0]}”重复"))
     return out

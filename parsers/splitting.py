@@ -18,6 +18,7 @@ from gknb import template as tpl
 from gknb.model import Report, Where
 
 MAX_CANDIDATES = 20000  # per row; beyond this the row is flagged rather than searched
+MAX_RUN_DIGITS = 15  # digits a figure of the form may have (万元 amounts with decimals included)
 MAX_SOLUTIONS = 200
 
 
@@ -50,6 +51,8 @@ def candidates(run: str, columns: list[tpl.Column]) -> list[tuple] | None:
     n = len(digits)
     if n < k:
         return []
+    if n > MAX_RUN_DIGITS * k:
+        return None  # no row of the form runs to this many digits: not one to split
     out = []
     for count, cuts in enumerate(itertools.combinations(range(1, n), k - 1)):
         if count > MAX_CANDIDATES:

@@ -286,3 +286,17 @@ def test_parsers_and_the_view_do_not_import_the_generator():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             assert not any(n.startswith("gknb.generator") for n in names), f
+
+
+@pytest.mark.parametrize("text,yaml_syntax", [
+    ('{"agency": "某局", "year": 2024, "requests": {"一、本年新收政府信息公开申请数量": {"总计": 1e999999999999999999999}}}',
+     False),
+    ("agency: 某局\nyear: 2024\nrequests:\n  一、本年新收政府信息公开申请数量:\n    总计: 1e999999999999999999999\n", True),
+], ids=["json", "yaml"])
+def test_a_number_no_decimal_holds_is_refused_not_a_traceback(text, yaml_syntax):
+    """Found by the fuzzer: an exponent beyond what Decimal accepts."""
+    from gknb.parsers import DocumentError
+    from gknb.parsers.figures import load
+    with pytest.raises(DocumentError) as e:
+        load(text.encode("utf-8"), "数字.yaml", yaml_syntax=yaml_syntax)
+    assert "数字" in e.value.problem

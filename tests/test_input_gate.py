@@ -145,3 +145,10 @@ def test_a_markdown_header_over_a_narrower_table_does_not_crash(tmp_path):
     report = parse(_write(tmp_path, "拆开的表.md", text))
     cell = report.cells["requests.new.total"]
     assert cell.state != "value" or cell.flag
+
+
+def test_a_run_of_thousands_of_digits_is_flagged_not_a_crash(tmp_path):
+    """Found by the fuzzer: a crawler row whose figures ran to 5,000 digits."""
+    text = CRAWLER.read_text("utf-8").replace("801000081", "8" * 5000, 1)
+    report = parse(_write(tmp_path, "长数字.txt", text))
+    assert report.cells["requests.new.total"].flag
