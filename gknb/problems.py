@@ -21,7 +21,7 @@ _SUBHEAD = re.compile(r"(?:[(（][一二三四五六][)）]|[一二三四五六]
 # Item markers: 一是 / （一） / 1. / 第一，
 _MARKER = re.compile(r"(?:^|(?<=[。；;：:，,\s]))(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十][)）]|"
                      r"\d{1,2}\s*[.．、](?!\d)|第[一二三四五六七八九十][，,、])")
-WEAKNESS = re.compile(r"不够|不足|有待|欠缺|需(?:要)?进一步|需要加强|还需|仍需|不高|不强|不及时|不规范|不到位|较少|单一|薄弱|滞后")
+WEAKNESS = re.compile(r"不够|不足|有待|欠缺|需(?:要)?进一步|需要加强|还需|仍需|尚需|尚待|不高|不强|不及时|不规范|不到位|较少|单一|薄弱|滞后")
 
 
 @dataclass
@@ -45,10 +45,11 @@ def _items(text: str) -> list[str]:
     if m:
         body = body[m.end():]
     body = re.split(r"等(?:问题|方面)?[。；]|。", body)[0] if m else body
-    for sep in ("；", ";", "、"):
+    for sep in ("；", ";", "，", ",", "、"):
         parts = [_clean(p) for p in body.split(sep)]
         parts = [p for p in parts if len(p) >= 4]
-        if len(parts) >= 2 and (sep != "、" or all(WEAKNESS.search(p) for p in parts)):
+        # a comma or 、 also joins the clauses of one problem: each part must name a weakness
+        if len(parts) >= 2 and (sep in "；;" or all(WEAKNESS.search(p) for p in parts)):
             return parts
     cleaned = _clean(body)
     return [cleaned] if cleaned else []

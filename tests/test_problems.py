@@ -32,3 +32,17 @@ def test_rectification_part_is_separated():
     assert "巡查制度" in s.rectification
     assert s.problems == ["解读形式单一", "目录不够细"]
     assert s.measures == ["增加图解", "细化目录"]
+
+
+def test_problems_listed_with_commas_are_each_their_own_item():
+    """洪泽 2024 lists five problems in one sentence, separated by commas (…不足，…有待提升，…尚需完善，…)."""
+    from gknb.parsers import parse
+
+    from gknb.generator.carry import last_problems
+
+    from .conftest import CORPUS
+    report = parse(CORPUS / "pdf" / "淮安市洪泽区人民政府_2024.pdf")
+    five = read_section_five(report.section_text("五"))
+    assert len(five.problems) == 5 and len(five.measures) == 3
+    assert five.problems[0].endswith("研判能力不足") and five.problems[4].endswith("运维管理还需加强")
+    assert len(last_problems(report)) == 5  # five items of 上年度问题整改情况 next year
