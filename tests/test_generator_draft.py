@@ -194,3 +194,13 @@ def _filled(view: dict, report) -> dict:
     view["problems"] = [{"problem": p.problem, "measure": p.measure} for p in f.problems]
     view["fees"] = {"notices": 0, "amount": 0, "collected": 0}
     return view
+
+
+def test_last_years_contact_details_are_carried_into_the_draft(tmp_path):
+    archive = tmp_path / "档案"
+    assert gknb("ingest", CORPUS / "html" / "平潭综合实验区_2023.html", "--archive", archive).returncode in (0, 1)
+    res = gknb("draft", "平潭综合实验区", "--year", 2024, "--archive", archive)
+    assert res.returncode == 0, res.stderr
+    contact = yaml.safe_load(res.stdout)["contact"]
+    assert contact["phone"] == "0591-23165385" and contact["website"] == "www.pingtan.gov.cn"
+    assert contact["address"].startswith("平潭综合实验区") and contact["office"].endswith("办公室")

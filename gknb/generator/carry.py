@@ -9,6 +9,7 @@ Text: last year's section 五 read as problems, each with the measure it planned
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gknb import template as tpl
@@ -16,6 +17,7 @@ from gknb.model import Number, Report
 from gknb.problems import read_section_five
 
 from .basis import Rectified
+from .settings import load
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,18 @@ def apply(report: Report, previous: Report) -> list[Carried]:
     for c in carried:
         report.set(c.cell, c.value)
     return carried
+
+
+def last_contact(previous: Report) -> dict[str, str]:
+    """The contact details last year's opening paragraph gave (website, office, address, phone),
+    by the template's ``contact_read`` patterns; only those found."""
+    text = "\n".join(previous.preamble)
+    out = {}
+    for name, pattern in load().text["contact_read"].items():
+        m = re.search(pattern, text)
+        if m:
+            out[name] = m.group(1).strip()
+    return out
 
 
 def last_problems(previous: Report) -> list[Rectified]:

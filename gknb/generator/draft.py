@@ -55,7 +55,7 @@ def draft(agency: str, year: int, store: Store | None) -> Draft:
     view["rectification"] = [{"problem": r.problem, "measure": r.measure, "done": None} for r in rectification]
     view["problems"] = []
     view["fees"] = dict.fromkeys(FIELDS["fees"])
-    view["contact"] = dict.fromkeys(FIELDS["contact"])
+    view["contact"] = {**dict.fromkeys(FIELDS["contact"]), **(carry.last_contact(previous) if previous else {})}
     out.view = view
     return out
 
