@@ -191,7 +191,7 @@ def _load_yaml(text: str) -> Loaded:
         line = text.count("\n", 0, e.position) + 1
         raise _Refused(line, f"含有不可显示的控制字符（#x{e.character:04x}），请删去") from None
     except yaml.YAMLError as e:
-        raise _Refused(None, f"YAML格式错误（{e}）") from None
+        raise _Refused(None, f"YAML格式错误：文件的写法无法识别（原始提示：{e}）") from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -246,7 +246,9 @@ def _yaml_error(text: str, e: yaml.MarkedYAMLError) -> _Refused:
     for start, message, use_context in _YAML_PROBLEMS:
         if problem.startswith(start) or context.startswith(start):
             return _Refused((context_line if use_context else None) or problem_line, f"YAML格式错误：{message}")
-    return _Refused(problem_line, f"YAML格式错误（{problem or context}）")
+    # a message not in the table above: said in Chinese, PyYAML's own words kept for whoever helps
+    return _Refused(problem_line, f"YAML格式错误：此处的写法无法识别（请检查本行及上一行的缩进、冒号和引号；"
+                                  f"原始提示：{problem or context}）")
 
 
 # --------------------------------------------------------------------------- JSON
