@@ -68,6 +68,7 @@ def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callab
 
     # best[(i, j)] for run k: best score of everything above, given run k is cut at (i, j)
     best: dict[tuple[int, int], tuple[float, list[Row]]] = {}
+
     def _alone_fit(r: Row) -> float:  # a row of labels without figures is the rarer reading
         return _row_fit(r, label_cols, fit) - STANDALONE_COST
 
@@ -169,7 +170,8 @@ def joined_rows(rows: Sequence[Row]) -> set[int]:
 def _join(rows: Sequence[Row], label_cols: int) -> Row:
     """Rows stacked into one: label texts joined top to bottom, other cells from the data row."""
     base = next((r for r in rows if any(c is not None and k >= label_cols for k, c in enumerate(r))), rows[0])
-    out: Row = JoinedRow(base) if len(rows) > 1 else list(base)
+    joined = len(rows) > 1 or any(isinstance(r, JoinedRow) for r in rows)  # placed by position: stays so
+    out: Row = JoinedRow(base) if joined else list(base)
     for k in range(label_cols):
         parts = [r[k] for r in rows if k < len(r) and r[k] is not None and r[k].text.strip()]
         if not parts:
