@@ -112,3 +112,16 @@ def test_a_typed_total_that_disagrees_is_kept_and_reported(tmp_path):
     report = parse(_wrong_total(tmp_path))
     assert report.value("requests.new.total") == 38  # never overwritten by the computed 39
     assert any(v.rule == "T3-3" and "38" in v.message and "39" in v.message for v in check(report))
+
+
+def test_table_three_repeats_its_header_rows_after_a_page_break(tmp_path):
+    res = gknb("generate", AGENCY, "--year", 2025, "--figures", SAMPLE, "-o", tmp_path, "--no-pdf")
+    assert res.returncode == 0, res.stderr
+    (docx,) = tmp_path.glob("*.docx")
+    tables = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8").split("<w:tbl>")[1:]
+    proactive, requests = tables[0], next(t for t in tables if "自然人" in t)
+    assert "<w:tblHeader/>" not in proactive  # table 二's blocks each have their own header
+    rows = requests.split("<w:tr>")[1:]
+    headers = [i for i, row in enumerate(rows) if "<w:tblHeader/>" in row]
+    assert headers == list(range(len(headers))) and 2 <= len(headers) <= 4  # the first rows, and only them
+    assert "本年新收" not in "".join(rows[i] for i in headers)

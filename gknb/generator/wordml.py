@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
+from gknb import template as tpl
+
 from .document import BODY, HEADING, SUBHEADING, TITLE, Document, Para
 from .grids import BAND, CAPTION, FIGURE, HEADER, LABEL, NOTE, FormCell, FormGrid
 from .settings import TWIPS_PER_PT, Font, Settings
@@ -88,8 +90,12 @@ def table(grid: FormGrid, s: Settings) -> str:
     height = s.twips(style.row_height)
     with_figures = {c.row for c in grid.cells if c.role == FIGURE}
     in_group = {r for c in grid.cells if c.role == LABEL for r in range(c.row, c.row + c.rowspan - 1)}
+    # a table of one block (表三) repeats its header rows on every page it runs onto
+    repeat = len(tpl.load().table(grid.table).blocks) == 1
+    first_figures = min(with_figures, default=grid.n_rows)
     for r in range(grid.n_rows):
-        out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="atLeast"/>'
+        header = '<w:tblHeader/>' if repeat and r < first_figures else ""
+        out.append(f'<w:tr><w:trPr><w:cantSplit/>{header}<w:trHeight w:val="{height}" w:hRule="atLeast"/>'
                    '<w:jc w:val="center"/></w:trPr>')
         # headers stay with the first rows, a group's rows (（三）不予公开) together, a short table whole
         keep = r not in with_figures or r in in_group or (style.keep_together and r < grid.n_rows - 1)
