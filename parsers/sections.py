@@ -84,7 +84,7 @@ def inline_headings(flat: str) -> list[tuple[int, int, str]]:
     found = []
     for n, s in enumerate(tpl.load().sections, start=1):
         bodies = {simplify(numbering(h)[1]) for h in s.headings}
-        for prefix in _NUMBER_STYLES(s.key, n):
+        for prefix in _number_styles(s.key, n):
             variants = {prefix + b for b in bodies}
             start = 0
             while (i := flat.find(prefix, start)) >= 0:
@@ -95,7 +95,7 @@ def inline_headings(flat: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _NUMBER_STYLES(key: str, n: int) -> tuple[str, ...]:
+def _number_styles(key: str, n: int) -> tuple[str, ...]:
     """How a section's number is printed, simplified: "四、" "四." "(四)" "第四部分" "4." "4、"."""
     return (f"{key}、", f"{key}.", f"({key})", f"第{key}部分", f"{n}.", f"{n}、")
 

@@ -18,11 +18,12 @@ from .labels import key, numbering, simplify
 from .layout import Paragraph
 from .sections import inline_headings
 from .tables import GridReader, row_label_of, table_name, vocab
+from .values import UNITS
 
 # The figures that may follow a label: digits, decimal points, signs, spaces, units (a unit
 # stands between two figures as a separator would: "396项0项181件").
-_UNITS = "元万件个项次条篇份家人"
-_RUN = re.compile(rf"^[\s\d.,，+\-－{_UNITS}]*")
+_UNIT_CHARS = "".join(sorted({ch for unit in UNITS for ch in unit}))
+_RUN = re.compile(rf"^[\s\d.,，+\-－{_UNIT_CHARS}]*")
 _NUMBER = re.compile(r"[+\-－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")  # "2,629" is one figure
 UNSURE_ROW = "此行标签后的文字中还有数字未能读入，无法确定此行各数"
 

@@ -18,7 +18,8 @@ from .labels import simplify
 _DASHES = re.compile(r"^[-－—–―/／\\、.。·…]*$")
 _LEADING_NUMBER = re.compile(r"^([+\-－−]?)\s*(\d[\d,，]*(?:\.\d+)?)")
 MAX_DIGITS = 12  # the largest figure of any report (万元 amounts included) has far fewer
-_UNIT = re.compile(r"^(万元|元|亿元|件|个|项|次|人次|人|条|篇|份|家)")
+UNITS = ("万元", "元", "亿元", "件", "个", "项", "次", "人次", "人", "条", "篇", "份", "家")  # longest first where one holds another
+_UNIT = re.compile("^(" + "|".join(UNITS) + ")")
 
 
 @dataclass(frozen=True)

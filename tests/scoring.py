@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
-def _leaves(node, path=()):
+def leaves(node, path=()):
+    """(key path, value) of every leaf of a nested dict: a view's or an expected file's cells."""
     if isinstance(node, dict):
         for k, v in node.items():
-            yield from _leaves(v, (*path, k))
+            yield from leaves(v, (*path, k))
     else:
         yield path, node
 
@@ -35,8 +36,8 @@ class Score:
 def score(view: dict, expected: dict) -> Score:
     s = Score()
     for tid in ("proactive", "requests", "review_litigation"):
-        got = dict(_leaves(view.get(tid, {})))
-        for path, want in _leaves(expected[tid]):
+        got = dict(leaves(view.get(tid, {})))
+        for path, want in leaves(expected[tid]):
             label = "/".join((tid, *path))
             if label in view["flags"]:
                 s.flagged += 1

@@ -510,6 +510,15 @@ def _member_mutation(content: bytes, rng: random.Random) -> bytes:
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def _cell_properties(tc):
+    """A table cell's w:tcPr, created first in the cell when it has none."""
+    pr = tc.find(W + "tcPr")
+    if pr is None:
+        pr = etree.SubElement(tc, W + "tcPr")
+        tc.insert(0, pr)
+    return pr
+
+
 def docx_xml(content: bytes, rng: random.Random) -> bytes:
     """WordprocessingML-aware edits: spans, vertical merges, nested tables, text runs."""
     try:
@@ -521,21 +530,13 @@ def docx_xml(content: bytes, rng: random.Random) -> bytes:
     paras = list(root.iter(W + "p"))
     op = rng.randrange(8)
     if op == 0 and cells:  # gridSpan
-        tc = rng.choice(cells)
-        pr = tc.find(W + "tcPr")
-        if pr is None:
-            pr = etree.SubElement(tc, W + "tcPr")
-            tc.insert(0, pr)
+        pr = _cell_properties(rng.choice(cells))
         span = pr.find(W + "gridSpan")
         if span is None:
             span = etree.SubElement(pr, W + "gridSpan")
         span.set(W + "val", _attr_value(rng))
     elif op == 1 and cells:  # vMerge
-        tc = rng.choice(cells)
-        pr = tc.find(W + "tcPr")
-        if pr is None:
-            pr = etree.SubElement(tc, W + "tcPr")
-            tc.insert(0, pr)
+        pr = _cell_properties(rng.choice(cells))
         vm = etree.SubElement(pr, W + "vMerge")
         if rng.random() < 0.7:
             vm.set(W + "val", rng.choice(["restart", "continue", "", "bogus"]))

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from gknb import template as tpl
 
+from ..scoring import leaves
 from . import htmltable as ht
 
 TABLES = ("proactive", "requests", "review_litigation")
@@ -51,21 +52,13 @@ class Label(Span):
 
 # ---------------------------------------------------------------- figures
 
-def _leaves(node, path=()):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _leaves(v, (*path, k))
-    else:
-        yield path, node
-
-
 def printed(value) -> str:
     return str(value) if isinstance(value, (int, Decimal)) else repr(value)
 
 
 def expected_values(expected: dict) -> list[tuple[tuple, str]]:
     """(path, printed value) of every filled expected cell, in table reading order."""
-    return [((tid, *path), printed(v)) for tid in TABLES for path, v in _leaves(expected.get(tid, {}))
+    return [((tid, *path), printed(v)) for tid in TABLES for path, v in leaves(expected.get(tid, {}))
             if v is not None]
 
 
