@@ -24,7 +24,7 @@ from pathlib import Path
 from gknb.model import FIGURES_FILE, Report, SourceDocument
 
 from . import sniff as _sniff
-from .errors import DocumentError
+from .errors import DocumentError, NoTextLayer
 from .source import SETTINGS, ReadSettings, Source, read_source, time_limit
 
 __all__ = ["parse", "parse_source", "read_source", "Source", "DocumentError", "READERS"]
@@ -37,6 +37,8 @@ READERS = {
     _sniff.TEXT: "gknb.parsers.text:read_text",
     _sniff.MARKDOWN: "gknb.parsers.text:read_text",
     _sniff.LEGACY: "gknb.parsers.legacy:read_legacy",
+    _sniff.SCAN: "gknb.parsers.scan:read_scan",
+    _sniff.IMAGE: "gknb.parsers.scan:read_image",
 }
 DEBUG_ENV = "GKNB_DEBUG"  # set to 1 to see a reader's traceback instead of the user's message
 
@@ -56,7 +58,11 @@ def _parse(source: Source, kind: str, events: list | None = None) -> Report:
         kind = FIGURES_FILE
     else:
         from .understand import understand
-        layout = _reader(kind)(source)
+        try:
+            layout = _reader(kind)(source)
+        except NoTextLayer:  # a text layer of unmapped glyphs: the pages are read as images
+            kind = _sniff.SCAN
+            layout = _reader(kind)(source)
         report = understand(layout, source.name, events)
         pages = layout.pages
     report.source = SourceDocument(Path(source.name).name, kind, hashlib.sha256(source.data).hexdigest(), pages)
@@ -69,8 +75,11 @@ def parse_source(source: Source, settings: ReadSettings = SETTINGS, events: list
     ``events``, when given, receives how each table row and section was read
     (:class:`parsers.tables.Event`), for ``gknb parse --explain``."""
     with time_limit(settings.timeout, source.name):
+        kind = _sniff.sniff(source.data, source.name)
+    limit = settings.scan_timeout if kind in _sniff.RECOGNISED else settings.timeout
+    with time_limit(limit, source.name):
         try:
-            return _parse(source, _sniff.sniff(source.data, source.name), events)
+            return _parse(source, kind, events)
         except DocumentError:
             raise
         except RecursionError:

@@ -37,9 +37,10 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from .errors import DocumentError
+from .errors import DocumentError, NoTextLayer
 from .layout import Layout
 from .pdf_pages import Page, RuledTable, assemble, drop_margin_lines, page_of, ruled_tables
+from .sniff import has_text_layer
 from .source import Source, as_source
 
 __all__ = ["read_pdf"]
@@ -51,11 +52,10 @@ MSG_CORRUPT = "文件已损坏或不完整，无法作为PDF读取。"
 DAMAGE = (MalformedPDFException, ValueError, TypeError, KeyError, IndexError, AttributeError,
           ZeroDivisionError, OverflowError, AssertionError, UnicodeError, LookupError)
 MSG_ENCRYPTED = "PDF已加密，无法读取；请提供未加密的版本（或先用密码解除加密）。"
-MSG_NO_TEXT = "PDF没有可用的文字层（可能是扫描件），暂不支持OCR识别；请提供可复制文字的PDF或Word版本。"
+MSG_NO_TEXT = "PDF没有可用的文字层（可能是扫描件），需按扫描件识别"
 
 # --- tunables (PDF points unless noted) -------------------------------------------------
 
-MIN_TEXT_CHARS = 20  # a page with fewer non-blank characters has no usable text
 MAX_CID_RATIO = 0.3  # more unmapped "(cid:N)" glyphs than this: the text layer is garbage
 
 _PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
@@ -90,7 +90,7 @@ def read_pdf(document: Source | str | os.PathLike) -> Layout:
                 finally:
                     page.close()  # bounds memory on long documents (pdfplumber #1339)
                 if cid.is_garbage(final=False):
-                    raise DocumentError(path, MSG_NO_TEXT)
+                    raise NoTextLayer(path, MSG_NO_TEXT)
     except (PdfminerException, PDFSyntaxError, PSException) as exc:
         if _is_password_error(exc):
             raise DocumentError(path, MSG_ENCRYPTED) from None
@@ -98,7 +98,7 @@ def read_pdf(document: Source | str | os.PathLike) -> Layout:
     except DAMAGE as exc:  # pdfminer/pdfplumber meeting objects no sound PDF has (boxes of names…)
         raise DocumentError(path, f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
     if cid.is_garbage(final=True):
-        raise DocumentError(path, MSG_NO_TEXT)
+        raise NoTextLayer(path, MSG_NO_TEXT)
     try:
         drop_margin_lines(pages)
         return Layout(kind="pdf", blocks=assemble(pages), pages=n_pages)
@@ -123,7 +123,7 @@ def _check_readable(path: str, data: bytes) -> int:
         raise DocumentError(path, MSG_CORRUPT) from None
     try:
         n_pages = len(doc)
-        has_text = n_pages > 0 and _has_text_layer(doc)
+        has_text = n_pages > 0 and has_text_layer(doc)
     except pdfium.PdfiumError:
         raise DocumentError(path, MSG_CORRUPT) from None
     finally:
@@ -131,24 +131,8 @@ def _check_readable(path: str, data: bytes) -> int:
     if n_pages == 0:
         raise DocumentError(path, MSG_CORRUPT)
     if not has_text:
-        raise DocumentError(path, MSG_NO_TEXT)
+        raise NoTextLayer(path, MSG_NO_TEXT)
     return n_pages
-
-
-def _has_text_layer(doc: pdfium.PdfDocument) -> bool:
-    """True when some page has real text: pdfium reads it in ~2 ms a page."""
-    for i in range(len(doc)):
-        page = doc[i]
-        try:
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            textpage.close()
-        finally:
-            page.close()
-        # Unmapped glyphs often come out as control characters: they are not text.
-        if sum(1 for ch in text if ch.isprintable() and not ch.isspace()) >= MIN_TEXT_CHARS:
-            return True
-    return False
 
 
 def _is_password_error(exc: BaseException) -> bool:
