@@ -3,6 +3,7 @@
     <work>/inbox/                    documents and figures files, any agency and year
     <work>/archive/                  the XML archive (unless another is given)
     <work>/figures/<机关>/<N>.yaml   drafted figures files, for staff to fill in
+                                     (or <N>.xlsx, the Excel form from gknb draft, which wins)
     <work>/reports/<机关>/           the year-N report generated from a filled figures file
     <work>/reviews/                  one review per agency (N against N−1) and index.html
 
@@ -420,6 +421,8 @@ def _plan(layout: WorkFolder, store: Store, folder: str, row: Row, year: int) ->
     """What this agency needs this year: nothing (archived), a draft, filling in, or generation."""
     tree, name = layout.tree, row.agency
     path = layout.figures(folder, year)
+    if tree.kind(path.with_suffix(".xlsx")) is not None:  # the Excel form, filled instead of the YAML file
+        path = path.with_suffix(".xlsx")
     archived = store.get(name, year)
     if archived is not None and tree.kind(_manifest(layout.reports(folder), year)) is None:
         row.status = ARCHIVED  # year N came in as a document: nothing to draft or generate

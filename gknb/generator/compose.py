@@ -7,7 +7,7 @@ from gknb.model import Report
 
 from . import grids, wording
 from .basis import Figures
-from .document import BODY, HEADING, TITLE, Document, Para
+from .document import BODY, HEADING, SUBHEADING, TITLE, Document, Para
 from .package import docx_bytes
 from .settings import load
 
@@ -39,7 +39,9 @@ def compose(figures: Figures, previous: Report | None = None) -> Document:
             layout = t.table(section.table).layout(report.table_formats[section.table])
             doc.blocks.append(grids.build(layout, lambda cid: wording.number(report.value(cid)), s))
         elif section.id == "overview":
-            doc.blocks += [Para(BODY, p) for p in (*wording.overview(report, previous, doc.notes), *own)]
+            doc.blocks += [Para(BODY, p) for p in wording.overview(report, previous, doc.notes)]
+            # a paragraph that is one of the section's usual sub-headings (as the workbook writes them) is one
+            doc.blocks += [Para(SUBHEADING if p.strip() in section.subheadings else BODY, p) for p in own]
         elif section.id == "problems":
             doc.blocks += [Para(role, text)
                            for role, text in wording.section_five(figures, previous, section, doc.notes)]
