@@ -62,6 +62,11 @@ def _parse(source: Source, kind: str, events: list | None = None) -> Report:
         layout = _reader(kind)(source)
         report = understand(layout, source.name, events)
         pages = layout.pages
+        if kind == _sniff.DOCX:
+            from . import wordform
+            if wordform.is_form(report):  # the official Word form, filled: a figures file
+                wordform.as_figures(report)
+                kind = FIGURES_FILE
     report.source = SourceDocument(Path(source.name).name, kind, hashlib.sha256(source.data).hexdigest(), pages)
     return report
 

@@ -282,3 +282,21 @@ def test_hostile_workbooks_are_refused_cleanly(drafted, tmp_path, case):
     assert path.name in r.stderr and "Traceback" not in r.stderr
     assert {"bomb": "压缩炸弹", "entities": "实体", "huge_merge": "范围过大", "huge_dimension": "范围过大",
             "garbage": "无法作为Excel工作簿"}[case] in r.stderr
+
+
+def test_the_january_job_takes_the_filled_workbook_from_the_figures_folder(tmp_path):
+    from gknb.jobs.january import DRAFTED, GENERATED, run
+
+    work = tmp_path / "年报工作"
+    (work / "inbox").mkdir(parents=True)
+    (work / "inbox" / ZEZHOU.name).write_bytes(ZEZHOU.read_bytes())
+    rows, _ = run(work, 2026, workers=1, pdf=False)
+    assert [r.status for r in rows] == [DRAFTED]
+    (yaml_file,) = (work / "figures").rglob("2026.yaml")
+    form = yaml_file.with_suffix(".xlsx")
+    form.write_bytes(workbook(draft(AGENCY, 2026, Store(work / "archive"))))
+    fill(form)
+    rows, failures = run(work, 2026, workers=1, pdf=False)
+    assert failures == [] and [r.status for r in rows] == [GENERATED], rows[0].notes
+    (docx,) = (work / "reports").rglob("*.docx")
+    assert parse(docx).value("requests.total.total") == read(form).report.value("requests.total.total")
