@@ -253,6 +253,8 @@ def _field(value: Any, figure: bool) -> Any:
     """A text cell as the figures file would hold it: text, or the figure as typed."""
     if figure or isinstance(value, bool):
         return value
+    if isinstance(value, (datetime, date)):  # a date typed into a cell Excel formats as one
+        return f"{value.year}-{value.month:02d}-{value.day:02d}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()

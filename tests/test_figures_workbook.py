@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -96,11 +97,14 @@ def fill(path: Path) -> dict[str, int]:
             row[1].value = 0
         elif label == "电话":
             row[1].value = "0356-1234567"
+        elif label and label.startswith("成文日期"):
+            row[1].value = datetime(2027, 1, 18)  # typed as a date: Excel makes it one
     done = [r for r in text.iter_rows(min_row=1) if r[1].value and r[2].value is not None and r[0].value.isdigit()]
     for r in done:
         if r[3].value is None and r[1].value != "问题":
             r[3].value = "已召开专题会议整改，相关制度均已建立。"
-    problems_title = next(r[0].row for r in text.iter_rows(min_row=1) if r[0].value == spec().blocks[4].title)
+    block = next(b for b in spec().blocks if b.feeds == "problems")
+    problems_title = next(r[0].row for r in text.iter_rows(min_row=1) if r[0].value == block.title)
     text.cell(problems_title + 2, 2, "栏目更新仍不够及时")
     text.cell(problems_title + 2, 3, "建立每周巡查制度")
     wb.save(path)  # openpyxl: no cached values for the formulas
@@ -150,9 +154,10 @@ def test_filled_form_generates_a_report_with_exactly_those_figures_and_the_total
     figures = read(drafted)
     assert figures.report.agency == AGENCY and figures.report.year == 2026
     assert len(figures.rectification or []) == 3 and all(r.done for r in figures.rectification or [])
+    assert figures.signature is not None and (figures.signature.agency, figures.signature.date) == (AGENCY, "2027年1月18日")
     previous = archived.get(AGENCY, 2025)
     data, doc = generate_docx(figures, previous)
-    assert blockers(figures, doc, previous) == []
+    assert blockers(figures, doc, previous) == [] and doc.notes == []
     out = tmp_path / "2026.docx"
     out.write_bytes(data)
     back = parse(out)

@@ -11,14 +11,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gknb.extras import FIELDS, REQUIRED, Contact, Fees, Problem, Rectified
+from gknb.extras import FIELDS, REQUIRED, Contact, Fees, Problem, Rectified, Signature
 from gknb.inputs import load_report
 from gknb.model import Report, SourceDocument
 from gknb.parsers import load_figures, read_source
 from gknb.parsers.sniff import FIGURES, sniff
 from gknb.parsers.source import SETTINGS, time_limit
 
-__all__ = ["FIELDS", "REQUIRED", "Contact", "Fees", "Figures", "Problem", "Rectified", "read"]
+__all__ = ["FIELDS", "REQUIRED", "Contact", "Fees", "Figures", "Problem", "Rectified", "Signature", "read"]
 
 
 @dataclass
@@ -30,6 +30,7 @@ class Figures:
     problems: list[Problem] | None = None
     fees: Fees | None = None
     contact: Contact = field(default_factory=Contact)
+    signature: Signature | None = None
 
 
 def read(path: str | Path) -> Figures:
