@@ -117,8 +117,9 @@ def test_without_a_date_the_signature_is_the_agency_and_the_user_is_told(tmp_pat
 
 
 def test_a_wrong_date_in_a_figures_file_is_named(tmp_path):
-    from gknb.generator.basis import read
     from gknb.parsers import DocumentError
+
+    from gknb.generator.basis import read
 
     path = tmp_path / "2025.yaml"
     path.write_text("agency: 测试县某局\nyear: 2025\nrequests:\n  一、本年新收政府信息公开申请数量: {自然人: 1}\nsignature:\n  date: 明年一月\n", "utf-8")
