@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 import zlib
 from datetime import date, datetime, time
@@ -100,8 +101,10 @@ def _open(data: bytes, path: str) -> tuple[Workbook, dict[str, Worksheet]]:
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError, KeyError) as e:
         raise DocumentError(path, f"文件已损坏，无法作为Excel工作簿（.xlsx）打开（{type(e).__name__}）") from None
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=False)
-        values = load_workbook(io.BytesIO(data), data_only=True)
+        with warnings.catch_warnings():  # openpyxl's English asides on what it drops (extensions, bad links)
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), data_only=False)
+            values = load_workbook(io.BytesIO(data), data_only=True)
     except DocumentError:
         raise
     except Exception as e:  # noqa: BLE001 -- openpyxl meets a part it cannot read: this file's error

@@ -305,3 +305,19 @@ def test_the_january_job_takes_the_filled_workbook_from_the_figures_folder(tmp_p
     assert failures == [] and [r.status for r in rows] == [GENERATED], rows[0].notes
     (docx,) = (work / "reports").rglob("*.docx")
     assert parse(docx).value("requests.total.total") == read(form).report.value("requests.total.total")
+
+
+@pytest.mark.libreoffice
+def test_the_pdf_of_a_filled_form_reads_back_to_the_same_figures(archived, drafted, tmp_path):
+    from gknb.generator.pdf import to_pdf
+
+    typed = fill(drafted)
+    figures = read(drafted)
+    data, _ = generate_docx(figures, archived.get(AGENCY, 2025))
+    out = tmp_path / "2026.docx"
+    out.write_bytes(data)
+    (pdf,) = to_pdf([out], tmp_path)
+    back = parse(pdf)
+    assert {cid: back.value(cid) for cid in typed} == typed
+    assert {cid: back.value(cid) for cid in figures.report.cells} == \
+        {cid: figures.report.value(cid) for cid in figures.report.cells}  # the totals computed, too
