@@ -176,8 +176,9 @@ def _read_figures(ws: Worksheet, cached: Worksheet, layout: tpl.TableLayout, rep
     for cid, at in figure_refs(layout).items():
         cdef = tpl.load().cell(cid)
         raw = ws[at].value
-        if raw is not None and not isinstance(raw, (int, float, str, bool, datetime, date, time)) or \
-                isinstance(raw, str) and raw.startswith("="):
+        formula = (isinstance(raw, str) and raw.startswith("=")) or \
+            (raw is not None and not isinstance(raw, (int, float, str, bool, datetime, date, time)))  # array formula
+        if formula:
             raw = cached[at].value  # a formula: what Excel or WPS computed, if they saved it
             if isinstance(raw, str) and raw.startswith("#"):  # "#VALUE!": a part holds text
                 raw = None

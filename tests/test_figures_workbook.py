@@ -133,6 +133,10 @@ def test_the_drafted_form_has_the_official_labels_formulas_and_protection(drafte
     last = parse(ZEZHOU)
     for col in ("business", "research", "nonprofit"):
         assert ws[refs[f"requests.carried_in.{col}"]].value == last.value(f"requests.carried_out.{col}")
+    colour = {name: spec()[name] for name in ("carried_fill", "input_fill", "formula_fill")}
+    assert ws[refs["requests.carried_in.research"]].fill.start_color.rgb.endswith(colour["carried_fill"])
+    assert ws[refs["requests.new.natural"]].fill.start_color.rgb.endswith(colour["input_fill"])
+    assert ws[refs["requests.new.total"]].fill.start_color.rgb.endswith(colour["formula_fill"])
     kinds = {dv.type for dv in ws.data_validations.dataValidation}
     assert kinds == {"whole"}
     proactive = wb[t.table("proactive").sheet]
