@@ -325,3 +325,32 @@ def test_the_pdf_of_a_filled_form_reads_back_to_the_same_figures(archived, draft
     assert {cid: back.value(cid) for cid in typed} == typed
     assert {cid: back.value(cid) for cid in figures.report.cells} == \
         {cid: figures.report.value(cid) for cid in figures.report.cells}  # the totals computed, too
+
+
+def _insert_row(ws, at: int) -> None:
+    """Insert a row as Excel does: the merged ranges below move down with their rows (openpyxl's
+    insert_rows leaves them where they were)."""
+    below = [r for r in ws.merged_cells.ranges if r.min_row >= at]
+    for r in below:
+        ws.unmerge_cells(str(r))
+    ws.insert_rows(at)
+    for r in below:
+        r.shift(row_shift=1)
+        ws.merge_cells(str(r))
+
+
+def test_a_row_inserted_in_the_text_sheet_is_one_more_item(drafted):
+    wb = load_workbook(drafted)
+    text = wb[spec()["text_sheet"]]
+    assert text.protection.sheet and not text.protection.insertRows  # inserting rows is allowed there
+    assert wb[tpl.load().table("requests").sheet].protection.insertRows  # not in a table's sheet
+    block = next(b for b in spec().blocks if b.feeds == "problems")
+    title = next(r[0].row for r in text.iter_rows(min_row=1) if r[0].value == block.title)
+    for n in range(5):  # five problems: two more than the rows the form has
+        if n >= spec()["spare_rows"]:
+            _insert_row(text, title + 2 + n)
+        text.cell(title + 2 + n, 2, f"问题{n + 1}")
+        text.cell(title + 2 + n, 3, f"措施{n + 1}")
+    wb.save(drafted)
+    assert [(p.problem, p.measure) for p in read(drafted).problems or []] == \
+        [(f"问题{n}", f"措施{n}") for n in range(1, 6)]

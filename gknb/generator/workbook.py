@@ -74,10 +74,12 @@ def _heading(ws: Worksheet, row: int, text: str, width: int, bold: bool = False)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
-def _protect(ws: Worksheet) -> None:
-    ws.protection.sheet = True  # no password
+def _protect(ws: Worksheet, *, rows: bool = False) -> None:
+    """Labels and formulas locked (no password); ``rows``: staff may insert rows (more items)."""
+    ws.protection.sheet = True
     ws.protection.formatColumns = False  # staff may widen a column or a row
     ws.protection.formatRows = False
+    ws.protection.insertRows = not rows
 
 
 def _table_sheet(ws: Worksheet, layout: tpl.TableLayout, report: Report, carried: set[str]) -> None:
@@ -178,7 +180,7 @@ def _text_sheet(ws: Worksheet, v: dict[str, Any]) -> None:
         row += 1
     for k, w in enumerate(s["text_widths"], 1):
         ws.column_dimensions[get_column_letter(k)].width = w
-    _protect(ws)
+    _protect(ws, rows=True)  # a list longer than its rows: insert one (the reader goes by the block titles)
 
 
 def _input(ws: Worksheet, row: int, col: int, value: Any, width: int = 0) -> None:
