@@ -391,6 +391,8 @@ class Store:
         A link anywhere in the way is refused (StoreError), so nothing outside the archive is
         written or copied into it; a failed write is a WriteError naming the file.
         """
+        if report.year is None and not report.agency:  # the blank official form filled in: no title
+            raise StoreError("无法归档：未能确定报告的机关名称和年度（可用 --agency 和 --year 指定）")
         if report.year is None:
             raise StoreError(f"无法归档：未能确定“{report.agency}”报告的年度（可用 --year 指定）")
         if not report.agency:

@@ -38,6 +38,7 @@ class Section:
     subheadings: tuple[str, ...] = ()
     table: str | None = None
     rectification_heading: str | None = None
+    items: tuple[str, ...] = ()  # what the section usually covers (the figures workbook's rows)
 
     @property
     def headings(self) -> tuple[str, ...]:
@@ -122,6 +123,7 @@ class Table:
     row_header: str | None = None
     column_header: str | None = None
     printed_transposed: bool = False
+    sheet: str | None = None  # its sheet in the figures workbook
 
     def layout(self, fmt: str) -> TableLayout:
         return _layout(self, fmt)
@@ -268,7 +270,7 @@ def _table(tid: str, d: dict[str, Any]) -> Table:
         bands=_labels(d.get("bands")), groups=_labels(d.get("groups")),
         column_groups=_labels(d.get("column_groups")), row_groups=_labels(d.get("row_groups")),
         note=d.get("note"), row_header=d.get("row_header"), column_header=d.get("column_header"),
-        printed_transposed=d.get("printed_transposed", False),
+        printed_transposed=d.get("printed_transposed", False), sheet=d.get("sheet"),
     )
 
 
@@ -280,7 +282,7 @@ def parse_template(data: dict[str, Any]) -> Template:
     }
     sections = tuple(
         Section(s["key"], s["id"], s["heading"], tuple(s.get("variants", ())), tuple(s.get("subheadings", ())),
-                s.get("table"), s.get("rectification_heading"))
+                s.get("table"), s.get("rectification_heading"), tuple(s.get("items", ())))
         for s in data["sections"]
     )
     tables = {tid: _table(tid, t) for tid, t in data["tables"].items()}

@@ -3,6 +3,8 @@
     <work>/inbox/                    documents and figures files, any agency and year
     <work>/archive/                  the XML archive (unless another is given)
     <work>/figures/<机关>/<N>.yaml   drafted figures files, for staff to fill in
+                                     (or <N>.xlsx, the Excel form from gknb draft, or <N>.docx,
+                                     the official Word form filled in: either wins)
     <work>/reports/<机关>/           the year-N report generated from a filled figures file
     <work>/reviews/                  one review per agency (N against N−1) and index.html
 
@@ -59,6 +61,7 @@ Progress = Callable[[str, int, int, str], None]  # (phase, i, n, item)
 
 # Statuses in the summary, as staff read them.
 DRAFTED, WAITING, GENERATED, ARCHIVED, FAILED = "已生成数字文件，待填写", "数字文件待填写完整", "已生成报告", "已归档", "错误"
+FORM_SUFFIXES = (".xlsx", ".docx")  # figures forms staff fill instead of the drafted YAML file, in this order
 UNFINISHED = "待完善（已生成征求意见稿）"  # figures that break an error-level rule, or gaps left: no final report
 
 FIRST_YEAR = 2008  # the first year under the 政府信息公开条例 (in force 1 May 2008)
@@ -420,6 +423,8 @@ def _plan(layout: WorkFolder, store: Store, folder: str, row: Row, year: int) ->
     """What this agency needs this year: nothing (archived), a draft, filling in, or generation."""
     tree, name = layout.tree, row.agency
     path = layout.figures(folder, year)
+    # the Excel form or the official Word form, filled instead of the YAML file
+    path = next((form for form in (path.with_suffix(s) for s in FORM_SUFFIXES) if tree.kind(form) is not None), path)
     archived = store.get(name, year)
     if archived is not None and tree.kind(_manifest(layout.reports(folder), year)) is None:
         row.status = ARCHIVED  # year N came in as a document: nothing to draft or generate

@@ -20,14 +20,18 @@ import hashlib
 import os
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gknb.model import FIGURES_FILE, Report, SourceDocument
+
+if TYPE_CHECKING:
+    from .figures import FiguresFile
 
 from . import sniff as _sniff
 from .errors import DocumentError, NoTextLayer
 from .source import SETTINGS, ReadSettings, Source, read_source, time_limit
 
-__all__ = ["parse", "parse_source", "read_source", "Source", "DocumentError", "READERS"]
+__all__ = ["parse", "parse_source", "load_figures", "read_source", "Source", "DocumentError", "READERS"]
 
 # kind -> "module:function" reading a Source of that kind into a parsers.layout.Layout.
 READERS = {
@@ -51,9 +55,8 @@ def _reader(kind: str):
 def _parse(source: Source, kind: str, events: list | None = None) -> Report:
     if kind == _sniff.ARCHIVE_XML:
         raise DocumentError(source.name, "这是gknb档案文件，不是原始报告；请用 gknb check 或 gknb show 查看")
-    if kind in (_sniff.FIGURES_JSON, _sniff.FIGURES_YAML):
-        from .figures import read_figures
-        report = read_figures(source.data, source.name, yaml_syntax=kind == _sniff.FIGURES_YAML)
+    if kind in _sniff.FIGURES:
+        report = load_figures(source).report
         pages = None
         kind = FIGURES_FILE
     else:
@@ -65,8 +68,23 @@ def _parse(source: Source, kind: str, events: list | None = None) -> Report:
             layout = _reader(kind)(source)
         report = understand(layout, source.name, events)
         pages = layout.pages
+        if kind == _sniff.DOCX:
+            from . import wordform
+            if wordform.is_form(report):  # the official Word form, filled: a figures file
+                wordform.as_figures(report)
+                kind = FIGURES_FILE
     report.source = SourceDocument(Path(source.name).name, kind, hashlib.sha256(source.data).hexdigest(), pages)
     return report
+
+
+def load_figures(source: Source) -> FiguresFile:
+    """A figures file of any form (YAML, JSON, the Excel workbook): its report and extras."""
+    kind = _sniff.sniff(source.data, source.name)
+    if kind == _sniff.FIGURES_XLSX:
+        from .workbook import load as load_workbook
+        return load_workbook(source.data, source.name)
+    from .figures import load
+    return load(source.data, source.name, yaml_syntax=kind == _sniff.FIGURES_YAML)
 
 
 def parse_source(source: Source, settings: ReadSettings = SETTINGS, events: list | None = None) -> Report:

@@ -18,6 +18,8 @@ SCAN, IMAGE = "scan", "image"  # a PDF of page images; a PNG, JPEG or TIFF file:
 RECOGNISED = frozenset({SCAN, IMAGE})
 MIN_TEXT_CHARS = 20  # a PDF whose pages have fewer non-blank characters has no usable text
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+FIGURES_XLSX = "figures-xlsx"  # the figures workbook (gknb draft … -o 年度.xlsx), filled in Excel or WPS
+FIGURES = (FIGURES_JSON, FIGURES_YAML, FIGURES_XLSX)
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARK = re.compile(r"<\s*(html|body|table|div|p|head|meta)\b|<!doctype\s+html", re.I)
@@ -105,7 +107,10 @@ def sniff(data: bytes, path: str) -> str:
             raise DocumentError(path, "文件已损坏或不完整：无法作为Word文档（.docx，zip格式）打开") from None
         if "word/document.xml" in names:
             return DOCX
-        raise DocumentError(path, "这是一个压缩包，但不是Word文档（.docx）：其中没有 word/document.xml")
+        if "xl/workbook.xml" in names:
+            return FIGURES_XLSX
+        raise DocumentError(path, "这是一个压缩包，但既不是Word文档（.docx，其中没有 word/document.xml），"
+                                  "也不是Excel工作簿（.xlsx，其中没有 xl/workbook.xml）")
     if _looks_binary(data):
         raise DocumentError(path, "无法识别的文件类型：既不是PDF、Word、网页，也不是可读的文本")
     text = decode_text(data[:65536], path).lstrip()

@@ -19,7 +19,7 @@ PACKAGES = ("gknb", "parsers", "archive", "jobs")
 # modules of one layer marked ``apart`` (the readers, the applications) import none of their
 # siblings: the parsers know nothing of the archive, the comparer nothing of the generator.
 LAYERS: list[tuple[str, list[str], bool]] = [
-    ("foundation", ["gknb", "gknb.template", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations",
+    ("foundation", ["gknb", "gknb.template", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations", "gknb.formgrid", "gknb.formsheet",
                     "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx"], False),
     ("readers", ["parsers", "parsers.*", "archive", "archive.*"], True),
     ("inputs", ["gknb.inputs"], False),

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from gknb import template as tpl
 
-from .document import BODY, HEADING, SUBHEADING, TITLE, Document, Para
+from .document import BODY, HEADING, SIGNATURE, SUBHEADING, TITLE, Document, Para
 from .grids import BAND, CAPTION, FIGURE, HEADER, LABEL, NOTE, FormCell, FormGrid
 from .settings import TWIPS_PER_PT, Font, Settings
 
@@ -21,7 +21,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FOOTER_ODD, FOOTER_EVEN, HEADER_DRAFT = "rIdFooterOdd", "rIdFooterEven", "rIdHeaderDraft"
 _OUTLINE = {HEADING: 0, SUBHEADING: 1}
-_ROLE_FONT = {TITLE: "title", BODY: "body", HEADING: "heading", SUBHEADING: "subheading"}
+_ROLE_FONT = {TITLE: "title", BODY: "body", HEADING: "heading", SUBHEADING: "subheading", SIGNATURE: "body"}
 
 
 def esc(text: str) -> str:
@@ -65,6 +65,11 @@ def paragraph(p: Para, s: Settings) -> str:
         props.append("<w:keepNext/>")
     if p.role == TITLE:
         props.append(f'<w:spacing w:before="0" w:after="{pitch}"/><w:jc w:val="center"/>')
+    elif p.role == SIGNATURE:  # the 落款: right-aligned, in from the right edge (GB/T 9704)
+        inset = s.page["signature_indent_chars"]
+        props.append(f'<w:spacing w:before="0" w:after="0" w:line="{pitch}" w:lineRule="exact"/>'
+                     f'<w:ind w:rightChars="{inset * 100}" w:right="{round(inset * font.size * TWIPS_PER_PT)}"/>'
+                     '<w:jc w:val="right"/>')
     else:
         indent = s.page["indent_chars"]
         props.append(f'<w:spacing w:before="0" w:after="0" w:line="{pitch}" w:lineRule="exact"/>'

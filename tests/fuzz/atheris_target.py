@@ -137,7 +137,7 @@ def _import_project() -> None:
     import importlib
     for name in ["parsers", "parsers.sniff", "parsers.pdf", "parsers.pdf_pages", "parsers.pdf_unruled", "parsers.docx", "parsers.html",
                  "parsers.text", "parsers.figures", "parsers.understand", "parsers.tables", "parsers.stream",
-                 "parsers.sections", "parsers.identity", "parsers.labels", "parsers.values", "parsers.rowmerge",
+                 "parsers.sections", "parsers.workbook", "parsers.wordform", "parsers.identity", "parsers.labels", "parsers.values", "parsers.rowmerge",
                  "parsers.splitting", "parsers.layout", "archive.xml", "template", "model", "view"]:
         name = "gknb." + name
         try:

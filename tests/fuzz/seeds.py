@@ -84,6 +84,14 @@ def figures_yaml() -> tuple[bytes, ...]:
 
 
 @cache
+@cache
+def figures_xlsx() -> tuple[bytes, ...]:
+    """Figures workbooks as ``gknb draft … -o N.xlsx`` writes them (2021 and 2019 formats)."""
+    from gknb.generator.draft import draft
+    from gknb.generator.workbook import workbook
+    return tuple(workbook(draft("示例县数据资源局", year, None)) for year in (2025, 2020))
+
+
 def archive_xml() -> tuple[bytes, ...]:
     """Archive XML of every corpus document gknb parses (cached; remade when the corpus changes)."""
     docs = [p for kind, suffix in (("pdf", ".pdf"), ("docx", ".docx"), ("html", ".html"), ("txt", ".txt"),
@@ -115,4 +123,5 @@ def archive_xml() -> tuple[bytes, ...]:
 
 @cache
 def everything() -> tuple[bytes, ...]:
-    return pdf() + docx() + html() + text() + markdown() + figures_json() + figures_yaml() + archive_xml()
+    return pdf() + docx() + html() + text() + markdown() + figures_json() + figures_yaml() + figures_xlsx() + \
+        archive_xml()

@@ -55,6 +55,11 @@ def _figures(yaml_syntax: bool):
     return call
 
 
+def _workbook(data: bytes, name: str):
+    from gknb.parsers import workbook
+    return workbook.load(data, name)
+
+
 def _archive(data: bytes, name: str):
     from gknb.archive.xml import from_xml
     return from_xml(data, name)
@@ -85,6 +90,7 @@ _CALLS = {
     "markdown": _reader("gknb.parsers.text", "read_text"),
     "figures-yaml": _figures(True),
     "figures-json": _figures(False),
+    "figures-xlsx": _workbook,
     "archive-xml": _archive,
     "any": _any,
 }
@@ -107,6 +113,8 @@ TARGETS: dict[str, Target] = {t.name: t for t in [
            f"{PY} -c \"import sys,gknb.parsers.figures as f;p=sys.argv[1];f.load({_READ},p,yaml_syntax=True)\" {{path}}"),
     Target("figures-json", "json", seeds.figures_json, "/fuzz/数字.json",
            f"{PY} -c \"import sys,gknb.parsers.figures as f;p=sys.argv[1];f.load({_READ},p)\" {{path}}"),
+    Target("figures-xlsx", "docx", seeds.figures_xlsx, "/fuzz/数字.xlsx",
+           f"{PY} -c \"import sys,gknb.parsers.workbook as w;p=sys.argv[1];w.load({_READ},p)\" {{path}}"),
     Target("archive-xml", "xml", seeds.archive_xml, "/fuzz/档案.xml",
            f"{PY} -c \"import sys,gknb.archive.xml as x;p=sys.argv[1];x.from_xml({_READ},p)\" {{path}}"),
     Target("any", "any", seeds.everything, "/fuzz/输入",
