@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str], bool]] = [
     ("foundation", ["gknb", "gknb.template", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations",
                     "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx"], False),
     ("readers", ["parsers", "parsers.*", "archive", "archive.*"], True),
-    ("inputs", ["gknb.inputs"], False),
+    ("inputs", ["gknb.inputs", "gknb.register"], False),
     ("checker", ["gknb.rules"], False),
     ("applications", ["gknb.compare", "gknb.compare.*", "gknb.generator", "gknb.generator.*",
                       "gknb.search", "gknb.search.*"], True),
