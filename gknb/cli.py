@@ -288,10 +288,14 @@ def reparse(archive_dir, agency, dry_run) -> None:
 @archive_option
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行的进程数（默认：全部CPU核）")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="生成报告时是否同时生成PDF")
-def january(work: Path, year: str, archive_dir: Path | None, workers: int | None, pdf: bool) -> None:
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="报送截止日期（如 2026-01-31）；默认按条例：部门次年1月31日，本级政府次年3月31日")
+def january(work: Path, year: str, archive_dir: Path | None, workers: int | None, pdf: bool, deadline) -> None:
     """一月的年度作业：入库新文件、核对、为缺少本年度的机关生成数字文件、按填好的数字文件生成报告、
-    写出每个机关的审查报告（本年对上年）和总索引，最后列出汇总表。可反复运行：已完成的不会重做。"""
+    写出每个机关的审查报告（本年对上年）和总索引（按机关名录列出已提交、逾期、未提交）及催报名单，
+    最后列出汇总表。可反复运行：已完成的不会重做。机关名录 机关名录.xlsx 首次运行时生成，由办公室维护。"""
     from gknb.jobs.january import FAILED, YearError, check_year, run
+    from gknb.register import RegisterError
 
     try:
         year = check_year(year)
@@ -305,11 +309,16 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
     def progress(phase, i, n, item):
         click.echo(f"[{phase} {i}/{n}] {item}".rstrip(), err=True)
 
-    rows, failures = run(work, year, archive=archive_dir, workers=workers, pdf=pdf, progress=progress)
+    try:
+        rows, failures = run(work, year, archive=archive_dir, workers=workers, pdf=pdf, progress=progress,
+                             deadline=deadline.date() if deadline else None)
+    except RegisterError as e:
+        fail(e)
+        sys.exit(EXIT_UNUSABLE)
     for f in failures:
         fail(f)
-    table(("机关", "状态", "错误", "警告", "输出"),
-           [(r.agency, r.status, str(r.errors), str(r.warnings), "；".join(Path(o).name for o in r.outputs))
+    table(("机关", "报送", "状态", "错误", "警告", "输出"),
+           [(r.agency, r.submission, r.status, str(r.errors), str(r.warnings), "；".join(Path(o).name for o in r.outputs))
             for r in rows])
     for r in rows:
         for note in r.notes:

@@ -102,6 +102,7 @@ class Row:
     warnings: int = 0
     outputs: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    submission: str = ""  # 已提交 | 逾期 | 未提交, for agencies the register says must report
 
     def fail(self, e: BaseException | str) -> None:
         self.status = FAILED
@@ -481,9 +482,11 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
                       lambda args, e: BatchItem(args[5], None, None, reason(e)))
     pages = {f: i.file for f, i in zip(reviewed, items, strict=True)}
     subs = _submissions(register, names, this_year, pages, inbox.arrivals, year, deadline)
+    by_name = {r.agency: r for r in rows.values()}
     for s in subs:
-        if s.state == MISSING and s.agency not in {r.agency for r in rows.values()}:
-            rows[s.agency] = Row(s.agency, MISSING)
+        if s.agency not in by_name:  # registered, never seen
+            rows[s.agency] = by_name[s.agency] = Row(s.agency, MISSING)
+        by_name[s.agency].submission = s.state
     try:
         tree.write_if_changed(layout.reviews / "index.html", render_index(
             year, items, submissions=subs, problems=failures).encode("utf-8"))

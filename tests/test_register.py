@@ -73,6 +73,7 @@ def test_a_register_of_six_four_of_which_reported_gives_an_index_of_six_with_two
     assert "2026年2月3日" in index and "泽州县应急管理局_2025.txt" in index
     # the summary has every agency of the register, by its full name
     assert {r.agency for r in rows} == {a.full for a in SIX}
+    assert sorted(r.submission for r in rows) == ["已提交"] * 3 + ["未提交"] * 2 + ["逾期"]
     # the 催报 list: the two missing agencies, in the xlsx and the printable page
     sheet = _sheet(work / "reviews" / "催报名单.xlsx")
     assert sheet[0] == ("序号", "机关全称", "上级政府", "类别", "报送截止日期", "状态")
@@ -175,3 +176,16 @@ def test_names_resolve_through_the_register():
     assert r.resolve("某市生态环境局") == "某市生态环境局"  # unlike any: a new agency
     with pytest.raises(UnknownName, match="您是否要找：泽州县应急管理局"):
         r.resolve("泽洲县应急管理局")
+
+
+def test_an_archive_conflict_names_its_file_and_stays_on_the_next_run(tmp_path):
+    work = _work(tmp_path / "w")
+    shutil.copy(CORPUS / "html/平潭综合实验区_2025.html", work / "inbox")  # another 2025 report of 平潭
+    for _ in range(2):
+        rows, failures = run(work, YEAR, workers=1, pdf=False)
+        conflict = [f for f in failures if "且内容不同" in f]
+        assert len(conflict) == 1 and "平潭综合实验区_2025.html" in conflict[0]
+        row = next(r for r in rows if r.agency == "平潭综合实验区")
+        assert any("平潭综合实验区_2025.html" in n and "且内容不同" in n for n in row.notes)
+        index = (work / "reviews" / "index.html").read_text("utf-8")
+        assert "平潭综合实验区_2025.html" in index.split("本次运行的冲突和拒收")[1]
