@@ -58,6 +58,9 @@ LAZY = {
     "series": "gknb.search.cli:series",
     "query": "gknb.search.cli:query",
     "export": "gknb.search.cli:export",
+    "fix": "gknb.compare.cli:fix_cmd",
+    "dismiss": "gknb.compare.cli:dismiss_cmd",
+    "confirm": "gknb.compare.cli:confirm_cmd",
 }
 
 
@@ -267,6 +270,8 @@ def reparse(archive_dir, agency, dry_run) -> None:
     status = EXIT_OK
     for item in run(store, agency, write=not dry_run):
         head = f"{item.entry.agency} {item.entry.year}"
+        for note in item.notes:  # a person's fix that no longer fits the figure as read
+            click.echo(f"{head}：{note}", err=True)
         if item.status == "no-source":
             click.echo(f"{head}：档案中没有原始文件，跳过")
         elif item.status == "failed":
@@ -317,8 +322,8 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
         sys.exit(EXIT_UNUSABLE)
     for f in failures:
         fail(f)
-    table(("机关", "报送", "状态", "错误", "警告", "输出"),
-           [(r.agency, r.submission, r.status, str(r.errors), str(r.warnings), "；".join(Path(o).name for o in r.outputs))
+    table(("机关", "状态", "报送", "错误", "警告", "输出"),
+           [(r.agency, r.status, r.submission, str(r.errors), str(r.warnings), "；".join(Path(o).name for o in r.outputs))
             for r in rows])
     for r in rows:
         for note in r.notes:

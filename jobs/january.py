@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gknb.archive.decisions import load as load_decisions
 from gknb.archive.errors import os_error_zh
 from gknb.archive.fs import DIR, FILE, Tree
 from gknb.archive.store import Store, StoreError, file_name
@@ -58,6 +59,7 @@ from gknb.generator.readiness import blockers, draft_name
 from gknb.model import VALUE
 from gknb.register import Register
 from gknb.rules import ERROR, WARNING, check
+from gknb.verdicts import open_violations
 
 from .ingest import expand, ingest, refusal
 
@@ -499,7 +501,8 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
         if item.error:
             row.fail(item.error)
         try:
-            found = check(this_year[folder], store.get(folder, year - 1))
+            decided = {y: load_decisions(store, folder, y) for y in (year, year - 1)}
+            found = open_violations(check(this_year[folder], store.get(folder, year - 1)), this_year[folder], decided)
         except Exception as e:  # noqa: BLE001
             if not item.error:
                 row.fail(e)

@@ -53,7 +53,7 @@ def test_the_journey_then_a_rerun_changes_nothing(tmp_path):
     rows, failures = run(work, 2025, workers=2, pdf=False)
     assert failures == []
     status = {r.agency: r.status for r in rows}
-    assert status == {"平潭综合实验区": DRAFTED, "洪泽区人民政府": DRAFTED, "泽州县应急管理局": ARCHIVED}
+    assert status == {"平潭综合实验区": DRAFTED, "淮安市洪泽区人民政府": DRAFTED, "泽州县应急管理局": ARCHIVED}
     draft = work / "figures" / "平潭综合实验区" / "2025.yaml"
     assert "上年结转" in draft.read_text("utf-8")
     fill(draft)

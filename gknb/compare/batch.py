@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gknb.archive.store import Store, agency_dirname, write_if_changed
+from gknb.archive import decisions as archived_decisions
+from gknb.archive.store import Store, StoreError, agency_dirname, write_if_changed
 from gknb.archive.xml import ArchiveError
 from gknb.model import Report
 
@@ -46,8 +47,12 @@ def archive_comparison(store: Store, agency: str, year: int, *, require_previous
     if old is None and require_previous:
         raise PairError(f"档案中没有“{agency}”{year - 1}年度的报告，无法与{year}年度对照（档案目录：{store.root}）")
     before = _get(store, agency, year - 2) if old is not None else None
+    try:
+        decided = {y: archived_decisions.load(store, agency, y) for y in (year, year - 1, year - 2)}
+    except StoreError as e:
+        raise PairError(str(e)) from None
     return compare(old, new, old_name=_name(old, year - 1) if old else None,
-                   new_name=_name(new, year), before=before, thresholds=thresholds)
+                   new_name=_name(new, year), before=before, thresholds=thresholds, decisions=decided)
 
 
 @dataclass(frozen=True)

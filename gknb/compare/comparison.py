@@ -6,9 +6,11 @@ decided here, so the three renderings never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gknb import template as tpl
+from gknb.archive.decisions import DISMISSED, Decisions
 from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Statement, stated_figures
 
@@ -50,6 +52,8 @@ class Comparison:
     texts: list[SectionDiff] = field(default_factory=list)
     carryover: Carryover | None = None
     statements: dict[str, list[Statement]] = field(default_factory=dict)  # new | old -> X-1 statements
+    dismissed: list[ReviewFinding] = field(default_factory=list)  # judged not to be problems: not counted
+    decisions: dict[str, Decisions] = field(default_factory=dict)  # new | old -> what people decided
 
     @property
     def agency(self) -> str:
@@ -104,13 +108,25 @@ def _texts(old: Report, new: Report) -> list[SectionDiff]:
     return out
 
 
+def _settle(c: Comparison, decisions: Mapping[int, Decisions]) -> None:
+    """Dismissed findings out of the counts (kept apart, with their verdicts); decisions by report."""
+    c.dismissed = [f for f in c.findings if f.verdict is not None and f.verdict.verdict == DISMISSED]
+    c.findings = [f for f in c.findings if f not in c.dismissed]
+    for which, r in ((NEW, c.new), (OLD, c.old)):
+        if r is not None and r.year is not None and decisions.get(r.year):
+            c.decisions[which] = decisions[r.year]
+
+
 def compare(old: Report | None, new: Report, *, old_name: str | None = None, new_name: str = "",
-            before: Report | None = None, thresholds: Thresholds | None = None) -> Comparison:
+            before: Report | None = None, thresholds: Thresholds | None = None,
+            decisions: Mapping[int, Decisions] | None = None) -> Comparison:
     """Compare last year's report (``old``; None when there is none) with this year's.
 
     ``before`` (the year before last) lets last year's own cross-year rules run.
-    Reports given in the wrong order are swapped (and the swap noted).
+    Reports given in the wrong order are swapped (and the swap noted).  ``decisions`` (by
+    year, from the archive) are shown, and the findings they dismiss are not counted.
     """
+    d = decisions or {}
     swapped = old is not None and old.year is not None and new.year is not None and old.year > new.year
     if swapped:
         old, new, old_name, new_name = new, old, new_name, old_name
@@ -121,14 +137,16 @@ def compare(old: Report | None, new: Report, *, old_name: str | None = None, new
     c.figures = figure_changes(old, new)
     if old is None:
         c.notes.append(f"没有上年（{new.year - 1 if new.year else '上一'}年度）的报告：只作本年核对，跨年度核对未进行。")
-        c.findings = run_checks(None, new, consecutive=False)
+        c.findings = run_checks(None, new, consecutive=False, decisions=d)
+        _settle(c, d)
         c.statuses = cross_year_status(None, new, c.findings, consecutive=False)
         return c
     c.consecutive = old.year is not None and new.year is not None and new.year - old.year == 1
     before_ok = before is not None and c.consecutive and before.year == old.year - 1
     c.notes = _notes(old, new, swapped, c.consecutive)
     c.statements[OLD] = list(stated_figures(x1, old))
-    c.findings = run_checks(old, new, consecutive=c.consecutive, before=before if before_ok else None)
+    c.findings = run_checks(old, new, consecutive=c.consecutive, before=before if before_ok else None, decisions=d)
+    _settle(c, d)
     c.statuses = cross_year_status(old, new, c.findings, consecutive=c.consecutive)
     c.texts = _texts(old, new)
     if old.section_text("五").strip() and new.section_text("五").strip():
