@@ -12,6 +12,7 @@ import click
 
 from gknb import template as tpl
 from gknb.archive.errors import StoreError
+from gknb.archive.fs import Tree
 from gknb.inputs import load_report
 from gknb.model import Report
 from gknb.parsers import DocumentError
@@ -215,11 +216,24 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
 @click.option("--replace", is_flag=True, help="替换档案中内容不同的同一年度报告（原版本保留在 history）")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行解析的进程数（默认：全部CPU核）")
 @click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份文件的解析时限（秒）")
-def ingest(paths, archive_dir, agency, year, replace, workers, timeout) -> None:
+@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="机关名录（机关名录.xlsx）：报告所印的简称、曾用名、误写按名录归入机关全称")
+def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register_path) -> None:
     """解析、核对并归档报告（连同原始文件）。可给出文件夹：其中所有文件都会处理。"""
+    from gknb import register as agency_register
     from gknb.jobs.ingest import expand
     from gknb.jobs.ingest import ingest as run
     store = _store(archive_dir)
+    register = None
+    if register_path is not None:
+        try:
+            register = agency_register.read(Tree(register_path.absolute().parent), register_path.absolute())
+        except agency_register.RegisterError as e:
+            fail(e)
+            sys.exit(EXIT_UNUSABLE)
+        if register is None:
+            fail(f"{register_path}：机关名录不存在")
+            sys.exit(EXIT_UNUSABLE)
     files = expand(paths)
     if not files:
         fail("没有找到要处理的文件")
@@ -230,7 +244,8 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout) -> None:
             click.echo(f"[{i}/{n}] 已解析 {path}", err=True)
 
     outcomes = run(store, files, agency=agency, year=year, replace=replace, workers=workers,
-                   timeout=timeout, progress=progress)
+                   timeout=timeout, progress=progress, names=register.resolve if register else None,
+                   folders=agency_register.folders_by_name(store, register).get if register else None)
     words = {"new": "已归档", "unchanged": "已有，内容相同", "replaced": "已替换（原版本已保留）", "failed": "失败"}
     status = EXIT_OK
     rows = []

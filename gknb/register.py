@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 
 from gknb import template as tpl
 from gknb.archive.fs import Tree
+from gknb.archive.store import Store
 from gknb.xlsx import workbook_bytes
 
 FILE_NAME = "机关名录.xlsx"
@@ -118,6 +119,19 @@ def _subsequence(short: str, long_: str) -> bool:
         return False
     it = iter(long_)
     return all(c in it for c in short)
+
+
+def folders_by_name(store: Store, register: Register | None) -> dict[str, str]:
+    """Every registered name (full, short, former, misread) -> the archive folder already holding it."""
+    if register is None:
+        return {}
+    existing = {e.agency for e in store.scan().entries}
+    out = {}
+    for agency in register.agencies:
+        held = next((f for n in agency.names if (f := store.resolve_agency(n)) in existing), None)
+        if held is not None:
+            out.update(dict.fromkeys(agency.names, held))
+    return out
 
 
 # --------------------------------------------------------------------------- the file

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gknb.archive.decisions import apply_fixes
 from gknb.archive.decisions import load as load_decisions
 from gknb.archive.errors import os_error_zh
 from gknb.archive.fs import DIR, FILE, Tree
@@ -235,19 +236,6 @@ def _printed_names(store: Store, folder: str, entries: list) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _folders_by_name(store: Store, register: Register | None) -> dict[str, str]:
-    """Every registered name (full, short, former, misread) -> the archive folder already holding it."""
-    if register is None:
-        return {}
-    existing = {e.agency for e in store.scan().entries}
-    out = {}
-    for agency in register.agencies:
-        held = next((f for n in agency.names if (f := store.resolve_agency(n)) in existing), None)
-        if held is not None:
-            out.update(dict.fromkeys(agency.names, held))
-    return out
-
-
 # --------------------------------------------------------------------------- 2. draft and generate
 
 def _blank_count(fig: figures_file.Figures) -> int:
@@ -410,7 +398,7 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
             failures.append(str(e))
     register = agency_register.read(tree, layout.register)
     inbox = ingest_new(layout, workers=workers, progress=progress, register=register,
-                       folders=_folders_by_name(store, register))
+                       folders=agency_register.folders_by_name(store, register))
     failures += inbox.failures
     scan = store.scan()
     folders = sorted({e.agency for e in scan.entries})
@@ -466,8 +454,9 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
         try:
             if pdf and tree.kind(g.docx.with_suffix(".pdf")) != FILE:
                 row.fail(pdf_errors[0] if pdf_errors else "未能生成PDF")
-            store.put(_parse_generated(g.docx, row.agency, year, tree), tree.read(g.docx), replace=True,
-                      folder=g.folder)
+            report = _parse_generated(g.docx, row.agency, year, tree)
+            row.notes += apply_fixes(report, load_decisions(store, g.folder, year))  # people's fixes stay
+            store.put(report, tree.read(g.docx), replace=True, folder=g.folder)
         except Exception as e:  # noqa: BLE001
             row.fail(e)
 

@@ -189,3 +189,21 @@ def test_an_archive_conflict_names_its_file_and_stays_on_the_next_run(tmp_path):
         assert any("平潭综合实验区_2025.html" in n and "且内容不同" in n for n in row.notes)
         index = (work / "reviews" / "index.html").read_text("utf-8")
         assert "平潭综合实验区_2025.html" in index.split("本次运行的冲突和拒收")[1]
+
+
+def test_the_commands_use_the_register(tmp_path):
+    from click.testing import CliRunner
+
+    from gknb.cli import main
+
+    work = _work(tmp_path / "w")
+    res = CliRunner().invoke(main, ["ingest", str(work / "inbox" / "沭阳县人民政府_2025.md"), "--archive",
+                                    str(tmp_path / "a"), "--register", str(work / reg.FILE_NAME), "--workers", "1"])
+    assert res.exit_code in (0, 1) and "沭阳县人民政府" in res.output and "沐阳" not in res.output
+    for f in (work / "inbox").iterdir():
+        _arrived(f, datetime.date(2026, 1, 20))
+    res = CliRunner().invoke(main, ["january", "--work", str(work), "--year", str(YEAR), "--no-pdf",
+                                    "--workers", "1", "--deadline", "2026-01-10"])
+    assert res.exit_code in (0, 1), res.output
+    lines = {line.split()[0]: line.split() for line in res.output.splitlines() if line.split()}
+    assert lines["泽州县应急管理局"][2] == "逾期" and lines["上海市科学技术委员会"][2] == "未提交"
