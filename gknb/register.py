@@ -199,16 +199,23 @@ def append(tree: Tree, path: Path, new: Iterable[Agency]) -> None:
     tree.write(path, workbook_bytes(wb))
 
 
-def update(tree: Tree, path: Path, register: Register | None, seen: dict[str, list[str]]) -> tuple[Register, list[str]]:
+def update(tree: Tree, path: Path, register: Register | None,
+           seen: dict[str, list[str]]) -> tuple[Register, list[str], list[str]]:
     """The register with every agency seen in it: created when missing, else the unknown ones
-    appended.  ``seen``: an archive folder's agency -> the names its reports print.  Returns
-    (register, full names added)."""
+    appended — but not one close to a registered agency (an archive folder made before the
+    register, under a misread name): that is said instead.  ``seen``: an archive folder -> the
+    names its reports print.  Returns (register, full names added, Chinese problems)."""
     default = tpl.load().office.default_kind
     fresh = register is None
     register = register or Register()
-    added = []
-    for names in seen.values():
+    added, problems = [], []
+    for folder, names in seen.items():
         if any(register.find(n) for n in names):
+            continue
+        close = [] if fresh else sorted({c for n in names for c in register.close(n)})
+        if close:
+            problems.append(f"档案中的机关“{folder}”不在{FILE_NAME}中，未自动加入。您是否要找：{'、'.join(close)}？"
+                            "（请把它填入该机关的“简称及曾用名”或“常见误写”；如确为另一机关，请新增一行）")
             continue
         ordered = sorted(dict.fromkeys(names), key=lambda n: (-len(n), n))  # the longest printed name is the full one
         agency = Agency(ordered[0], ordered[1:], kind=default)
@@ -218,4 +225,4 @@ def update(tree: Tree, path: Path, register: Register | None, seen: dict[str, li
         tree.write(path, to_bytes(register))
     elif added:
         append(tree, path, added)
-    return register, [a.full for a in added]
+    return register, [a.full for a in added], problems

@@ -407,7 +407,8 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
         by_folder.setdefault(e.agency, []).append(e)
     seen = {f: _printed_names(store, f, by_folder[f]) for f in folders}
     try:
-        register, _ = agency_register.update(tree, layout.register, register, seen)
+        register, _, unregistered = agency_register.update(tree, layout.register, register, seen)
+        failures += unregistered
     except StoreError as e:
         failures.append(str(e))
         register = register or agency_register.Register()

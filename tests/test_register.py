@@ -207,3 +207,12 @@ def test_the_commands_use_the_register(tmp_path):
     assert res.exit_code in (0, 1), res.output
     lines = {line.split()[0]: line.split() for line in res.output.splitlines() if line.split()}
     assert lines["泽州县应急管理局"][2] == "逾期" and lines["上海市科学技术委员会"][2] == "未提交"
+
+
+def test_an_archived_agency_close_to_a_registered_one_is_not_appended(tmp_path):
+    work = _work(tmp_path / "w", None, ["md/沭阳县人民政府_2025.md"])
+    run(work, YEAR, workers=1, pdf=False)  # no register yet: archived as printed, 沐阳县人民政府
+    Tree(work).write(work / reg.FILE_NAME, reg.to_bytes(Register([Agency("沭阳县人民政府", kind="本级政府")])))
+    rows, failures = run(work, YEAR, workers=1, pdf=False)
+    assert any("档案中的机关“沐阳县人民政府”" in f and "您是否要找：沭阳县人民政府" in f for f in failures)
+    assert [r[0] for r in _sheet(work / reg.FILE_NAME)[1:]] == ["沭阳县人民政府", "上海市人民政府办公厅"]
