@@ -507,10 +507,13 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
 def _submissions(register: Register, names: dict[str, str], reports: dict, pages: dict[str, str | None],
                  arrivals: dict[str, Arrival], year: int, override: datetime.date | None) -> list[Submission]:
     """Every agency the register says must report, with where its report on ``year`` is."""
-    folder_of = {names[f]: f for f in names}
+    folders_of: dict[str, list[str]] = {}
+    for f, name in names.items():
+        folders_of.setdefault(name, []).append(f)
     out = []
     for a in register.must_report():
-        folder = folder_of.get(a.full)
+        held = folders_of.get(a.full, [])  # two folders (a former name's, the full name's): the one with the year
+        folder = next((f for f in held if f in reports), held[0] if held else None)
         report = reports.get(folder) if folder else None
         source = report.source.sha256 if report is not None and report.source else None
         arrived = arrivals.get(source) if source else None
