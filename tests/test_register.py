@@ -216,3 +216,20 @@ def test_an_archived_agency_close_to_a_registered_one_is_not_appended(tmp_path):
     rows, failures = run(work, YEAR, workers=1, pdf=False)
     assert any("档案中的机关“沐阳县人民政府”" in f and "您是否要找：沭阳县人民政府" in f for f in failures)
     assert [r[0] for r in _sheet(work / reg.FILE_NAME)[1:]] == ["沭阳县人民政府", "上海市人民政府办公厅"]
+
+
+def test_a_linked_or_contradictory_register_stops_the_run_naming_it(tmp_path):
+    from gknb.archive.errors import UnsafePathError
+
+    work = _work(tmp_path / "w", None)
+    outside = tmp_path / "elsewhere.xlsx"
+    Tree(tmp_path).write(outside, reg.to_bytes(Register(list(SIX))))
+    (work / reg.FILE_NAME).symlink_to(outside)
+    with pytest.raises(UnsafePathError, match="符号链接"):
+        run(work, YEAR, workers=1, pdf=False)
+    assert not (work / "archive").exists()  # nothing done
+    (work / reg.FILE_NAME).unlink()
+    twice = [Agency("甲县财政局"), Agency("甲县财政局（原）", ["甲县财政局"])]
+    Tree(work).write(work / reg.FILE_NAME, reg.to_bytes(Register(twice)))
+    with pytest.raises(RegisterError, match="第3行的名称“甲县财政局”在名录中出现了不止一次"):
+        run(work, YEAR, workers=1, pdf=False)

@@ -37,7 +37,8 @@ def _finding_li(f: ReviewFinding) -> str:
     where = "跨年度" if f.cross_year else ("本年" if f.which == NEW else "上年")
     v = f.violation
     return (f"<li>{badge(f.severity)} <span class=\"rule-id\">{esc(v.rule)}</span> "
-            f"<span class=\"muted\">[{where}·{esc(v.scope)}]</span> {esc(v.message)}</li>")
+            f"<span class=\"note\">{esc(tpl.load().rule(v.rule).title)}</span> "
+            f"<span class=\"muted\">[{where}·{esc(v.scope)}]</span> {esc(v.message)}{_judged(f)}</li>")
 
 
 def verdict(c: Comparison) -> str:
