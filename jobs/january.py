@@ -6,7 +6,8 @@
     <work>/reports/<机关>/           the year-N report generated from a filled figures file
     <work>/reviews/                  one review per agency (N against N−1), index.html (who has
                                      reported, who is late or missing) and the 催报 list
-    <work>/机关名录.xlsx              the agency register: created from what was seen, then the office's
+    <work>/机关名录.xlsx              the agency register: created from what was seen, then edited by
+                                     the office (gknb only appends agencies it sees for the first time)
 
 Each run: ingest what the archive lacks (by content hash), check it, draft figures files
 for agencies without year N, generate year N where the figures are filled (and archive the
@@ -171,7 +172,7 @@ def _sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Arrival:
-    """An inbox file: when it arrived (its modification time) and its content's hash."""
+    """An inbox file and when it arrived (its modification time)."""
 
     path: Path
     date: datetime.date
@@ -405,7 +406,9 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
     by_folder: dict[str, list] = {}
     for e in scan.entries:
         by_folder.setdefault(e.agency, []).append(e)
-    seen = {f: _printed_names(store, f, by_folder[f]) for f in folders}
+    # a folder the register knows by name needs no reading; the others' reports say what they print
+    seen = {f: [name] if register is not None and register.find(name := store.agency_name(f))
+            else _printed_names(store, f, by_folder[f]) for f in folders}
     try:
         register, _, unregistered = agency_register.update(tree, layout.register, register, seen)
         failures += unregistered
