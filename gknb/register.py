@@ -89,11 +89,8 @@ class Register:
         """Registered full names that ``name`` may mean (it contains one, is contained, or nearly equals)."""
         out = []
         for a in self.agencies:
-            for n in a.names:
-                if (len(name) >= 3 and len(n) >= 3 and (name in n or n in name)) or _subsequence(name, n) \
-                        or difflib.SequenceMatcher(None, name, n, autojunk=False).ratio() >= CLOSE_RATIO:
-                    out.append(a.full)
-                    break
+            if any(_close(name, n) for n in a.names):
+                out.append(a.full)
         return out
 
     def resolve(self, name: str) -> str:
@@ -109,6 +106,15 @@ class Register:
 
     def must_report(self) -> list[Agency]:
         return [a for a in self.agencies if a.must_report]
+
+
+def _close(a: str, b: str) -> bool:
+    if len(a) >= 3 and len(b) >= 3 and (a in b or b in a):
+        return True
+    if _subsequence(a, b):
+        return True
+    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return m.real_quick_ratio() >= CLOSE_RATIO and m.quick_ratio() >= CLOSE_RATIO and m.ratio() >= CLOSE_RATIO
 
 
 def _subsequence(short: str, long_: str) -> bool:

@@ -127,6 +127,11 @@ def test_a_confirmed_finding_is_marked_and_still_counted(archive):
     assert "已确认" in render(c)
     code, out = _gknb("dismiss", AGENCY, 2023, "T3-1", "--reason", "x", "--by", "王五", "--archive", archive.root)
     assert code == 2 and "没有规则 T3-1 的发现" in out and "S5-3" in out
+    code, out = _gknb("dismiss", AGENCY, 2023, "S5-3", "--scope", "自然人栏", "--reason", "x", "--by", "王五",
+                      "--archive", archive.root)
+    assert code == 2 and "S5-3［自然人栏］" in out
+    code, out = _gknb("dismiss", AGENCY, 2023, "S5-3", "--reason", " ", "--by", "王五", "--archive", archive.root)
+    assert code == 2 and "--reason" in out
 
 
 def test_a_damaged_decisions_file_is_said_by_name(archive):
