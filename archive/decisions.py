@@ -172,6 +172,19 @@ def _validate(root: etree._Element, where: str) -> None:
 
 
 def from_xml(data: bytes, name: str) -> Decisions:
+    """Decisions from XML bytes (untrusted: parsed safely, schema-validated); whatever is wrong is
+    an ArchiveError naming the file."""
+    try:
+        return _from_xml(data, name)
+    except ArchiveError:
+        raise
+    except (ValueError, TypeError, KeyError, ArithmeticError, RecursionError) as e:
+        raise ArchiveError(f"{name}：人工处理记录无法读取（{type(e).__name__}：{e}）") from None
+
+
+def _from_xml(data: bytes, name: str) -> Decisions:
+    if not data.strip():
+        raise ArchiveError(f"{name}：文件是空的（可能在写入时被中断或被截断）")
     root = parse_bytes(data, name)
     if root.tag != _Q % "decisions":
         raise ArchiveError(f"{name}：不是gknb人工处理记录（根元素为 {root.tag}）")
@@ -182,6 +195,7 @@ def from_xml(data: bytes, name: str) -> Decisions:
     for el in root.findall(_Q % "fix"):
         if el.get("cell") not in cells:
             raise ArchiveError(f"{name}：未知的单元格 {el.get('cell')}")
+        number(el.get("new-value"))  # in range
         out.fixes.append(Fix(el.get("cell"), el.get("old-state"), el.get("old-value"), el.get("old-shown"),
                              el.get("new-value"), el.get("by"), datetime.date.fromisoformat(el.get("date")),
                              el.findtext(_Q % "reason") or ""))
@@ -215,7 +229,7 @@ def load(store, agency: str, year: int) -> Decisions:
         return Decisions(agency, year)
     try:
         return from_xml(data, str(path))
-    except (ArchiveError, ValueError, TypeError) as e:
+    except ArchiveError as e:
         raise StoreError(f"人工处理记录无法使用：{e}") from None
 
 

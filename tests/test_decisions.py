@@ -142,3 +142,16 @@ def test_a_damaged_decisions_file_is_said_by_name(archive):
         archived.load(archive, AGENCY, 2023)
     with pytest.raises(ArchiveError, match="不符合模式"):
         archived.from_xml(path.read_bytes(), str(path))
+
+
+def test_decisions_xml_is_read_safely():
+    from tests.fuzz.seeds import decisions_xml
+    good = decisions_xml()[2]
+    d = archived.from_xml(good, "2024.decisions.xml")
+    assert archived.to_xml(d) == good  # deterministic, round trip
+    for bad, words in ((good.replace(b"2026-02-01", b"2026-02-30", 1), "不符合模式"),
+                       (b'<!DOCTYPE d [<!ENTITY a "b">]>' + good.split(b"?>", 1)[1], "DOCTYPE"),
+                       (good.replace(b'rule="E04"', b'rule="Z9"'), "未知的规则 Z9"),
+                       (b"", "文件是空的")):
+        with pytest.raises(ArchiveError, match=words):
+            archived.from_xml(bad, "2024.decisions.xml")
