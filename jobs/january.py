@@ -338,11 +338,12 @@ def convert_batch(docs: list[Path], year: int, scratch: Path, work: Path) -> str
 
 # --------------------------------------------------------------------------- 3. reviews
 
-def review_one(store_root: Path, folder: str, year: int, outdir: Path, work: Path, agency: str = "") -> BatchItem:
-    """One agency's review page (N against N−1); runs in a worker.  Never raises."""
+def review_one(store_root: Path, folder: str, year: int, outdir: Path, work: Path, agency: str = "",
+               names: tuple[str, ...] = ()) -> BatchItem:
+    """One agency's review page (N against N−1), titled by its full name; runs in a worker.  Never raises."""
     agency = agency or folder
     try:
-        c = archive_comparison(Store(store_root), folder, year, require_previous=False)
+        c = archive_comparison(Store(store_root), folder, year, require_previous=False, name=agency, names=names)
         name = page_name(folder, year)
         Tree(work).write_if_changed(outdir / name, render(c).encode("utf-8"))
     except Exception as e:  # noqa: BLE001 -- a corrupt entry, a full disk: this agency's error
@@ -472,8 +473,12 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
                 this_year[folder] = report
         except Exception as e:  # noqa: BLE001
             rows[folder].fail(e)
-    items = _pool_map(review_one, [(rows[f].agency, (store.root, f, year, layout.reviews, layout.work, rows[f].agency))
-                                   for f in reviewed], workers, "审查", progress,
+    def known(f: str) -> tuple[str, ...]:
+        a = register.find(rows[f].agency)
+        return tuple(a.names) if a else ()
+
+    items = _pool_map(review_one, [(rows[f].agency, (store.root, f, year, layout.reviews, layout.work, rows[f].agency,
+                                                     known(f))) for f in reviewed], workers, "审查", progress,
                       lambda args, e: BatchItem(args[5], None, None, reason(e)))
     pages = {f: i.file for f, i in zip(reviewed, items, strict=True)}
     subs = _submissions(register, names, this_year, pages, inbox.arrivals, year, deadline)

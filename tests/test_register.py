@@ -233,3 +233,18 @@ def test_a_linked_or_contradictory_register_stops_the_run_naming_it(tmp_path):
     Tree(work).write(work / reg.FILE_NAME, reg.to_bytes(Register(twice)))
     with pytest.raises(RegisterError, match="第3行的名称“甲县财政局”在名录中出现了不止一次"):
         run(work, YEAR, workers=1, pdf=False)
+
+
+def test_reviews_name_the_agency_by_its_full_name(tmp_path):
+    hongze = ["pdf/淮安市洪泽区人民政府_2023.pdf", "pdf/淮安市洪泽区人民政府_2024.pdf"]
+    # archived as printed (no register yet): the two names are said to be the register's one agency
+    work = _work(tmp_path / "first", None, hongze)
+    run(work, 2024, workers=1, pdf=False)
+    page = next((work / "reviews").glob("*洪泽*_2024.html")).read_text("utf-8")
+    assert "<h1>淮安市洪泽区人民政府</h1>" in page
+    assert "上年为“洪泽区人民政府”，本年为“淮安市洪泽区人民政府”（机关名录中均为“淮安市洪泽区人民政府”的名称）" in page
+    # with the register from the start, both years are archived under the full name: nothing to say
+    work = _work(tmp_path / "registered", SIX, hongze)
+    run(work, 2024, workers=1, pdf=False)
+    page = next((work / "reviews").glob("*洪泽*_2024.html")).read_text("utf-8")
+    assert "<h1>淮安市洪泽区人民政府</h1>" in page and "所印机关名称不同" not in page

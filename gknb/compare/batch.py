@@ -38,8 +38,10 @@ def _name(report: Report, year: int) -> str:
 
 
 def archive_comparison(store: Store, agency: str, year: int, *, require_previous: bool = True,
-                       thresholds: Thresholds | None = None) -> Comparison:
-    """``year`` against ``year - 1`` (and ``year - 2`` for last year's own cross-year rules)."""
+                       thresholds: Thresholds | None = None, name: str | None = None,
+                       names: tuple[str, ...] = ()) -> Comparison:
+    """``year`` against ``year - 1`` (and ``year - 2`` for last year's own cross-year rules);
+    ``name`` and ``names``: the agency's full name and all it goes by, from the register."""
     new = _get(store, agency, year)
     if new is None:
         raise PairError(f"档案中没有“{agency}”{year}年度的报告（档案目录：{store.root}）")
@@ -52,7 +54,8 @@ def archive_comparison(store: Store, agency: str, year: int, *, require_previous
     except StoreError as e:
         raise PairError(str(e)) from None
     return compare(old, new, old_name=_name(old, year - 1) if old else None,
-                   new_name=_name(new, year), before=before, thresholds=thresholds, decisions=decided)
+                   new_name=_name(new, year), before=before, thresholds=thresholds, decisions=decided,
+                   name=name, names=names)
 
 
 @dataclass(frozen=True)
