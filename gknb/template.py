@@ -182,11 +182,26 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Office:
+    """What an office tracking its agencies needs from the law: the kinds of agency and when
+    each kind's report is due (month and day of the year after the report's year)."""
+
+    kinds: tuple[str, ...] = ()
+    default_kind: str = ""
+    deadlines: dict[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)
+
+    def deadline(self, kind: str | None) -> tuple[int, int]:
+        """(month, day) a kind's report is due; an unknown kind has the default kind's."""
+        return self.deadlines.get(kind or self.default_kind, self.deadlines[self.default_kind])
+
+
+@dataclass(frozen=True)
 class Template:
     formats: dict[str, Format]
     sections: tuple[Section, ...]
     tables: dict[str, Table]
     rules: tuple[Rule, ...]
+    office: Office = field(default_factory=Office, hash=False, compare=False)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -291,7 +306,15 @@ def parse_template(data: dict[str, Any]) -> Template:
              {k: v for k, v in r.items() if k not in ("id", "severity", "title", "kind")})
         for r in data["rules"]
     )
-    return Template(formats, sections, tables, rules)
+    return Template(formats, sections, tables, rules, _office(data.get("office", {})))
+
+
+def _office(d: dict[str, Any]) -> Office:
+    deadlines = {}
+    for kind, when in d.get("deadlines", {}).items():
+        month, day = (int(x) for x in str(when).split("-"))
+        deadlines[kind] = (month, day)
+    return Office(tuple(d.get("kinds", ())), d.get("default_kind", ""), deadlines)
 
 
 @lru_cache(maxsize=1)

@@ -19,11 +19,12 @@ PACKAGES = ("gknb", "parsers", "archive", "jobs")
 # modules of one layer marked ``apart`` (the readers, the applications) import none of their
 # siblings: the parsers know nothing of the archive, the comparer nothing of the generator.
 LAYERS: list[tuple[str, list[str], bool]] = [
-    ("foundation", ["gknb", "gknb.template", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations", "gknb.formgrid", "gknb.formsheet",
-                    "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx"], False),
+    ("foundation", ["gknb", "gknb.template", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations",
+                    "gknb.formgrid", "gknb.formsheet", "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx",
+                    "gknb.cellnames"], False),
     ("readers", ["parsers", "parsers.*", "archive", "archive.*"], True),
-    ("inputs", ["gknb.inputs"], False),
-    ("checker", ["gknb.rules"], False),
+    ("inputs", ["gknb.inputs", "gknb.register"], False),
+    ("checker", ["gknb.rules", "gknb.verdicts"], False),
     ("applications", ["gknb.compare", "gknb.compare.*", "gknb.generator", "gknb.generator.*",
                       "gknb.search", "gknb.search.*"], True),
     ("jobs", ["jobs", "jobs.*"], False),

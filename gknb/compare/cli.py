@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -149,3 +150,104 @@ def _batch(store: Store, year: int, outdir: Path, thresholds: Thresholds, genera
     unusable = any(i.comparison is None for i in items)
     errors = any(i.comparison is not None and i.comparison.errors for i in items)
     sys.exit(EXIT_UNUSABLE if unusable else EXIT_ERRORS if errors else EXIT_OK)
+
+
+# --------------------------------------------------------------------------- decisions
+
+def _who(by: str | None, date, reason: str):
+    import getpass
+
+    from .decide import DecisionError, Who
+    try:
+        name = by or getpass.getuser()
+    except (KeyError, OSError):
+        name = ""
+    try:
+        return Who(name, date.date() if date else datetime.date.today(), reason)
+    except DecisionError as e:
+        _fail(e)
+
+
+_decision_options = [
+    click.option("--reason", required=True, help="理由（必填，记入档案）"),
+    click.option("--by", default=None, help="处理人姓名（默认：当前登录用户名）"),
+    click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                 help="处理日期，如 2026-02-01（默认：今天）"),
+    click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                 help="档案目录（默认取环境变量 GKNB_ARCHIVE，否则 ~/.local/share/gknb/archive）"),
+]
+
+
+def _decision(f):
+    for option in reversed(_decision_options):
+        f = option(f)
+    return f
+
+
+def _archive(archive_dir: Path | None) -> Store:
+    store = Store(archive_dir)
+    if not (store.root / "reports").is_dir():
+        _fail(f"{store.root}：不是gknb档案目录（没有 reports 子目录）")
+    return store
+
+
+@click.command("fix")
+@click.argument("agency")
+@click.argument("year", type=int)
+@click.argument("cell")
+@click.argument("value")
+@_decision
+def fix_cmd(agency, year, cell, value, reason, by, date, archive_dir) -> None:
+    """人工核定一个数字（如无法由勾稽关系判定的连写数字、识别有误的数字），记入档案，重新解析后仍保留。
+
+    \b
+    gknb fix 机关 年度 单元格 数值 --reason 理由 [--by 姓名] [--date 2026-02-01]
+    单元格可写编号（requests.new.total）或标签中的词语（“本年新收 总计”）。
+    """
+    from .decide import DecisionError, fix
+    who = _who(by, date, reason)
+    try:
+        record = fix(_archive(archive_dir), agency, year, cell, value, who)
+    except DecisionError as e:
+        _fail(e)
+    from gknb.archive.decisions import label
+    click.echo(f"已核定：{agency} {year}年度 {label(record.cell)}：{record.old_shown} → {record.new_value}"
+               f"（{record.by}，{record.date.isoformat()}）")
+
+
+def _judge_cmd(verdict: str):
+    def command(agency, year, rule, scope, reason, by, date, archive_dir) -> None:
+        from gknb.archive.decisions import VERDICT_ZH
+
+        from .decide import DecisionError, judge
+        who = _who(by, date, reason)
+        try:
+            records = judge(_archive(archive_dir), agency, year, rule, verdict, who, scope)
+        except DecisionError as e:
+            _fail(e)
+        for r in records:
+            click.echo(f"{VERDICT_ZH[verdict]}：{agency} {year}年度 {r.rule}［{r.scope}］{r.message}")
+    return command
+
+
+def _judge_command(name: str, verdict: str, doc: str):
+    f = _judge_cmd(verdict)
+    f.__doc__ = doc
+    f = _decision(f)
+    f = click.option("--scope", default=None, help="只处理这一处（如“自然人栏”；默认：该规则的全部发现）")(f)
+    for arg in reversed((click.argument("agency"), click.argument("year", type=int), click.argument("rule"))):
+        f = arg(f)
+    return click.command(name)(f)
+
+
+dismiss_cmd = _judge_command("dismiss", "dismissed", """驳回一条核对发现（经审核不是问题），记入档案：不再计入错误和警告；
+    次年数字相同的同一发现也不再提示，数字变化后重新提示。
+
+    \b
+    gknb dismiss 机关 年度 规则 --reason 理由 [--scope 位置] [--by 姓名]
+    """)
+confirm_cmd = _judge_command("confirm", "confirmed", """确认一条核对发现（确是问题），记入档案并在审查报告中注明。
+
+    \b
+    gknb confirm 机关 年度 规则 --reason 理由 [--scope 位置] [--by 姓名]
+    """)
