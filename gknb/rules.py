@@ -231,12 +231,17 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９，", "0123456789,")
 _CLAUSE_START = re.compile(r"[，。；：！？,;:!?]")
 
 
+def statement_text(text: str) -> str:
+    """Text as statements are matched and quoted: whitespace removed, full-width digits made ASCII."""
+    return re.sub(r"\s+", "", text).translate(_FULLWIDTH)
+
+
 def stated_figures(rule: tpl.Rule, report: Report) -> Iterator[Statement]:
     """Every figure the sections' text states that the rule's statement patterns recognise."""
     p = rule.params
     skip = re.compile(p["skip_clauses"]) if p.get("skip_clauses") else None
     for key in p["sections"]:
-        text = re.sub(r"\s+", "", report.section_text(key)).translate(_FULLWIDTH)
+        text = statement_text(report.section_text(key))
         for stmt in p["statements"]:
             readings = tuple(tuple(r) for r in stmt.get("any_of", [[stmt["cell"]]] if "cell" in stmt else []))
             readings = tuple(r for r in readings if all(c in report.cells for c in r))

@@ -20,7 +20,7 @@ PACKAGES = ("gknb", "parsers", "archive", "jobs")
 # siblings: the parsers know nothing of the archive, the comparer nothing of the generator.
 LAYERS: list[tuple[str, list[str], bool]] = [
     ("foundation", ["gknb", "gknb.template", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations",
-                    "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx"], False),
+                    "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx", "gknb.ooxml"], False),
     ("readers", ["parsers", "parsers.*", "archive", "archive.*"], True),
     ("inputs", ["gknb.inputs"], False),
     ("checker", ["gknb.rules"], False),

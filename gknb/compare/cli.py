@@ -149,3 +149,42 @@ def _batch(store: Store, year: int, outdir: Path, thresholds: Thresholds, genera
     unusable = any(i.comparison is None for i in items)
     errors = any(i.comparison is not None and i.comparison.errors for i in items)
     sys.exit(EXIT_UNUSABLE if unusable else EXIT_ERRORS if errors else EXIT_OK)
+
+
+def _previous(path: Path | None, report, archive_dir: Path | None):
+    """Last year's report: the one given, else the archive's (none when the archive has none)."""
+    if path is not None:
+        try:
+            return load_report(path)
+        except DocumentError as e:
+            _fail(e)
+    store = Store(archive_dir)
+    if report.agency and report.year and (store.root / "reports").is_dir():
+        return store.get(report.agency, report.year - 1)
+    return None
+
+
+@click.command("annotate")
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="写入的审核意见（.docx）：原报告加上批注；PDF、网页报告则为按其数字生成的 Word 文件")
+@click.option("--previous", type=click.Path(path_type=Path), default=None,
+              help="上一年度的报告（用于跨年度核对）；不指定时从档案中查找")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="档案目录（默认取环境变量 GKNB_ARCHIVE，否则 ~/.local/share/gknb/archive）")
+def annotate_cmd(document: Path, output: Path, previous: Path | None, archive_dir: Path | None) -> None:
+    """把核对发现的问题写成 Word 批注：每个问题一条批注，标在相关的表格单元格或段落上。
+
+    退出码：0 无错误，1 有错误，2 无法使用的输入。"""
+    from gknb.archive.store import atomic_write
+    from gknb.jobs.annotate import annotated_copy
+    try:
+        report = load_report(document)
+        result = annotated_copy(document, report, _previous(previous, report, archive_dir))
+    except DocumentError as e:
+        _fail(e)
+    atomic_write(output, result.data)
+    if result.generated:
+        click.echo(f"注意：{document} 不是 Word 文件，审核意见写在按其数字生成的 Word 文件上", err=True)
+    click.echo(f"已写入审核意见 {output}：{len(result.placed)} 条批注（错误 {result.errors}，警告 {result.warnings}）")
+    sys.exit(EXIT_ERRORS if result.errors else EXIT_OK)
