@@ -68,6 +68,8 @@ def _write(path: Path, text: str) -> None:
 @click.option("--year", type=int, default=None, help="本年度：与上一年度对照（不指定 --agency 时批量对照所有机关）")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="把对照报告写成一个HTML文件")
+@click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="把本年正文对照上年正文写成 Word 修订（插入、删除），可在 Word、WPS 中逐条接受或拒绝")
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出核对发现的问题（供脚本使用）")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="批量对照的输出目录：每个机关一份HTML，外加 index.html")
@@ -77,12 +79,12 @@ def _write(path: Path, text: str) -> None:
               help="大幅变化：增减绝对值不小于此值")
 @click.option("--date", "generated_on", default=None,
               help="写入报告的生成日期（默认不写，相同输入总是得到相同的文件）")
-def compare_cmd(documents, archive_dir, agency, year, html_path, as_json, output_dir, swing_percent, swing_min,
-                generated_on) -> None:
+def compare_cmd(documents, archive_dir, agency, year, html_path, docx_path, as_json, output_dir, swing_percent,
+                swing_min, generated_on) -> None:
     """对照同一机关相邻两年的年度报告：两年各自核对、跨年度核对、数字增减、正文差异、上年问题的整改。
 
     \b
-    gknb compare 上年报告 本年报告 [--html 对照.html] [--json]
+    gknb compare 上年报告 本年报告 [--html 对照.html] [--docx 对照.docx] [--json]
     gknb compare --archive 档案 --agency 机关 --year 年度 [--html 对照.html]
     gknb compare --archive 档案 --year 年度 -o 输出目录      （批量：每个机关一份，外加 index.html）
 
@@ -109,6 +111,8 @@ def compare_cmd(documents, archive_dir, agency, year, html_path, as_json, output
         if not (store.root / "reports").is_dir():
             _fail(f"{store.root}：不是gknb档案目录（没有 reports 子目录）")
         if agency is None:
+            if docx_path is not None:
+                raise click.UsageError("--docx 只用于一个机关的对照（两份报告，或 --agency 与 --year）")
             if output_dir is None:
                 raise click.UsageError("批量对照需要 -o 输出目录")
             _batch(store, year, output_dir, thresholds, generated_on, as_json)
@@ -120,12 +124,21 @@ def compare_cmd(documents, archive_dir, agency, year, html_path, as_json, output
     c = comparisons[0]
     if html_path is not None:
         _write(html_path, render(c, generated_on=generated_on))
+    if docx_path is not None:
+        if c.old is None:
+            _fail(f"没有{c.agency}上一年度的报告：无从写出正文修订对照")
+        from gknb.archive.store import atomic_write
+
+        from .tracked import tracked_docx
+        atomic_write(docx_path, tracked_docx(c.old, c.new))
     if as_json:
         click.echo(json.dumps(to_json(c), ensure_ascii=False, indent=1))
     else:
         _summary(c)
         if html_path is not None:
             click.echo(f"对照报告已写入：{html_path}")
+        if docx_path is not None:
+            click.echo(f"正文修订对照已写入：{docx_path}")
     sys.exit(EXIT_ERRORS if c.errors else EXIT_OK)
 
 
