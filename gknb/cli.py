@@ -52,6 +52,7 @@ clizh.install()  # click's own messages (usage, missing arguments, unknown optio
 LAZY = {
     "compare": "gknb.compare.cli:compare_cmd",
     "annotate": "gknb.compare.cli:annotate_cmd",
+    "consolidate": "gknb.consolidate.cli:consolidate_cmd",
     "draft": "gknb.generator.command:draft",
     "generate": "gknb.generator.command:generate",
     "search": "gknb.search.cli:search",

@@ -99,31 +99,40 @@ def row_key(cdef: tpl.CellDef) -> str:
     return "/".join(cdef.json_path[:-1])
 
 
+def totals(report: Report) -> Iterator[tuple[Term, list[Term]]]:
+    """(total, its parts) for each single-year error-level sum with a lone term on one side.
+
+    T3-2's （七）总计, T3-3's and T4-1's 总计: the figures a table states as the sum of others.
+    """
+    for rule in tpl.load().rules:
+        if rule.kind != "sum" or rule.cross_year or rule.severity != ERROR:
+            continue
+        for _, left, right in instances(rule, report):
+            for total, parts in ((left, right), (right, left)):
+                if len(total) == 1 and parts:
+                    yield total[0], parts
+
+
 def complete_totals(report: Report) -> list[str]:
     """Fill in every blank total that the table's sums determine; the ids filled, in order.
 
-    A total is the lone term of one side of a single-year error-level sum (T3-2's （七）总计,
-    T3-3's and T4-1's 总计) whose other side is all given; filled totals may complete other
-    sums in turn.  A total never comes out negative, and nothing but a blank is filled: a
-    typed total that disagrees stays, for the checker to report with both figures.
+    A total (:func:`totals`) whose parts are all given is filled; filled totals may complete
+    other sums in turn.  A total never comes out negative, and nothing but a blank is filled:
+    a typed total that disagrees stays, for the checker to report with both figures.
     """
     filled: list[str] = []
     changed = True
     while changed:
         changed = False
-        for rule in tpl.load().rules:
-            if rule.kind != "sum" or rule.cross_year or rule.severity != ERROR:
+        for total, parts in totals(report):
+            if report.cells.get(total.cell, Cell()).state != BLANK:
                 continue
-            for _, left, right in instances(rule, report):
-                for total, parts in ((left, right), (right, left)):
-                    if len(total) != 1 or not parts or report.cells.get(total[0].cell, Cell()).state != BLANK:
-                        continue
-                    values = [report.value(p.cell) for p in parts]
-                    if any(v is None for v in values):
-                        continue
-                    value = total[0].sign * sum(p.sign * v for p, v in zip(parts, values) if v is not None)
-                    if value >= 0:
-                        report.cells[total[0].cell] = Cell(VALUE, value)
-                        filled.append(total[0].cell)
-                        changed = True
+            values = [report.value(p.cell) for p in parts]
+            if any(v is None for v in values):
+                continue
+            value = total.sign * sum(p.sign * v for p, v in zip(parts, values) if v is not None)
+            if value >= 0:
+                report.cells[total.cell] = Cell(VALUE, value)
+                filled.append(total.cell)
+                changed = True
     return filled

@@ -25,9 +25,10 @@ LAYERS: list[tuple[str, list[str], bool]] = [
     ("inputs", ["gknb.inputs"], False),
     ("checker", ["gknb.rules"], False),
     ("applications", ["gknb.compare", "gknb.compare.*", "gknb.generator", "gknb.generator.*",
-                      "gknb.search", "gknb.search.*"], True),
+                      "gknb.search", "gknb.search.*", "gknb.consolidate", "gknb.consolidate.*"], True),
     ("jobs", ["jobs", "jobs.*"], False),
-    ("cli", ["gknb.cli", "gknb.cliutil", "gknb.clizh", "gknb.compare.cli", "gknb.search.cli", "gknb.generator.command"], False),
+    ("cli", ["gknb.cli", "gknb.cliutil", "gknb.clizh", "gknb.compare.cli", "gknb.search.cli", "gknb.generator.command",
+             "gknb.consolidate.cli"], False),
 ]
 # Not part of the product: benchmarks and the sample builder may import anything.
 TOOLS = ["jobs.dev", "jobs.dev.*"]
