@@ -53,6 +53,7 @@ LAZY = {
     "compare": "gknb.compare.cli:compare_cmd",
     "annotate": "gknb.compare.cli:annotate_cmd",
     "consolidate": "gknb.consolidate.cli:consolidate_cmd",
+    "overview": "gknb.compare.cli:overview_cmd",
     "draft": "gknb.generator.command:draft",
     "generate": "gknb.generator.command:generate",
     "search": "gknb.search.cli:search",

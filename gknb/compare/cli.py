@@ -201,3 +201,36 @@ def annotate_cmd(document: Path, output: Path, previous: Path | None, archive_di
         click.echo(f"注意：{document} 不是 Word 文件，审核意见写在按其数字生成的 Word 文件上", err=True)
     click.echo(f"已写入审核意见 {output}：{len(result.placed)} 条批注（错误 {result.errors}，警告 {result.warnings}）")
     sys.exit(EXIT_ERRORS if result.errors else EXIT_OK)
+
+
+@click.command("overview")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="档案目录（默认取环境变量 GKNB_ARCHIVE，否则 ~/.local/share/gknb/archive）")
+@click.option("--years", default=None, help="只看这些年度，如 2021-2025（默认：档案中的全部年度）")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="写入的总览页（HTML，单个文件，可直接打开或打印）")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="同时把关键数字写成 Excel 表（每个年度一页，各机关一行）")
+def overview_cmd(archive_dir: Path | None, years: str | None, output: Path, xlsx_path: Path | None) -> None:
+    """各机关总览：每个机关历年的关键数字（折线图）、本年度排名（条形图）、各机关核对结果矩阵。"""
+    from gknb.archive.store import atomic_write
+    from gknb.search.errors import SearchError
+    from gknb.search.scope import parse_years
+
+    from .overview import gather, workbook
+    from .overview import render as render_overview
+    try:
+        first, last = parse_years(None, years)
+    except SearchError as e:
+        _fail(e)
+    store = Store(archive_dir)
+    if not (store.root / "reports").is_dir():
+        _fail(f"{store.root}：不是gknb档案目录（没有 reports 子目录）")
+    o = gather(store, first, last)
+    if not o.years:
+        _fail(f"档案中没有{years or ''}年度的报告（档案目录：{store.root}）")
+    atomic_write(output, render_overview(o).encode("utf-8"))
+    click.echo(f"总览已写入：{output}（{len(o.agencies)} 个机关，{o.years[0]}—{o.latest}年度）")
+    if xlsx_path is not None:
+        atomic_write(xlsx_path, workbook(o))
+        click.echo(f"关键数字已写入：{xlsx_path}")
