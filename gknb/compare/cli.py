@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gknb.archive.store import Store
+from gknb.archive.store import Store, atomic_write
 from gknb.inputs import load_report
 from gknb.parsers import DocumentError
 from gknb.rules import SEVERITY_ZH
@@ -52,12 +52,12 @@ def _summary(c: Comparison) -> None:
     click.echo(f"  共 {len(c.errors)} 个错误，{len(c.warnings)} 个警告")
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, data: bytes) -> None:
+    """Atomically, through gknb.archive.fs (the user's umask; a link in the way refused)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    except OSError as e:
-        _fail(f"{path}：无法写入（{e.strerror or e}）")
+        atomic_write(path, data)
+    except OSError as e:  # WriteError says which file and why, in Chinese
+        _fail(e)
 
 
 @click.command("compare")
@@ -123,14 +123,12 @@ def compare_cmd(documents, archive_dir, agency, year, html_path, docx_path, as_j
             _fail(e)
     c = comparisons[0]
     if html_path is not None:
-        _write(html_path, render(c, generated_on=generated_on))
+        _write(html_path, render(c, generated_on=generated_on).encode("utf-8"))
     if docx_path is not None:
         if c.old is None:
             _fail(f"没有{c.agency}上一年度的报告：无从写出正文修订对照")
-        from gknb.archive.store import atomic_write
-
         from .tracked import tracked_docx
-        atomic_write(docx_path, tracked_docx(c.old, c.new))
+        _write(docx_path, tracked_docx(c.old, c.new))
     if as_json:
         click.echo(json.dumps(to_json(c), ensure_ascii=False, indent=1))
     else:
@@ -189,14 +187,13 @@ def annotate_cmd(document: Path, output: Path, previous: Path | None, archive_di
     """把核对发现的问题写成 Word 批注：每个问题一条批注，标在相关的表格单元格或段落上。
 
     退出码：0 无错误，1 有错误，2 无法使用的输入。"""
-    from gknb.archive.store import atomic_write
     from gknb.jobs.annotate import annotated_copy
     try:
         report = load_report(document)
         result = annotated_copy(document, report, _previous(previous, report, archive_dir))
     except DocumentError as e:
         _fail(e)
-    atomic_write(output, result.data)
+    _write(output, result.data)
     if result.generated:
         click.echo(f"注意：{document} 不是 Word 文件，审核意见写在按其数字生成的 Word 文件上", err=True)
     click.echo(f"已写入审核意见 {output}：{len(result.placed)} 条批注（错误 {result.errors}，警告 {result.warnings}）")
@@ -213,7 +210,6 @@ def annotate_cmd(document: Path, output: Path, previous: Path | None, archive_di
               help="同时把关键数字写成 Excel 表（每个年度一页，各机关一行）")
 def overview_cmd(archive_dir: Path | None, years: str | None, output: Path, xlsx_path: Path | None) -> None:
     """各机关总览：每个机关历年的关键数字（折线图）、本年度排名（条形图）、各机关核对结果矩阵。"""
-    from gknb.archive.store import atomic_write
     from gknb.search.errors import SearchError
     from gknb.search.scope import parse_years
 
@@ -229,8 +225,8 @@ def overview_cmd(archive_dir: Path | None, years: str | None, output: Path, xlsx
     o = gather(store, first, last)
     if not o.years:
         _fail(f"档案中没有{years or ''}年度的报告（档案目录：{store.root}）")
-    atomic_write(output, render_overview(o).encode("utf-8"))
+    _write(output, render_overview(o).encode("utf-8"))
     click.echo(f"总览已写入：{output}（{len(o.agencies)} 个机关，{o.years[0]}—{o.latest}年度）")
     if xlsx_path is not None:
-        atomic_write(xlsx_path, workbook(o))
+        _write(xlsx_path, workbook(o))
         click.echo(f"关键数字已写入：{xlsx_path}")
