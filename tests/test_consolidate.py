@@ -167,6 +167,9 @@ def test_cli_bad_input(archive, tmp_path):
     res = CliRunner().invoke(main, ["consolidate", "--year", "2025", "--government", GOVERNMENT,
                                     "-o", str(tmp_path / "o")])
     assert res.exit_code == 2 and "--members" in res.output
+    res = CliRunner().invoke(main, ["consolidate", "--year", "2015", "--government", GOVERNMENT,
+                                    "--members", "甲局", "-o", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "没有统一的表格" in res.output
     assert not (tmp_path / "o").exists()
 
 

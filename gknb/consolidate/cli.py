@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gknb import template as tpl
 from gknb.archive.errors import ArchiveError
 from gknb.archive.store import Store
 from gknb.inputs import load_report
@@ -52,6 +53,9 @@ def consolidate_cmd(year: int, government: str, members_list: str | None, member
             sources.append(from_file(members_file))
     except MembersError as e:
         _stop(e)
+    fmt = tpl.load().format_for_year(year)
+    if not tpl.load().formats[fmt].has_tables:
+        _stop(f"{year}年度适用{tpl.load().formats[fmt].name}，没有统一的表格可以汇总")
     names = members_of(government, sources)
     if not names:
         _stop(f"没有{government}的成员机关：请用 --members 或 --members-file 给出名单")
