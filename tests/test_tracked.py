@@ -108,3 +108,17 @@ def test_cli_docx_needs_last_year(tmp_path):
                                     str(tmp_path / "x.docx")])
     assert res.exit_code == 2
     assert not (tmp_path / "x.docx").exists()
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_keeps_the_tracked_changes(tmp_path):
+    from gknb.office import convert
+    old, new = (parse(p) for p in PAIRS[0])
+    src = tmp_path / "对照.docx"
+    src.write_bytes(tracked_docx(old, new))
+    back, = convert([src], "docx", tmp_path / "back")  # opened and saved again by LibreOffice
+    body = _body(back.read_bytes())
+    changes = body.findall(".//w:ins", NS) + body.findall(".//w:del", NS)
+    assert changes and {c.get(f"{{{W}}}author") for c in changes} == {AUTHOR}
+    accepted = "".join(t.text or "" for t in _accept(body).iter(f"{{{W}}}t"))
+    assert "".join(_lines(new.section_text("一"))) in accepted
