@@ -52,6 +52,9 @@ clizh.install()  # click's own messages (usage, missing arguments, unknown optio
 # file does not load the generator, the comparer and the search index.
 LAZY = {
     "compare": "gknb.compare.cli:compare_cmd",
+    "annotate": "gknb.compare.cli:annotate_cmd",
+    "consolidate": "gknb.consolidate.cli:consolidate_cmd",
+    "overview": "gknb.compare.cli:overview_cmd",
     "draft": "gknb.generator.command:draft",
     "generate": "gknb.generator.command:generate",
     "search": "gknb.search.cli:search",

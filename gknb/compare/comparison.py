@@ -101,14 +101,15 @@ def _notes(old: Report, new: Report, swapped: bool, consecutive: bool, name: str
     return out
 
 
-def _texts(old: Report, new: Report) -> list[SectionDiff]:
-    out = []
+def section_texts(old: Report, new: Report) -> list[tuple[str, str, str, str]]:
+    """(key, heading, last year's text, this year's) for the opening and each section with text."""
     pairs = [(PREAMBLE, "报告开头", "\n".join(old.preamble), "\n".join(new.preamble))]
     pairs += [(s.key, s.heading, old.section_text(s.key), new.section_text(s.key)) for s in tpl.load().sections]
-    for key, heading, a, b in pairs:
-        if a.strip() or b.strip():
-            out.append(SectionDiff(key, heading, diff(a, b), similarity(a, b)))
-    return out
+    return [(key, heading, a, b) for key, heading, a, b in pairs if a.strip() or b.strip()]
+
+
+def _texts(old: Report, new: Report) -> list[SectionDiff]:
+    return [SectionDiff(key, heading, diff(a, b), similarity(a, b)) for key, heading, a, b in section_texts(old, new)]
 
 
 def _settle(c: Comparison, decisions: Mapping[int, Decisions]) -> None:
