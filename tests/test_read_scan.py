@@ -115,8 +115,9 @@ def test_damaged_image_is_refused(tmp_path, data):
 def test_a_misread_figure_two_sums_agree_on_is_settled():
     """The sums decide where they force one answer: a figure its row and column sums give the
     same value is that value; two misread figures force nothing and stay flagged."""
-    from gknb.model import VALUE, Cell
     from gknb.parsers.understand import _flag_contradicted, _settle_misread
+
+    from gknb.model import VALUE, Cell
 
     report = parse(PINGTAN)  # the text PDF: the same figures, none in doubt
     cid = "requests.disclosed.natural"
