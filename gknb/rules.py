@@ -19,8 +19,19 @@ from . import ruleset as rs
 from . import template as tpl
 from . import textrules
 from .model import ABSENT, BLANK, FIGURES_FILE, Number, Report
-from .outcomes import (ERROR, SEVERITY_ZH, STATE_ZH, WARNING, Outcome, State, Violation, counts, counts_line,
-                       not_applicable, outcome)
+from .outcomes import (
+    ERROR,
+    SEVERITY_ZH,
+    STATE_ZH,
+    WARNING,
+    Outcome,
+    State,
+    Violation,
+    counts,
+    counts_line,
+    not_applicable,
+    outcome,
+)
 from .outcomes import fmt as _fmt
 from .ruleset import Term
 from .textrules import Statement, similarity, stated_figures, statement_text

@@ -199,6 +199,14 @@ class RuleSet:
     def of_kind(self, cls: type[R]) -> list[R]:
         return [r for r in self.rules if isinstance(r, cls)]
 
+    def similarity_limit(self, section: str) -> float | None:
+        """The share of last year's text beyond which a section reads as copied (S5-2), if any rule says."""
+        return next((r.max_similarity for r in self.of_kind(SimilarityRule) if r.section == section), None)
+
+    def mentioned(self, section: str) -> tuple[str, ...]:
+        """The words a section must mention one of (the ``mentions`` rules on it)."""
+        return tuple(w for r in self.of_kind(MentionsRule) if r.section == section for w in r.any_of)
+
 
 # --------------------------------------------------------------------------- compiling
 
