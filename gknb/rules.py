@@ -107,7 +107,7 @@ def _sum_rule(rule: rs.SumRule, report: Report, previous: Report | None) -> Iter
         if unsure:
             names = "、".join(dict.fromkeys(x.label for x in unsure))
             yield Outcome(rule, eq.scope, State.NOT_CHECKABLE, eq.cells, tuple(found),
-                          f"{names}未填写、缺失或存疑")
+                          f"未填写、缺失或存疑：{names}")
         else:
             yield Outcome(rule, eq.scope, State.FAILED if found else State.PASSED, eq.cells, tuple(found))
 
