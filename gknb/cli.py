@@ -16,7 +16,7 @@ from gknb.archive.fs import Tree
 from gknb.inputs import load_report
 from gknb.model import Report
 from gknb.parsers import DocumentError
-from gknb.rules import ERROR, SEVERITY_ZH, Violation, check
+from gknb.rules import ERROR, SEVERITY_ZH, Violation, counts_line, evaluate
 from gknb.view import to_view
 
 from . import clizh
@@ -192,18 +192,21 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
         prev = prev_report
         if prev is None and report.agency and report.year and store.root.exists():
             prev = store.get(report.agency, report.year - 1)
-        violations = check(report, prev)
+        outcomes = evaluate(report, prev)
+        violations = [v for o in outcomes for v in o.violations]
         errors |= any(v.severity == ERROR for v in violations)
         if as_json:
             results.append({"document": str(path), "agency": report.agency, "year": report.year,
                             "previous_year": prev.year if prev else None,
-                            "violations": [v.as_dict() for v in violations]})
+                            "violations": [v.as_dict() for v in violations],
+                            "outcomes": [o.as_dict() for o in outcomes]})
             continue
         click.echo(f"{path}：{_describe(report)}" + (f"，对照 {prev.year} 年度" if prev else ""))
         for v in violations:
             _print_violation(v)
         ne = sum(v.severity == ERROR for v in violations)
         click.echo(f"  共 {ne} 个错误，{len(violations) - ne} 个警告")
+        click.echo(f"  {counts_line(outcomes)}")
     if as_json:
         dump_json(results[0] if len(paths) == 1 and results else results)
     sys.exit(EXIT_UNUSABLE if failed else EXIT_ERRORS if errors else EXIT_OK)

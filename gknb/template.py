@@ -168,17 +168,9 @@ class Rule:
     severity: str  # error | warning
     title: str
     kind: str
+    # The rule's own keys, as the data file has them: read only by :mod:`gknb.ruleset`, which
+    # compiles them into typed rules (``ruleset.load()``).
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-    @property
-    def formats(self) -> tuple[str, ...]:
-        return tuple(self.params.get("formats", TABLE_FORMATS))
-
-    @property
-    def cross_year(self) -> bool:
-        """Needs last year's report: declared (``cross_year = true``), or a sum over ``prev:`` cells."""
-        terms = [*self.params.get("left", ()), *self.params.get("right", ())]
-        return bool(self.params.get("cross_year")) or any("prev:" in t for t in terms)
 
 
 @dataclass(frozen=True)
