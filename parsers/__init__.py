@@ -25,9 +25,10 @@ from gknb.model import FIGURES_FILE, Report, SourceDocument
 
 from . import sniff as _sniff
 from .errors import DocumentError
-from .source import SETTINGS, ReadSettings, Source, read_source, time_limit
+from .source import SETTINGS, PdfSettings, ReadSettings, Source, read_source, time_limit
 
-__all__ = ["parse", "parse_source", "read_source", "Source", "DocumentError", "READERS"]
+__all__ = ["parse", "parse_source", "read_source", "Source", "DocumentError", "READERS", "ReadSettings",
+           "PdfSettings"]
 
 # kind -> "module:function" reading a Source of that kind into a parsers.layout.Layout.
 READERS = {
@@ -46,7 +47,7 @@ def _reader(kind: str):
     return getattr(import_module(module), func)
 
 
-def _parse(source: Source, kind: str, events: list | None = None) -> Report:
+def _parse(source: Source, kind: str, events: list | None, settings: ReadSettings) -> Report:
     if kind == _sniff.ARCHIVE_XML:
         raise DocumentError(source.name, "这是gknb档案文件，不是原始报告；请用 gknb check 或 gknb show 查看")
     if kind in (_sniff.FIGURES_JSON, _sniff.FIGURES_YAML):
@@ -54,9 +55,13 @@ def _parse(source: Source, kind: str, events: list | None = None) -> Report:
         report = read_figures(source.data, source.name, yaml_syntax=kind == _sniff.FIGURES_YAML)
         pages = None
         kind = FIGURES_FILE
+    elif kind == _sniff.PDF and settings.pdf.verify:
+        from .pdf_verify import read_verified
+        report, pages = read_verified(source, events)
     else:
         from .understand import understand
-        layout = _reader(kind)(source)
+        reader = _reader(kind)
+        layout = reader(source, settings.pdf) if kind == _sniff.PDF else reader(source)
         report = understand(layout, source.name, events)
         pages = layout.pages
     report.source = SourceDocument(Path(source.name).name, kind, hashlib.sha256(source.data).hexdigest(), pages)
@@ -70,7 +75,7 @@ def parse_source(source: Source, settings: ReadSettings = SETTINGS, events: list
     (:class:`parsers.tables.Event`), for ``gknb parse --explain``."""
     with time_limit(settings.timeout, source.name):
         try:
-            return _parse(source, _sniff.sniff(source.data, source.name), events)
+            return _parse(source, _sniff.sniff(source.data, source.name), events, settings)
         except DocumentError:
             raise
         except RecursionError:

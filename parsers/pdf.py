@@ -1,10 +1,12 @@
 """Read a PDF report into the neutral :class:`~parsers.layout.Layout`.
 
-pdfplumber gives characters, ruling lines and ruled tables; this module turns them into
-paragraphs and table grids in reading order.  It knows PDF layout and nothing about the
-report template: that mapping happens later in ``parsers.understand``.
+An engine gives each page's characters and ruling lines — pdfium by default
+(``parsers.pdf_pdfium``), pdfplumber as the second reader (``PdfSettings``) — in the same
+dicts and coordinates; this module cleans them and hands them to ``parsers.pdf_pages``,
+which turns them into paragraphs and table grids in reading order.  It knows PDF layout and
+nothing about the report template: that mapping happens later in ``parsers.understand``.
 
-What it does on top of pdfplumber (see docs/PITFALLS.md, pdfplumber section):
+What it does on top of the engine (see docs/PITFALLS.md, pdfplumber section):
 
 * builds lines from characters itself, so CJK text gets no inserted spaces and
   Latin words keep theirs;
@@ -28,6 +30,7 @@ import io
 import math
 import os
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pdfplumber
@@ -37,10 +40,11 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
+from . import pdf_pdfium
 from .errors import DocumentError
 from .layout import Layout
 from .pdf_pages import Page, RuledTable, assemble, drop_margin_lines, page_of, ruled_tables
-from .source import Source, as_source
+from .source import PDFPLUMBER, PdfSettings, Source, as_source
 
 __all__ = ["read_pdf"]
 
@@ -71,32 +75,34 @@ _RADICAL_MAP = str.maketrans(
 # --- public API -------------------------------------------------------------------------
 
 
-def read_pdf(document: Source | str | os.PathLike) -> Layout:
+def read_pdf(document: Source | str | os.PathLike, settings: PdfSettings | None = None) -> Layout:
     """Read a PDF file into paragraphs and grids in reading order.
 
     Raises :class:`DocumentError` (Chinese message naming the file) for a damaged,
-    encrypted or image-only PDF.
+    encrypted or image-only PDF.  ``settings.engine`` picks the engine (pdfium unless told).
     """
     src = as_source(document)
     path = src.name
-    n_pages = _check_readable(path, src.data)
-    pages: list[Page] = []
-    cid = _CidCounter()
+    doc = _open_checked(path, src.data)
     try:
-        with pdfplumber.open(io.BytesIO(src.data)) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                try:
-                    pages.append(_read_page(page, number, cid))
-                finally:
-                    page.close()  # bounds memory on long documents (pdfplumber #1339)
-                if cid.is_garbage(final=False):
-                    raise DocumentError(path, MSG_NO_TEXT)
+        n_pages = len(doc)
+        if settings and settings.engine == PDFPLUMBER:
+            pages, cid = _read_pages(path, _plumber_pages(src.data))
+        else:
+            try:
+                pages, cid = _read_pages(path, _pdfium_pages(doc, src.data))
+            except _GlyphsLost:  # pdfminer reads text pdfium cannot draw: the slow engine, but all of it
+                pages, cid = _read_pages(path, _plumber_pages(src.data))
     except (PdfminerException, PDFSyntaxError, PSException) as exc:
         if _is_password_error(exc):
             raise DocumentError(path, MSG_ENCRYPTED) from None
         raise DocumentError(path, MSG_CORRUPT) from None
-    except DAMAGE as exc:  # pdfminer/pdfplumber meeting objects no sound PDF has (boxes of names…)
+    except pdfium.PdfiumError:
+        raise DocumentError(path, MSG_CORRUPT) from None
+    except DAMAGE as exc:  # the PDF libraries meeting objects no sound PDF has (boxes of names…)
         raise DocumentError(path, f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
+    finally:
+        doc.close()
     if cid.is_garbage(final=True):
         raise DocumentError(path, MSG_NO_TEXT)
     try:
@@ -106,11 +112,51 @@ def read_pdf(document: Source | str | os.PathLike) -> Layout:
         raise DocumentError(path, f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
 
 
+Engine = Iterator[tuple[int, float, list[dict], list[dict]]]  # page number, height, chars, edges
+
+
+def _read_pages(path: str, engine: Engine) -> tuple[list[Page], _CidCounter]:
+    """Each page's cleaned characters and visible ruled tables; a garbage text layer fails early."""
+    pages: list[Page] = []
+    cid = _CidCounter()
+    for number, height, chars, edges in engine:
+        pages.append(page_of(number, height, _clean_chars(chars, cid), _find_tables(edges)))
+        if cid.is_garbage(final=False):
+            raise DocumentError(path, MSG_NO_TEXT)
+    return pages, cid
+
+
+class _GlyphsLost(Exception):
+    """pdfium left out text it had no glyph for (see ``pdf_pdfium.read_page``)."""
+
+
+def _pdfium_pages(doc: pdfium.PdfDocument, data: bytes) -> Engine:
+    descents = pdf_pdfium.font_descents(data)
+    for i in range(len(doc)):
+        page = doc[i]
+        try:
+            content = pdf_pdfium.read_page(page, descents)
+        finally:
+            page.close()
+        if content.lost:
+            raise _GlyphsLost()
+        yield i + 1, content.height, content.chars, content.edges
+
+
+def _plumber_pages(data: bytes) -> Engine:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                yield number, float(page.height), page.chars, page.edges
+            finally:
+                page.close()  # bounds memory on long documents (pdfplumber #1339)
+
+
 # --- file checks ------------------------------------------------------------------------
 
 
-def _check_readable(path: str, data: bytes) -> int:
-    """Fail fast, before pdfplumber's slow parse, on damaged, encrypted or scanned files."""
+def _open_checked(path: str, data: bytes) -> pdfium.PdfDocument:
+    """The document opened in pdfium, after failing fast on damaged, encrypted or scanned files."""
     head, tail = data[:1024], data[-8192:]
     # A download cut short loses the trailer; pdfium may still "repair" such a file.
     if b"%PDF-" not in head or b"%%EOF" not in tail:
@@ -125,14 +171,12 @@ def _check_readable(path: str, data: bytes) -> int:
         n_pages = len(doc)
         has_text = n_pages > 0 and _has_text_layer(doc)
     except pdfium.PdfiumError:
-        raise DocumentError(path, MSG_CORRUPT) from None
-    finally:
         doc.close()
-    if n_pages == 0:
-        raise DocumentError(path, MSG_CORRUPT)
-    if not has_text:
-        raise DocumentError(path, MSG_NO_TEXT)
-    return n_pages
+        raise DocumentError(path, MSG_CORRUPT) from None
+    if n_pages == 0 or not has_text:
+        doc.close()
+        raise DocumentError(path, MSG_CORRUPT if n_pages == 0 else MSG_NO_TEXT)
+    return doc
 
 
 def _has_text_layer(doc: pdfium.PdfDocument) -> bool:
@@ -173,11 +217,6 @@ class _CidCounter:
 
 
 # --- one page ---------------------------------------------------------------------------
-
-
-def _read_page(page, number: int, cid: _CidCounter) -> Page:
-    """Lines and table parts of one page, top to bottom."""
-    return page_of(number, float(page.height), _clean_chars(page.chars, cid), _find_tables(page))
 
 
 def _clean_chars(chars: list[dict], cid: _CidCounter) -> list[dict]:
@@ -231,9 +270,9 @@ def _normalise(text: str) -> str:
 # --- tables -----------------------------------------------------------------------------
 
 
-def _find_tables(page) -> list[RuledTable]:
+def _find_tables(edges: list[dict]) -> list[RuledTable]:
     """Ruled tables drawn with visible lines."""
-    return ruled_tables([e for e in page.edges if e.get("orientation") in ("h", "v") and _visible(e)])
+    return ruled_tables([e for e in edges if e.get("orientation") in ("h", "v") and _visible(e)])
 
 
 def _is_white(color) -> bool:

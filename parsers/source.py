@@ -16,11 +16,30 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import DocumentError
 
 MB = 1024 * 1024
+
+PDFIUM, PDFPLUMBER = "pdfium", "pdfplumber"
+PDF_ENGINES = (PDFIUM, PDFPLUMBER)
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """Which engine reads a PDF's characters and ruling.
+
+    pdfium is the default (about ten times faster); pdfplumber is the second reader, kept
+    because the two must agree cell for cell.  ``verify`` reads with both and flags every
+    cell where they disagree (``parsers.pdf_verify``)."""
+
+    engine: str = PDFIUM
+    verify: bool = False
+
+    def __post_init__(self) -> None:
+        if self.engine not in PDF_ENGINES:
+            raise ValueError(f"unknown PDF engine {self.engine!r}; one of {PDF_ENGINES}")
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,7 @@ class ReadSettings:
 
     max_bytes: int = 100 * MB  # no annual report comes near this (the corpus' largest is 0.4 MB)
     timeout: float = 120.0  # seconds for one document, reading and understanding
+    pdf: PdfSettings = field(default_factory=PdfSettings)
 
 
 SETTINGS = ReadSettings()

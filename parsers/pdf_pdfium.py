@@ -1,0 +1,419 @@
+"""A PDF page's characters and ruling edges read through pdfium, as pdfplumber would give them.
+
+pdfplumber spends most of a parse in pdfminer's Python object parser; pdfium (pypdfium2) reads
+the same page in a tenth of the time.  This module turns pdfium's text page and path objects
+into the dicts :mod:`parsers.pdf` takes from pdfplumber, in pdfplumber's coordinate system
+(points, origin at the top left of the MediaBox as displayed, i.e. after /Rotate), so the two
+readers feed the same cleaning and table steps and agree cell for cell:
+
+* characters: ``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``size``, ``fontname``,
+  ``upright``.  pdfium's own character boxes are not pdfminer's (its "loose" box takes the
+  height from the font's ascent and descent, its tight box from the glyph outline), so the
+  box is rebuilt as pdfminer builds it: from the origin, the advance and the font's
+  descriptor descent, one font size high.  Glyphs without a Unicode mapping are spelt
+  ``(cid:N)`` as pdfminer spells them, so the same counter judges the text layer.
+* edges: the sides of rectangles and straight two-point lines of every painted path (Form
+  XObjects included), split into subpaths and classified as pdfminer does (``line``,
+  ``rect_edge``); curves and polygons give no edges, as pdfplumber's curve edges carry no
+  paint and are never visible.  Stroke and fill flags and colours (RGB, 0–1) let
+  ``parsers.pdf`` drop WPS's white boxes exactly as it does for pdfplumber.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+from pdfminer.fontmetrics import FONT_METRICS
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+from pdfminer.psparser import PSLiteral
+
+__all__ = ["PageSpace", "PageContent", "read_page"]
+
+SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")  # "BAAAAA+FandolHei-Regular": a subset of FandolHei-Regular
+MAX_FORM_DEPTH = 15  # Form XObjects nested deeper than this are not entered (pypdfium2's default)
+_AXIS_EPS = 1e-9  # matrix terms below this are zero: the text or path is axis-aligned
+
+Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f (PDF row-vector order)
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def multiply(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` then ``n`` (PDF convention: a point is transformed by m, then by n)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+@dataclass(frozen=True)
+class PageSpace:
+    """From PDF user space to pdfplumber's page coordinates.
+
+    pdfminer maps user space through a rotation matrix built from the MediaBox and /Rotate;
+    pdfplumber then flips the y axis and shifts by the MediaBox origin.  The CropBox plays no
+    part (pdfplumber's page box is the MediaBox), so it plays none here either.
+    """
+
+    rotation: Matrix  # pdfminer's page matrix: user space -> rotated page, y up
+    height: float  # the page height as displayed
+    x_shift: float
+    top_shift: float
+
+    @classmethod
+    def of(cls, page: pdfium.PdfPage) -> PageSpace:
+        x0, y0, x1, y1 = page.get_mediabox()
+        rotate = page.get_rotation() % 360
+        rotation: Matrix = {
+            90: (0.0, -1.0, 1.0, 0.0, -y0, x1),
+            180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+            270: (0.0, 1.0, -1.0, 0.0, y1, -x0),
+        }.get(rotate, (1.0, 0.0, 0.0, 1.0, -x0, -y0))
+        lo_x, hi_x = sorted((x0, x1))
+        lo_y, hi_y = sorted((y0, y1))
+        box = (lo_y, lo_x, hi_y, hi_x) if rotate in (90, 270) else (lo_x, lo_y, hi_x, hi_y)
+        height = box[3] - box[1]
+        return cls(rotation, height, box[0], height - box[3])
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """(x, top) of a user-space point."""
+        rx, ry = apply(self.rotation, x, y)
+        return rx + self.x_shift, self.height - ry + self.top_shift
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) of a user-space rectangle given by two opposite corners."""
+        ax, at = self.point(x0, y0)
+        bx, bt = self.point(x1, y1)
+        return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
+
+
+# --- characters -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Font:
+    key: int  # the font's address: one font is shared by many text objects
+    handle: object
+    name: str
+    descent: float  # per unit of font size, text space (the descriptor's Descent / 1000)
+
+
+@dataclass
+class PageContent:
+    """What :func:`read_page` found on one page."""
+
+    height: float
+    chars: list[dict]
+    edges: list[dict]
+    lost: int  # text objects pdfium's text page left out (see read_page)
+
+
+def read_page(page: pdfium.PdfPage, descents: dict[str, float] | None = None) -> PageContent:
+    """Characters and ruling edges of one page, in pdfplumber's coordinates.
+
+    pdfium's text page leaves out a text object whose bounds are empty — a single glyph
+    that no font available has an outline for (a font neither embedded nor installed).
+    pdfminer reads its text all the same; ``lost`` counts such objects, so that the caller
+    can read the document with pdfplumber instead of losing a character silently.
+    ``descents`` (:func:`font_descents`) gives fonts' descents as pdfminer reads them.
+    """
+    space = PageSpace.of(page)
+    textpage = page.get_textpage()
+    try:
+        seen: set[int] = set()
+        chars = _read_chars(textpage, space, seen, descents or {})
+        lines: list[dict] = []
+        rects: list[dict] = []
+        lost = 0
+        for obj, kind, matrix in _objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY, 0):
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                lost += _address(obj) not in seen
+                continue
+            paint = _paint(obj)
+            if paint is not None:
+                for shape, pts in _subpaths(obj, matrix):
+                    _classify(shape, pts, paint, space, lines, rects)
+        # pdfplumber's page.edges order: line edges first, then the four sides of each rectangle
+        return PageContent(space.height, chars, lines + rects, lost)
+    finally:
+        textpage.close()
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
+                descents: dict[str, float]) -> list[dict]:
+    """The page's characters as pdfplumber gives them (whitespace and pdfium's generated
+    spaces and line breaks left out: the cleaning step drops them anyway); ``seen`` receives
+    the text objects they come from."""
+    tp = textpage.raw
+    fonts: dict[int, _Font] = {}
+    widths: dict[tuple[int, int], float | None] = {}
+    rect = raw.FS_RECTF()
+    m = raw.FS_MATRIX()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    out = []
+    for i in range(raw.FPDFText_CountChars(tp)):
+        obj = raw.FPDFText_GetTextObject(tp, i)
+        if not obj:
+            continue  # a space or line break pdfium generated
+        key = _address(obj)
+        seen.add(key)
+        code = raw.FPDFText_GetUnicode(tp, i)
+        text = chr(code) if 0 < code < 0x110000 else ""
+        if text.isspace():
+            continue
+        font = _font_of(key, obj, fonts, descents)
+        if not text.isprintable():
+            text = f"(cid:{code})"  # no Unicode mapping: what pdfminer prints for it
+        if not (raw.FPDFText_GetMatrix(tp, i, m) and raw.FPDFText_GetCharOrigin(tp, i, ox, oy)):
+            continue
+        width = widths.get((font.key, code), 0.0)
+        if width == 0.0:
+            width = widths[(font.key, code)] = _glyph_width(font.handle, code)
+        size = raw.FPDFText_GetFontSize(tp, i)
+        lin = (m.a, m.b, m.c, m.d, 0.0, 0.0)
+        if width is not None:
+            box = _char_box(lin, size, width, font.descent, ox.value, oy.value, space)
+        elif raw.FPDFText_GetLooseCharBox(tp, i, rect):  # pdfium cannot map it back: its own box
+            box = space.box(rect.left, rect.bottom, rect.right, rect.top)
+        else:
+            continue
+        if not all(math.isfinite(v) for v in box):
+            continue
+        x0, top, x1, bottom = box
+        r = multiply(lin, space.rotation)
+        out.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                    "size": x1 - x0 if width is not None and width < 0 else bottom - top,
+                    "fontname": font.name, "upright": r[0] * r[3] > 0 and r[1] * r[2] <= 0})
+    return out
+
+
+def _char_box(lin: Matrix, size: float, width: float, descent: float, ox: float, oy: float,
+              space: PageSpace) -> tuple[float, float, float, float]:
+    """pdfminer's box of one glyph, in page coordinates.
+
+    Horizontal writing: from the baseline's descent up one font size, as wide as the glyph's
+    advance.  Vertical writing (a negative advance): one font size square from pdfium's
+    origin, which for vertical fonts is already the glyph's lower left corner.
+    """
+    if width >= 0:
+        low = descent * size
+        corners = ((0.0, low), (width * size, low), (0.0, low + size), (width * size, low + size))
+    else:
+        corners = ((0.0, 0.0), (size, 0.0), (0.0, size), (size, size))
+    pts = []
+    for x, y in corners:
+        ux, uy = apply(lin, x, y)
+        pts.append(space.point(ox + ux, oy + uy))
+    xs = [p[0] for p in pts]
+    ts = [p[1] for p in pts]
+    return min(xs), min(ts), max(xs), max(ts)
+
+
+def _font_of(key: int, obj, fonts: dict[int, _Font], descents: dict[str, float]) -> _Font:
+    """The font of a text object, read once per object."""
+    font = fonts.get(key)
+    if font is None:
+        handle = raw.FPDFTextObj_GetFont(obj)
+        name, descent = "", 0.0
+        if handle:
+            buf = ctypes.create_string_buffer(256)
+            n = raw.FPDFFont_GetBaseFontName(handle, buf, len(buf))
+            name = buf.raw[:max(0, min(n, len(buf)) - 1)].decode("utf-8", "replace")
+            value = ctypes.c_float()
+            plain = SUBSET_TAG.sub("", name)
+            if plain in descents:
+                descent = descents[plain]
+            elif raw.FPDFFont_GetDescent(handle, 1.0, value):
+                descent = -abs(value.value)  # pdfminer makes a positive Descent negative
+        font = fonts[key] = _Font(_address(handle), handle, name, descent)
+    return font
+
+
+def _glyph_width(handle, code: int) -> float | None:
+    """The glyph's advance per unit of font size (negative in vertical writing), from the
+    font's widths as pdfminer takes them; None when pdfium cannot map the character back."""
+    if not handle or not 0 < code < 0x110000:
+        return None
+    value = ctypes.c_float()
+    if not raw.FPDFFont_GetGlyphWidth(handle, code, 1.0, value) or not math.isfinite(value.value):
+        return None
+    return value.value
+
+
+def font_descents(data: bytes) -> dict[str, float]:
+    """Each font's descent per unit of size as pdfminer reads it, by name (subset tag dropped).
+
+    pdfium makes up a descent from the glyphs when the descriptor says 0 (LibreOffice writes
+    0 for every font); pdfminer takes the 0.  Characters of two fonts on one line then sit at
+    different heights in one reader and not in the other, and tables without ruling, read
+    from text positions, come out differently.  Only the font dictionaries are read (the
+    object index, the page tree, the fonts: no content stream), a few milliseconds a file.
+    A name whose fonts disagree, or a file pdfminer cannot index, is left to pdfium.
+    """
+    found: dict[str, set[float]] = {}
+    try:
+        doc = PDFDocument(PDFParser(io.BytesIO(data)))
+        for page in PDFPage.create_pages(doc):
+            fonts = resolve1((resolve1(page.resources) or {}).get("Font")) or {}
+            for spec in (resolve1(f) for f in fonts.values()):
+                name, descent = _descent_of(spec)
+                if name is not None:
+                    found.setdefault(SUBSET_TAG.sub("", name), set()).add(descent)
+    except Exception:  # noqa: BLE001 - damaged structure: the readers report it in their own words
+        return {}
+    return {name: next(iter(values)) for name, values in found.items() if len(values) == 1}
+
+
+def _descent_of(spec) -> tuple[str | None, float]:
+    """(BaseFont, descent / 1000) of one font dictionary, by pdfminer's rules: the
+    descendant's descriptor for a CID font, the bounding box for Type 3, the built-in
+    metrics for the 14 standard fonts, a positive Descent made negative."""
+    if not isinstance(spec, dict):
+        return None, 0.0
+    base = resolve1(spec.get("BaseFont"))
+    name = base.name if isinstance(base, PSLiteral) else str(base) if base is not None else None
+    subtype = resolve1(spec.get("Subtype"))
+    subtype = subtype.name if isinstance(subtype, PSLiteral) else None
+    if subtype == "Type3":
+        box = resolve1(spec.get("FontBBox")) or [0, 0, 0, 0]
+        return name, float(resolve1(box[1])) * _type3_scale(spec)
+    if subtype == "Type0":
+        kids = resolve1(spec.get("DescendantFonts")) or [{}]
+        spec = resolve1(kids[0]) if kids else {}
+        descriptor = resolve1(spec.get("FontDescriptor")) if isinstance(spec, dict) else None
+    elif name in FONT_METRICS:
+        descriptor = FONT_METRICS[name][0]
+    else:
+        descriptor = resolve1(spec.get("FontDescriptor"))
+    value = resolve1(descriptor.get("Descent", 0)) if isinstance(descriptor, dict) else 0
+    value = float(value) if isinstance(value, (int, float)) else 0.0
+    return name, -abs(value) / 1000
+
+
+def _type3_scale(spec: dict) -> float:
+    matrix = resolve1(spec.get("FontMatrix")) or [0.001, 0, 0, 0.001, 0, 0]
+    try:
+        return float(resolve1(matrix[3]))
+    except (TypeError, ValueError, IndexError):
+        return 0.001
+
+
+# --- ruling edges -----------------------------------------------------------------------
+
+
+def _objects(parent, count, get, outer: Matrix, depth: int) -> Iterator[tuple[object, int, Matrix]]:
+    """Text and path objects with the matrix from their own space to user space, forms entered."""
+    m = raw.FS_MATRIX()
+    for i in range(max(0, count(parent))):
+        obj = get(parent, i)
+        if not obj:
+            continue
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            yield obj, kind, outer  # its characters come from the text page
+        elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM) and raw.FPDFPageObj_GetMatrix(obj, m):
+            matrix = multiply((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                yield obj, kind, matrix
+            elif depth < MAX_FORM_DEPTH:
+                yield from _objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, matrix, depth + 1)
+
+
+def _paint(obj) -> dict | None:
+    """Stroke / fill flags and colours of a path; None when it is not painted (a clip)."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+        return None
+    if fill_mode.value == raw.FPDF_FILLMODE_NONE and not stroke.value:
+        return None
+    return {"stroke": bool(stroke.value), "fill": fill_mode.value != raw.FPDF_FILLMODE_NONE,
+            "stroking_color": _colour(raw.FPDFPageObj_GetStrokeColor, obj),
+            "non_stroking_color": _colour(raw.FPDFPageObj_GetFillColor, obj)}
+
+
+def _colour(getter, obj) -> tuple[float, ...] | str:
+    """RGB in 0–1; a colour pdfium cannot give as RGB (a pattern) is not white."""
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(obj, r, g, b, a):
+        return "pattern"
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+def _subpaths(obj, matrix: Matrix) -> list[tuple[str, list[tuple[float, float]]]]:
+    """Each subpath as pdfminer sees it: its operators ("m", "l", "c", "h") and one point per
+    operator in user space (a curve's end point; a close's point is the subpath's start)."""
+    out: list[tuple[str, list[tuple[float, float]]]] = []
+    ops: list[str] = []
+    pts: list[tuple[float, float]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    bezier = 0
+    for j in range(max(0, raw.FPDFPath_CountSegments(obj))):
+        seg = raw.FPDFPath_GetPathSegment(obj, j)
+        if not seg or not raw.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        kind = raw.FPDFPathSegment_GetType(seg)
+        point = apply(matrix, x.value, y.value)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            if ops:
+                out.append(("".join(ops), pts))
+            ops, pts, bezier = ["m"], [point], 0
+        elif not ops:
+            continue  # a path must start with a move; pdfminer ignores one that does not
+        elif kind == raw.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3:
+                continue  # a control point
+            ops.append("c")
+            pts.append(point)
+        else:
+            ops.append("l")
+            pts.append(point)
+        if raw.FPDFPathSegment_GetClose(seg):
+            ops.append("h")
+            pts.append(pts[0])
+    if ops:
+        out.append(("".join(ops), pts))
+    return out
+
+
+def _classify(shape: str, pts: list[tuple[float, float]], paint: dict, space: PageSpace,
+              lines: list[dict], rects: list[dict]) -> None:
+    """A subpath → a line edge or four rectangle edges, by pdfminer's rules; anything else
+    (curves, polygons) gives pdfplumber curve edges, which carry no paint: nothing here."""
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape, pts = shape[:-2] + "h", pts[:-2] + pts[-1:]
+    if shape in ("ml", "mlh"):
+        x0, top, x1, bottom = space.box(*pts[0], *pts[1])
+        # pdfplumber calls every line that is not horizontal vertical, slanted ones too
+        lines.append(_edge("line", "h" if top == bottom else "v", x0, top, x1, bottom, paint))
+    elif shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if pts[0] == pts[4] and square:
+            left, top, right, bottom = space.box(x0, y0, x2, y2)
+            rects += [_edge("rect_edge", "h", left, top, right, top, paint),
+                      _edge("rect_edge", "h", left, bottom, right, bottom, paint),
+                      _edge("rect_edge", "v", left, top, left, bottom, paint),
+                      _edge("rect_edge", "v", right, top, right, bottom, paint)]
+
+
+def _edge(kind: str, orientation: str, x0: float, top: float, x1: float, bottom: float, paint: dict) -> dict:
+    return {"object_type": kind, "orientation": orientation, "x0": x0, "x1": x1, "top": top,
+            "bottom": bottom, "width": x1 - x0, "height": bottom - top, **paint}
