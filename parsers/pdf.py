@@ -43,6 +43,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from . import pdf_pdfium
 from .errors import DocumentError
 from .layout import Layout
+from .pdf_paint import visible
 from .pdf_pages import Page, RuledTable, assemble, drop_margin_lines, page_of, ruled_tables
 from .source import PDFPLUMBER, PdfSettings, Source, as_source
 
@@ -83,14 +84,16 @@ def read_pdf(document: Source | str | os.PathLike, settings: PdfSettings | None 
     """
     src = as_source(document)
     path = src.name
-    doc = _open_checked(path, src.data)
+    plumber = settings is not None and settings.engine == PDFPLUMBER
+    # pdfplumber is slow: a file without text fails before it starts; pdfium reads it first
+    doc = _open_checked(path, src.data, check_text=plumber)
     try:
         n_pages = len(doc)
-        if settings and settings.engine == PDFPLUMBER:
+        if plumber:
             pages, cid = _read_pages(path, _plumber_pages(src.data))
         else:
             try:
-                pages, cid = _read_pages(path, _pdfium_pages(doc, src.data))
+                pages, cid = _read_pages(path, _pdfium_pages(doc, src.data), check_text=True)
             except _GlyphsLost:  # pdfminer reads text pdfium cannot draw: the slow engine, but all of it
                 pages, cid = _read_pages(path, _plumber_pages(src.data))
     except (PdfminerException, PDFSyntaxError, PSException) as exc:
@@ -115,15 +118,27 @@ def read_pdf(document: Source | str | os.PathLike, settings: PdfSettings | None 
 Engine = Iterator[tuple[int, float, list[dict], list[dict]]]  # page number, height, chars, edges
 
 
-def _read_pages(path: str, engine: Engine) -> tuple[list[Page], _CidCounter]:
-    """Each page's cleaned characters and visible ruled tables; a garbage text layer fails early."""
+def _read_pages(path: str, engine: Engine, check_text: bool = False) -> tuple[list[Page], _CidCounter]:
+    """Each page's cleaned characters and visible ruled tables; a garbage text layer fails early,
+    and with ``check_text`` a document without a page of real text (what ``_has_text_layer``
+    asks of pdfium's text, asked of the characters read)."""
     pages: list[Page] = []
     cid = _CidCounter()
+    has_text = not check_text
     for number, height, chars, edges in engine:
+        if not has_text:
+            has_text = _text_count(chars) >= MIN_TEXT_CHARS
         pages.append(page_of(number, height, _clean_chars(chars, cid), _find_tables(edges)))
         if cid.is_garbage(final=False):
             raise DocumentError(path, MSG_NO_TEXT)
+    if not has_text:
+        raise DocumentError(path, MSG_NO_TEXT)
     return pages, cid
+
+
+def _text_count(chars: list[dict]) -> int:
+    return sum(1 for c in chars if not c["text"].startswith("(cid:") and c["text"].isprintable()
+               and not c["text"].isspace())
 
 
 class _GlyphsLost(Exception):
@@ -155,8 +170,9 @@ def _plumber_pages(data: bytes) -> Engine:
 # --- file checks ------------------------------------------------------------------------
 
 
-def _open_checked(path: str, data: bytes) -> pdfium.PdfDocument:
-    """The document opened in pdfium, after failing fast on damaged, encrypted or scanned files."""
+def _open_checked(path: str, data: bytes, check_text: bool = True) -> pdfium.PdfDocument:
+    """The document opened in pdfium, after failing fast on damaged, encrypted or (with
+    ``check_text``) scanned files."""
     head, tail = data[:1024], data[-8192:]
     # A download cut short loses the trailer; pdfium may still "repair" such a file.
     if b"%PDF-" not in head or b"%%EOF" not in tail:
@@ -169,7 +185,7 @@ def _open_checked(path: str, data: bytes) -> pdfium.PdfDocument:
         raise DocumentError(path, MSG_CORRUPT) from None
     try:
         n_pages = len(doc)
-        has_text = n_pages > 0 and _has_text_layer(doc)
+        has_text = n_pages > 0 and (not check_text or _has_text_layer(doc))
     except pdfium.PdfiumError:
         doc.close()
         raise DocumentError(path, MSG_CORRUPT) from None
@@ -222,6 +238,7 @@ class _CidCounter:
 def _clean_chars(chars: list[dict], cid: _CidCounter) -> list[dict]:
     """Visible characters with normalised text, fake-bold duplicates removed."""
     out = []
+    finite = math.isfinite
     for ch in _dedupe(chars):
         text = ch["text"]
         if text.startswith("(cid:"):
@@ -230,10 +247,15 @@ def _clean_chars(chars: list[dict], cid: _CidCounter) -> list[dict]:
             continue
         if not text or text.isspace():
             continue
-        if not all(math.isfinite(ch.get(k, 0.0)) for k in ("x0", "x1", "top", "bottom", "size")):
+        if not (finite(ch.get("x0", 0.0)) and finite(ch.get("x1", 0.0)) and finite(ch.get("top", 0.0))
+                and finite(ch.get("bottom", 0.0)) and finite(ch.get("size", 0.0))):
             continue  # a glyph placed at infinity (a damaged matrix) is on no page
         cid.total += 1
-        out.append(ch if text.isascii() else dict(ch, text=_normalise(text)))
+        if not text.isascii():
+            plain = _normalise(text)
+            if plain != text:
+                ch = dict(ch, text=plain)
+        out.append(ch)
     return out
 
 
@@ -272,26 +294,4 @@ def _normalise(text: str) -> str:
 
 def _find_tables(edges: list[dict]) -> list[RuledTable]:
     """Ruled tables drawn with visible lines."""
-    return ruled_tables([e for e in edges if e.get("orientation") in ("h", "v") and _visible(e)])
-
-
-def _is_white(color) -> bool:
-    if color is None:
-        return True
-    if isinstance(color, (int, float)):
-        color = (color,)
-    if not isinstance(color, (tuple, list)) or not all(isinstance(v, (int, float)) for v in color):
-        return False  # pattern or unknown colour space: assume visible
-    if len(color) == 4:  # CMYK
-        return all(v <= 0.02 for v in color)
-    return bool(color) and all(v >= 0.98 for v in color)
-
-
-def _visible(edge: dict) -> bool:
-    """Whether an edge is drawn on paper.  WPS paints a white, unstroked box behind
-    every text line; those boxes would otherwise form a one-column "table"."""
-    if edge["object_type"] == "line":
-        return not (edge.get("stroking_color") is not None and _is_white(edge["stroking_color"]))
-    if edge.get("stroke") and not _is_white(edge.get("stroking_color")):
-        return True
-    return bool(edge.get("fill")) and not _is_white(edge.get("non_stroking_color"))
+    return ruled_tables([e for e in edges if e.get("orientation") in ("h", "v") and visible(e)])

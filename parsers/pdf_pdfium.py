@@ -14,9 +14,11 @@ readers feed the same cleaning and table steps and agree cell for cell:
   ``(cid:N)`` as pdfminer spells them, so the same counter judges the text layer.
 * edges: the sides of rectangles and straight two-point lines of every painted path (Form
   XObjects included), split into subpaths and classified as pdfminer does (``line``,
-  ``rect_edge``); curves and polygons give no edges, as pdfplumber's curve edges carry no
-  paint and are never visible.  Stroke and fill flags and colours (RGB, 0–1) let
-  ``parsers.pdf`` drop WPS's white boxes exactly as it does for pdfplumber.
+  ``rect_edge``), with stroke and fill flags and colours (RGB, 0–1).  Only edges drawn on
+  paper (:mod:`parsers.pdf_paint`, the rule ``parsers.pdf`` applies to pdfplumber's) are
+  returned: a path's paint is read first, so WPS's white boxes cost no segment reading.
+  Curves and polygons give no edges, as pdfplumber's curve edges carry no paint and are
+  never visible.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 from pdfminer.psparser import PSLiteral
+
+from .pdf_paint import line_visible, rect_visible
 
 __all__ = ["PageSpace", "PageContent", "read_page"]
 
@@ -105,8 +109,7 @@ class PageSpace:
 
 @dataclass(frozen=True)
 class _Font:
-    key: int  # the font's address: one font is shared by many text objects
-    handle: object
+    key: int  # the font's handle: one font is shared by many text objects
     name: str
     descent: float  # per unit of font size, text space (the descriptor's Descent / 1000)
 
@@ -138,121 +141,182 @@ def read_page(page: pdfium.PdfPage, descents: dict[str, float] | None = None) ->
         lines: list[dict] = []
         rects: list[dict] = []
         lost = 0
-        for obj, kind, matrix in _objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY, 0):
+        for obj, kind, matrix in _objects(page.raw, pd.FPDFPage_CountObjects, pd.FPDFPage_GetObject, IDENTITY, 0):
             if kind == raw.FPDF_PAGEOBJ_TEXT:
-                lost += _address(obj) not in seen
+                lost += obj not in seen
                 continue
             paint = _paint(obj)
-            if paint is not None:
+            if paint is None:
+                continue
+            show_rects, show_lines = rect_visible(paint), line_visible(paint)
+            if show_rects or (show_lines and _has_line(obj)):  # WPS's white boxes stop here
                 for shape, pts in _subpaths(obj, matrix):
-                    _classify(shape, pts, paint, space, lines, rects)
+                    _classify(shape, pts, paint, space, lines if show_lines else None, rects if show_rects else None)
         # pdfplumber's page.edges order: line edges first, then the four sides of each rectangle
         return PageContent(space.height, chars, lines + rects, lost)
     finally:
         textpage.close()
 
 
-def _address(handle) -> int:
-    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+class _Handles:
+    """pdfium's functions with their opaque handles as plain integers.
+
+    pypdfium2's bindings return handles as ctypes pointers, which cannot be dict keys and
+    cost a cast to compare; the same functions bound again with ``c_void_p`` give ints.
+    Only the handle types change: every other argument keeps pypdfium2's declaration.
+    """
+
+    def __init__(self) -> None:
+        from pypdfium2_raw.bindings import _libs  # the library pypdfium2 loaded, bound again
+        self._lib = _libs["pdfium"]
+
+    def __getattr__(self, name: str):
+        declared = getattr(raw, name)
+        fn = self._lib[name]
+        fn.argtypes = tuple(_plain(t) for t in declared.argtypes)
+        fn.restype = _plain(declared.restype)
+        setattr(self, name, fn)
+        return fn
+
+
+def _plain(t):
+    is_handle = isinstance(t, type) and issubclass(t, ctypes._Pointer) and "fpdf_" in t._type_.__name__
+    return ctypes.c_void_p if is_handle else t
+
+
+pd = _Handles()
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What the characters of one text object share: font, size, and the matrix from text
+    space to page coordinates (pdfminer's rendering matrix, rotated and flipped as displayed).
+    ``flat`` says the matrix is axis-aligned (upright or mirrored text, not at an angle)."""
+
+    font: _Font
+    size: float
+    linear: tuple[float, float, float, float]
+    upright: bool
+    flat: bool
 
 
 def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
                 descents: dict[str, float]) -> list[dict]:
     """The page's characters as pdfplumber gives them (whitespace and pdfium's generated
     spaces and line breaks left out: the cleaning step drops them anyway); ``seen`` receives
-    the text objects they come from."""
+    the text objects they come from.  The loop is the reader's hot path: a few pdfium calls
+    a character, what text objects share computed once per object."""
     tp = textpage.raw
+    get_object, get_unicode, get_origin = pd.FPDFText_GetTextObject, pd.FPDFText_GetUnicode, pd.FPDFText_GetCharOrigin
     fonts: dict[int, _Font] = {}
+    runs: dict[int, _Run] = {}
+    shared: dict[tuple, _Run] = {}
     widths: dict[tuple[int, int], float | None] = {}
-    rect = raw.FS_RECTF()
-    m = raw.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    rx, ry, rc, rd, re_, rf = space.rotation
+    height, x_shift, top_shift = space.height, space.x_shift, space.top_shift
+    isfinite = math.isfinite
     out = []
-    for i in range(raw.FPDFText_CountChars(tp)):
-        obj = raw.FPDFText_GetTextObject(tp, i)
+    for i in range(pd.FPDFText_CountChars(tp)):
+        obj = get_object(tp, i)
         if not obj:
             continue  # a space or line break pdfium generated
-        key = _address(obj)
-        seen.add(key)
-        code = raw.FPDFText_GetUnicode(tp, i)
+        seen.add(obj)
+        code = get_unicode(tp, i)
         text = chr(code) if 0 < code < 0x110000 else ""
-        if text.isspace():
+        if text.isspace() or not get_origin(tp, i, ox, oy):
             continue
-        font = _font_of(key, obj, fonts, descents)
+        run = runs.get(obj)
+        if run is None:
+            run = runs[obj] = _run_of(tp, i, obj, space, fonts, descents, shared)
         if not text.isprintable():
             text = f"(cid:{code})"  # no Unicode mapping: what pdfminer prints for it
-        if not (raw.FPDFText_GetMatrix(tp, i, m) and raw.FPDFText_GetCharOrigin(tp, i, ox, oy)):
-            continue
-        width = widths.get((font.key, code), 0.0)
+        key = (run.font.key, code)
+        width = widths.get(key, 0.0)
         if width == 0.0:
-            width = widths[(font.key, code)] = _glyph_width(font.handle, code)
-        size = raw.FPDFText_GetFontSize(tp, i)
-        lin = (m.a, m.b, m.c, m.d, 0.0, 0.0)
-        if width is not None:
-            box = _char_box(lin, size, width, font.descent, ox.value, oy.value, space)
-        elif raw.FPDFText_GetLooseCharBox(tp, i, rect):  # pdfium cannot map it back: its own box
-            box = space.box(rect.left, rect.bottom, rect.right, rect.top)
+            width = widths[key] = _glyph_width(run.font.key, code)
+        if width is None:  # pdfium cannot map the character back to its code: its own box
+            rect = raw.FS_RECTF()
+            if not raw.FPDFText_GetLooseCharBox(tp, i, rect):
+                continue
+            x0, top, x1, bottom = space.box(rect.left, rect.bottom, rect.right, rect.top)
+            size = bottom - top
         else:
-            continue
-        if not all(math.isfinite(v) for v in box):
-            continue
-        x0, top, x1, bottom = box
-        r = multiply(lin, space.rotation)
-        out.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-                    "size": x1 - x0 if width is not None and width < 0 else bottom - top,
-                    "fontname": font.name, "upright": r[0] * r[3] > 0 and r[1] * r[2] <= 0})
+            u, v = ox.value, oy.value
+            x = rx * u + rc * v + re_ + x_shift
+            t = height - (ry * u + rd * v + rf) + top_shift
+            x0, top, x1, bottom = _char_box(run, width, x, t)
+            size = x1 - x0 if width < 0 else bottom - top
+        if isfinite(x0) and isfinite(x1) and isfinite(top) and isfinite(bottom):
+            out.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size,
+                        "fontname": run.font.name, "upright": run.upright})
     return out
 
 
-def _char_box(lin: Matrix, size: float, width: float, descent: float, ox: float, oy: float,
-              space: PageSpace) -> tuple[float, float, float, float]:
-    """pdfminer's box of one glyph, in page coordinates.
+def _run_of(tp, i: int, obj: int, space: PageSpace, fonts: dict[int, _Font], descents: dict[str, float],
+            shared: dict[tuple, _Run]) -> _Run:
+    """The run of character ``i``'s text object; objects alike share one (WPS makes one a glyph)."""
+    m = raw.FS_MATRIX()
+    if not raw.FPDFText_GetMatrix(tp, i, m):
+        m.a, m.b, m.c, m.d = 1.0, 0.0, 0.0, 1.0
+    key = (pd.FPDFTextObj_GetFont(obj) or 0, raw.FPDFText_GetFontSize(tp, i), m.a, m.b, m.c, m.d)
+    run = shared.get(key)
+    if run is None:
+        a, b, c, d = multiply((m.a, m.b, m.c, m.d, 0.0, 0.0), space.rotation)[:4]
+        run = shared[key] = _Run(_font_of(key[0], fonts, descents), key[1], (a, -b, c, -d),
+                                 a * d > 0 and b * c <= 0, b == 0.0 and c == 0.0)
+    return run
+
+
+def _char_box(run: _Run, width: float, x: float, top: float) -> tuple[float, float, float, float]:
+    """pdfminer's box of one glyph, in page coordinates, from its origin (``x``, ``top``).
 
     Horizontal writing: from the baseline's descent up one font size, as wide as the glyph's
     advance.  Vertical writing (a negative advance): one font size square from pdfium's
     origin, which for vertical fonts is already the glyph's lower left corner.
     """
+    size = run.size
     if width >= 0:
-        low = descent * size
-        corners = ((0.0, low), (width * size, low), (0.0, low + size), (width * size, low + size))
+        low = run.font.descent * size
+        u0, u1, v0, v1 = 0.0, width * size, low, low + size
     else:
-        corners = ((0.0, 0.0), (size, 0.0), (0.0, size), (size, size))
-    pts = []
-    for x, y in corners:
-        ux, uy = apply(lin, x, y)
-        pts.append(space.point(ox + ux, oy + uy))
-    xs = [p[0] for p in pts]
-    ts = [p[1] for p in pts]
-    return min(xs), min(ts), max(xs), max(ts)
+        u0, u1, v0, v1 = 0.0, size, 0.0, size
+    a, b, c, d = run.linear
+    if run.flat:
+        x0, x1 = (a * u0, a * u1) if a >= 0 else (a * u1, a * u0)
+        t0, t1 = (d * v0, d * v1) if d >= 0 else (d * v1, d * v0)
+        return x + x0, top + t0, x + x1, top + t1
+    px = [a * u + c * v for u in (u0, u1) for v in (v0, v1)]
+    py = [b * u + d * v for u in (u0, u1) for v in (v0, v1)]
+    return x + min(px), top + min(py), x + max(px), top + max(py)
 
 
-def _font_of(key: int, obj, fonts: dict[int, _Font], descents: dict[str, float]) -> _Font:
-    """The font of a text object, read once per object."""
-    font = fonts.get(key)
+def _font_of(handle: int, fonts: dict[int, _Font], descents: dict[str, float]) -> _Font:
+    """A font's name and descent, read once per font."""
+    font = fonts.get(handle)
     if font is None:
-        handle = raw.FPDFTextObj_GetFont(obj)
         name, descent = "", 0.0
         if handle:
             buf = ctypes.create_string_buffer(256)
-            n = raw.FPDFFont_GetBaseFontName(handle, buf, len(buf))
+            n = pd.FPDFFont_GetBaseFontName(handle, buf, len(buf))
             name = buf.raw[:max(0, min(n, len(buf)) - 1)].decode("utf-8", "replace")
             value = ctypes.c_float()
             plain = SUBSET_TAG.sub("", name)
             if plain in descents:
                 descent = descents[plain]
-            elif raw.FPDFFont_GetDescent(handle, 1.0, value):
+            elif pd.FPDFFont_GetDescent(handle, 1.0, value):
                 descent = -abs(value.value)  # pdfminer makes a positive Descent negative
-        font = fonts[key] = _Font(_address(handle), handle, name, descent)
+        font = fonts[handle] = _Font(handle, name, descent)
     return font
 
 
-def _glyph_width(handle, code: int) -> float | None:
+def _glyph_width(handle: int, code: int) -> float | None:
     """The glyph's advance per unit of font size (negative in vertical writing), from the
     font's widths as pdfminer takes them; None when pdfium cannot map the character back."""
     if not handle or not 0 < code < 0x110000:
         return None
     value = ctypes.c_float()
-    if not raw.FPDFFont_GetGlyphWidth(handle, code, 1.0, value) or not math.isfinite(value.value):
+    if not pd.FPDFFont_GetGlyphWidth(handle, code, 1.0, value) or not math.isfinite(value.value):
         return None
     return value.value
 
@@ -325,27 +389,27 @@ def _objects(parent, count, get, outer: Matrix, depth: int) -> Iterator[tuple[ob
         obj = get(parent, i)
         if not obj:
             continue
-        kind = raw.FPDFPageObj_GetType(obj)
+        kind = pd.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
             yield obj, kind, outer  # its characters come from the text page
-        elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM) and raw.FPDFPageObj_GetMatrix(obj, m):
+        elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM) and pd.FPDFPageObj_GetMatrix(obj, m):
             matrix = multiply((m.a, m.b, m.c, m.d, m.e, m.f), outer)
             if kind == raw.FPDF_PAGEOBJ_PATH:
                 yield obj, kind, matrix
             elif depth < MAX_FORM_DEPTH:
-                yield from _objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, matrix, depth + 1)
+                yield from _objects(obj, pd.FPDFFormObj_CountObjects, pd.FPDFFormObj_GetObject, matrix, depth + 1)
 
 
 def _paint(obj) -> dict | None:
     """Stroke / fill flags and colours of a path; None when it is not painted (a clip)."""
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+    if not pd.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
         return None
     if fill_mode.value == raw.FPDF_FILLMODE_NONE and not stroke.value:
         return None
     return {"stroke": bool(stroke.value), "fill": fill_mode.value != raw.FPDF_FILLMODE_NONE,
-            "stroking_color": _colour(raw.FPDFPageObj_GetStrokeColor, obj),
-            "non_stroking_color": _colour(raw.FPDFPageObj_GetFillColor, obj)}
+            "stroking_color": _colour(pd.FPDFPageObj_GetStrokeColor, obj),
+            "non_stroking_color": _colour(pd.FPDFPageObj_GetFillColor, obj)}
 
 
 def _colour(getter, obj) -> tuple[float, ...] | str:
@@ -356,6 +420,16 @@ def _colour(getter, obj) -> tuple[float, ...] | str:
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
+def _has_line(obj) -> bool:
+    """Whether some subpath is a move and one line (and perhaps a close): read from the
+    segment types alone, cheaper than the points."""
+    n = max(0, pd.FPDFPath_CountSegments(obj))
+    kinds = [pd.FPDFPathSegment_GetType(pd.FPDFPath_GetPathSegment(obj, j)) for j in range(n)]
+    move, line = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
+    return any(k == move and kinds[j + 1] == line and (j + 2 == n or kinds[j + 2] == move)
+               for j, k in enumerate(kinds[:-1]))
+
+
 def _subpaths(obj, matrix: Matrix) -> list[tuple[str, list[tuple[float, float]]]]:
     """Each subpath as pdfminer sees it: its operators ("m", "l", "c", "h") and one point per
     operator in user space (a curve's end point; a close's point is the subpath's start)."""
@@ -364,11 +438,11 @@ def _subpaths(obj, matrix: Matrix) -> list[tuple[str, list[tuple[float, float]]]
     pts: list[tuple[float, float]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     bezier = 0
-    for j in range(max(0, raw.FPDFPath_CountSegments(obj))):
-        seg = raw.FPDFPath_GetPathSegment(obj, j)
-        if not seg or not raw.FPDFPathSegment_GetPoint(seg, x, y):
+    for j in range(max(0, pd.FPDFPath_CountSegments(obj))):
+        seg = pd.FPDFPath_GetPathSegment(obj, j)
+        if not seg or not pd.FPDFPathSegment_GetPoint(seg, x, y):
             continue
-        kind = raw.FPDFPathSegment_GetType(seg)
+        kind = pd.FPDFPathSegment_GetType(seg)
         point = apply(matrix, x.value, y.value)
         if kind == raw.FPDF_SEGMENT_MOVETO:
             if ops:
@@ -385,7 +459,7 @@ def _subpaths(obj, matrix: Matrix) -> list[tuple[str, list[tuple[float, float]]]
         else:
             ops.append("l")
             pts.append(point)
-        if raw.FPDFPathSegment_GetClose(seg):
+        if pd.FPDFPathSegment_GetClose(seg):
             ops.append("h")
             pts.append(pts[0])
     if ops:
@@ -394,19 +468,22 @@ def _subpaths(obj, matrix: Matrix) -> list[tuple[str, list[tuple[float, float]]]
 
 
 def _classify(shape: str, pts: list[tuple[float, float]], paint: dict, space: PageSpace,
-              lines: list[dict], rects: list[dict]) -> None:
-    """A subpath → a line edge or four rectangle edges, by pdfminer's rules; anything else
-    (curves, polygons) gives pdfplumber curve edges, which carry no paint: nothing here."""
+              lines: list[dict] | None, rects: list[dict] | None) -> None:
+    """A subpath → a line edge or four rectangle edges, by pdfminer's rules, into ``lines`` or
+    ``rects`` (None: not drawn, left out); anything else (curves, polygons) gives pdfplumber
+    curve edges, which carry no paint: nothing here."""
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape, pts = shape[:-2] + "h", pts[:-2] + pts[-1:]
     if shape in ("ml", "mlh"):
+        if lines is None:
+            return
         x0, top, x1, bottom = space.box(*pts[0], *pts[1])
         # pdfplumber calls every line that is not horizontal vertical, slanted ones too
         lines.append(_edge("line", "h" if top == bottom else "v", x0, top, x1, bottom, paint))
     elif shape in ("mlllh", "mllll"):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
         square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
-        if pts[0] == pts[4] and square:
+        if pts[0] == pts[4] and square and rects is not None:
             left, top, right, bottom = space.box(x0, y0, x2, y2)
             rects += [_edge("rect_edge", "h", left, top, right, top, paint),
                       _edge("rect_edge", "h", left, bottom, right, bottom, paint),

@@ -19,9 +19,11 @@ import pytest
 from gknb.parsers import PdfSettings, ReadSettings, parse
 from gknb.parsers import pdf as reader
 from gknb.parsers.layout import Grid, Paragraph
+from gknb.parsers.pdf_paint import visible
 from gknb.parsers.pdf import read_pdf
 from gknb.parsers.pdf_pdfium import font_descents, read_page
 from gknb.parsers.pdf_verify import disagreements
+
 from gknb.view import to_view
 
 from .test_read_pdf import BODY, CORPUS_PDFS, HONGZE_2023, _PdfWriter, _table
@@ -60,9 +62,9 @@ def _same_chars(mine: list[dict], theirs: list[dict], tol: float = 0.01) -> None
 
 
 def _edge_set(edges: list[dict]) -> set[tuple]:
+    """The edges drawn on paper (the pdfium reader returns only those)."""
     return {(e["object_type"], e["orientation"], round(e["x0"], 2), round(e["top"], 2), round(e["x1"], 2),
-             round(e["bottom"], 2), bool(e.get("stroke")), bool(e.get("fill"))) for e in edges
-            if e["object_type"] != "curve_edge"}  # curve edges carry no paint: never visible
+             round(e["bottom"], 2), bool(e.get("stroke")), bool(e.get("fill"))) for e in edges if visible(e)}
 
 
 def _compare_pages(path: Path) -> int:
@@ -78,6 +80,7 @@ def _compare_pages(path: Path) -> int:
             assert abs(content.height - float(page.height)) < 0.01
             _same_chars(content.chars, _plumber_chars(page))
             assert _edge_set(content.edges) == _edge_set(page.edges)
+            assert all(visible(e) for e in content.edges)
             n += len(content.chars)
     doc.close()
     return n
