@@ -43,8 +43,8 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from . import pdf_pdfium
 from .errors import DocumentError
 from .layout import Layout
-from .pdf_paint import visible
 from .pdf_pages import Page, RuledTable, assemble, drop_margin_lines, page_of, ruled_tables
+from .pdf_paint import visible
 from .source import PDFPLUMBER, PdfSettings, Source, as_source
 
 __all__ = ["read_pdf"]

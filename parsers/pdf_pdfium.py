@@ -213,6 +213,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
     shared: dict[tuple, _Run] = {}
     widths: dict[tuple[int, int], float | None] = {}
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
     rx, ry, rc, rd, re_, rf = space.rotation
     height, x_shift, top_shift = space.height, space.x_shift, space.top_shift
     isfinite = math.isfinite
@@ -221,10 +222,12 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
         obj = get_object(tp, i)
         if not obj:
             continue  # a space or line break pdfium generated
-        seen.add(obj)
         code = get_unicode(tp, i)
         text = chr(code) if 0 < code < 0x110000 else ""
-        if text.isspace() or not get_origin(tp, i, ox, oy):
+        if text.isspace():
+            seen.add(obj)
+            continue
+        if not get_origin(tp, i, pox, poy):
             continue
         run = runs.get(obj)
         if run is None:
@@ -250,6 +253,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
         if isfinite(x0) and isfinite(x1) and isfinite(top) and isfinite(bottom):
             out.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size,
                         "fontname": run.font.name, "upright": run.upright})
+    seen.update(runs)
     return out
 
 
@@ -400,9 +404,13 @@ def _objects(parent, count, get, outer: Matrix, depth: int) -> Iterator[tuple[ob
                 yield from _objects(obj, pd.FPDFFormObj_CountObjects, pd.FPDFFormObj_GetObject, matrix, depth + 1)
 
 
+_MODE = (ctypes.c_int(), ctypes.c_int())  # out-parameters, reused: pdfium is single-threaded here
+_RGBA = tuple(ctypes.c_uint() for _ in range(4))
+
+
 def _paint(obj) -> dict | None:
     """Stroke / fill flags and colours of a path; None when it is not painted (a clip)."""
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    fill_mode, stroke = _MODE
     if not pd.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
         return None
     if fill_mode.value == raw.FPDF_FILLMODE_NONE and not stroke.value:
@@ -414,7 +422,7 @@ def _paint(obj) -> dict | None:
 
 def _colour(getter, obj) -> tuple[float, ...] | str:
     """RGB in 0–1; a colour pdfium cannot give as RGB (a pattern) is not white."""
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    r, g, b, a = _RGBA
     if not getter(obj, r, g, b, a):
         return "pattern"
     return (r.value / 255, g.value / 255, b.value / 255)

@@ -19,8 +19,8 @@ import pytest
 from gknb.parsers import PdfSettings, ReadSettings, parse
 from gknb.parsers import pdf as reader
 from gknb.parsers.layout import Grid, Paragraph
-from gknb.parsers.pdf_paint import visible
 from gknb.parsers.pdf import read_pdf
+from gknb.parsers.pdf_paint import visible
 from gknb.parsers.pdf_pdfium import font_descents, read_page
 from gknb.parsers.pdf_verify import disagreements
 
