@@ -333,8 +333,12 @@ def font_descents(data: bytes) -> dict[str, float]:
     different heights in one reader and not in the other, and tables without ruling, read
     from text positions, come out differently.  Only the font dictionaries are read (the
     object index, the page tree, the fonts: no content stream), a few milliseconds a file.
-    A name whose fonts disagree, or a file pdfminer cannot index, is left to pdfium.
+    A name whose fonts disagree, or a file pdfminer cannot index, is left to pdfium; so is a
+    file whose font descriptors are all in plain sight with non-zero descents, where pdfium
+    reads the same numbers (:func:`_descents_agree`).
     """
+    if _descents_agree(data):
+        return {}
     found: dict[str, set[float]] = {}
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)))
@@ -347,6 +351,16 @@ def font_descents(data: bytes) -> dict[str, float]:
     except Exception:  # noqa: BLE001 - damaged structure: the readers report it in their own words
         return {}
     return {name: next(iter(values)) for name, values in found.items() if len(values) == 1}
+
+
+_ZERO_DESCENT = re.compile(rb"/Descent\s*-?(?:0+(?:\.0*)?|\.0+)(?![\d.])")
+_NO_DESCRIPTOR = re.compile(rb"/Type3|/BaseFont\s*/(?:Times|Helvetica|Courier|Symbol|ZapfDingbats)")
+
+
+def _descents_agree(data: bytes) -> bool:
+    """Whether pdfium's descents are pdfminer's without asking: no descriptor hidden in an
+    object stream, none with a zero descent, no Type 3 or standard font (which have none)."""
+    return b"/ObjStm" not in data and not _ZERO_DESCENT.search(data) and not _NO_DESCRIPTOR.search(data)
 
 
 def _descent_of(spec) -> tuple[str | None, float]:
