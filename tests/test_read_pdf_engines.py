@@ -67,6 +67,14 @@ def _edge_set(edges: list[dict]) -> set[tuple]:
              round(e["bottom"], 2), bool(e.get("stroke")), bool(e.get("fill"))) for e in edges if visible(e)}
 
 
+def _read(doc, i: int, descents=None):
+    page = doc[i]
+    try:
+        return read_page(page, descents)
+    finally:
+        page.close()  # before the document: pypdfium2 asserts the order in its finalizers
+
+
 def _compare_pages(path: Path) -> int:
     """Characters and edges of every page, the two engines side by side; how many characters."""
     data = path.read_bytes()
@@ -75,7 +83,7 @@ def _compare_pages(path: Path) -> int:
     n = 0
     with pdfplumber.open(path) as pdf:
         for i, page in enumerate(pdf.pages):
-            content = read_page(doc[i], descents)
+            content = _read(doc, i, descents)
             assert content.lost == 0
             assert abs(content.height - float(page.height)) < 0.01
             _same_chars(content.chars, _plumber_chars(page))
@@ -146,7 +154,7 @@ def test_text_pdfium_cannot_draw_is_read_by_pdfplumber(tmp_path):
     pdf = _PdfWriter().new_page().text(100, 100, BODY).text(100, 130, "甲")
     path = pdf.save(tmp_path / "lost.pdf")
     doc = pdfium.PdfDocument(str(path))
-    assert read_page(doc[0]).lost == 1
+    assert _read(doc, 0).lost == 1
     doc.close()
     text = [b.text for b in read_pdf(path).blocks]
     assert text == [b.text for b in read_pdf(path, PLUMBER).blocks]
@@ -201,3 +209,12 @@ def test_parse_verify_on_the_command_line(tmp_path):
     assert res.returncode == 0, res.stderr
     view = json.loads(res.stdout)
     assert view == to_view(parse(HONGZE_2023))  # the readers agree: nothing flagged, same figures
+
+
+def test_ingest_verify(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "gknb.cli", "ingest", "--verify", HONGZE_2023,
+                          "--archive", tmp_path / "档案"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1, res.stderr  # archived; the report itself breaks two rules
+    row = next(line.split() for line in res.stdout.splitlines() if "已归档" in line)
+    assert row[4:6] == ["186", "0"]  # 186 cells exact, none flagged: the readers agree
+    assert list((tmp_path / "档案" / "reports").rglob("2023.xml"))
