@@ -218,3 +218,47 @@ def test_ingest_verify(tmp_path):
     row = next(line.split() for line in res.stdout.splitlines() if "已归档" in line)
     assert row[4:6] == ["186", "0"]  # 186 cells exact, none flagged: the readers agree
     assert list((tmp_path / "档案" / "reports").rglob("2023.xml"))
+
+
+# --- the cell finder -------------------------------------------------------------------------
+
+
+def _intersections(edges: list[dict]):
+    from pdfplumber.table import edges_to_intersections, merge_edges
+    return edges_to_intersections(merge_edges(edges, 3, 3, 3, 3), 3, 3)
+
+
+@pytest.mark.parametrize("path", CORPUS_PDFS, ids=lambda p: p.stem)
+def test_cell_finder_is_pdfplumbers(path):
+    from gknb.parsers.pdf_cells import intersections_to_cells
+    from pdfplumber.table import intersections_to_cells as theirs
+    found = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            points = _intersections([e for e in page.edges if e["orientation"] in ("h", "v") and visible(e)])
+            assert intersections_to_cells(points) == theirs(points)
+            found += len(points)
+    assert found > 100
+
+
+def test_cell_finder_on_random_rulings():
+    import random
+
+    from gknb.parsers.pdf_cells import intersections_to_cells
+    from pdfplumber.table import intersections_to_cells as theirs
+    rng = random.Random(13)
+    cells = 0
+    for _ in range(120):
+        xs = sorted(rng.sample(range(0, 400, 20), rng.randint(2, 8)))
+        ys = sorted(rng.sample(range(0, 400, 20), rng.randint(2, 8)))
+        edges = []
+        for y in ys:  # pieces of rows and columns, some missing: merged cells, open ends
+            a, b = sorted(rng.sample(xs, 2))
+            edges.append({"orientation": "h", "x0": a, "x1": b, "top": y, "bottom": y, "width": b - a, "height": 0})
+        for x in xs:
+            a, b = sorted(rng.sample(ys, 2))
+            edges.append({"orientation": "v", "x0": x, "x1": x, "top": a, "bottom": b, "width": 0, "height": b - a})
+        points = _intersections(edges)
+        assert intersections_to_cells(points) == theirs(points)
+        cells += len(theirs(points))
+    assert cells > 150  # not a vacuous comparison
