@@ -140,11 +140,8 @@ def read_page(page: pdfium.PdfPage, descents: dict[str, float] | None = None) ->
         chars = _read_chars(textpage, space, seen, descents or {})
         lines: list[dict] = []
         rects: list[dict] = []
-        lost = 0
-        for obj, kind, matrix in _objects(page.raw, pd.FPDFPage_CountObjects, pd.FPDFPage_GetObject, IDENTITY, 0):
-            if kind == raw.FPDF_PAGEOBJ_TEXT:
-                lost += obj not in seen
-                continue
+        texts: list[int] = []
+        for obj, matrix in _paths(page.raw, pd.FPDFPage_CountObjects, pd.FPDFPage_GetObject, IDENTITY, 0, texts):
             paint = _paint(obj)
             if paint is None:
                 continue
@@ -153,7 +150,7 @@ def read_page(page: pdfium.PdfPage, descents: dict[str, float] | None = None) ->
                 for shape, pts in _subpaths(obj, matrix):
                     _classify(shape, pts, paint, space, lines if show_lines else None, rects if show_rects else None)
         # pdfplumber's page.edges order: line edges first, then the four sides of each rectangle
-        return PageContent(space.height, chars, lines + rects, lost)
+        return PageContent(space.height, chars, lines + rects, sum(1 for t in texts if t not in seen))
     finally:
         textpage.close()
 
@@ -400,22 +397,25 @@ def _type3_scale(spec: dict) -> float:
 # --- ruling edges -----------------------------------------------------------------------
 
 
-def _objects(parent, count, get, outer: Matrix, depth: int) -> Iterator[tuple[object, int, Matrix]]:
-    """Text and path objects with the matrix from their own space to user space, forms entered."""
+def _paths(parent, count, get, outer: Matrix, depth: int, texts: list[int]) -> Iterator[tuple[int, Matrix]]:
+    """Path objects with the matrix from their own space to user space, forms entered; the
+    text objects met go to ``texts`` (their characters come from the text page)."""
     m = raw.FS_MATRIX()
+    text, path, form = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    get_type = pd.FPDFPageObj_GetType
     for i in range(max(0, count(parent))):
         obj = get(parent, i)
         if not obj:
             continue
-        kind = pd.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
-            yield obj, kind, outer  # its characters come from the text page
-        elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM) and pd.FPDFPageObj_GetMatrix(obj, m):
+        kind = get_type(obj)
+        if kind == text:
+            texts.append(obj)
+        elif (kind == path or kind == form) and pd.FPDFPageObj_GetMatrix(obj, m):
             matrix = multiply((m.a, m.b, m.c, m.d, m.e, m.f), outer)
-            if kind == raw.FPDF_PAGEOBJ_PATH:
-                yield obj, kind, matrix
+            if kind == path:
+                yield obj, matrix
             elif depth < MAX_FORM_DEPTH:
-                yield from _objects(obj, pd.FPDFFormObj_CountObjects, pd.FPDFFormObj_GetObject, matrix, depth + 1)
+                yield from _paths(obj, pd.FPDFFormObj_CountObjects, pd.FPDFFormObj_GetObject, matrix, depth + 1, texts)
 
 
 _MODE = (ctypes.c_int(), ctypes.c_int())  # out-parameters, reused: pdfium is single-threaded here
