@@ -262,3 +262,26 @@ def test_cell_finder_on_random_rulings():
         assert intersections_to_cells(points) == theirs(points)
         cells += len(theirs(points))
     assert cells > 150  # not a vacuous comparison
+
+
+def test_ruling_inside_a_form_xobject(tmp_path):
+    """Lines and a box drawn in a Form XObject (its /Matrix, placed with cm): edges in page space."""
+    form = b"0.5 w 0 0 m 200 0 l S 0 60 m 200 60 l S 0 0 m 0 60 l S 100 0 m 100 60 l S 0 0 0 rg 150 10 40 0.6 re f"
+    page = b"q 1 0 0 1 100 500 cm /Fm1 Do Q q 0.5 0 0 0.5 300 100 cm /Fm1 Do Q"
+    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm1 5 0 R >> >> "
+               b"/Contents 4 0 R >>"}
+    streams = {4: page}
+    path = tmp_path / "form.pdf"
+    _PdfWriter._write(path, objs, streams, None, b"")
+    body, _, rest = path.read_bytes().partition(b"xref\n")  # the form: a stream with a dictionary of its own
+    body += (b"5 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 200 60] /Matrix [1 0 0 1 5 5] /Length %d >>\n"
+             b"stream\n%s\nendstream\nendobj\n" % (len(form), form))
+    path.write_bytes(_fix_xref(body + b"xref\n" + rest).replace(b"/Size 5", b"/Size 6"))
+    doc = pdfium.PdfDocument(str(path))
+    mine = _read(doc, 0).edges
+    doc.close()
+    with pdfplumber.open(path) as pdf:
+        theirs = pdf.pages[0].edges
+    assert len(_edge_set(mine)) >= 10
+    assert _edge_set(mine) == _edge_set(theirs)
