@@ -201,8 +201,10 @@ def _has_text_layer(doc: pdfium.PdfDocument) -> bool:
         page = doc[i]
         try:
             textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            textpage.close()
+            try:
+                text = textpage.get_text_range()
+            finally:
+                textpage.close()  # before its page: pypdfium2's finalizers assert the order
         finally:
             page.close()
         # Unmapped glyphs often come out as control characters: they are not text.

@@ -354,10 +354,20 @@ _ZERO_DESCENT = re.compile(rb"/Descent\s*-?(?:0+(?:\.0*)?|\.0+)(?![\d.])")
 _NO_DESCRIPTOR = re.compile(rb"/Type3|/BaseFont\s*/(?:Times|Helvetica|Courier|Symbol|ZapfDingbats)")
 
 
+_FONT = re.compile(rb"/Type\s*/Font(?!Descriptor)")
+_TYPE0 = re.compile(rb"/Subtype\s*/Type0")
+_DESCRIPTOR = re.compile(rb"/Type\s*/FontDescriptor")
+
+
 def _descents_agree(data: bytes) -> bool:
     """Whether pdfium's descents are pdfminer's without asking: no descriptor hidden in an
-    object stream, none with a zero descent, no Type 3 or standard font (which have none)."""
-    return b"/ObjStm" not in data and not _ZERO_DESCENT.search(data) and not _NO_DESCRIPTOR.search(data)
+    object stream, none with a zero or missing descent, a descriptor for every font but the
+    composite ones (whose descendants have them), no Type 3 or standard font."""
+    if b"/ObjStm" in data or _ZERO_DESCENT.search(data) or _NO_DESCRIPTOR.search(data):
+        return False
+    descriptors = len(_DESCRIPTOR.findall(data))
+    fonts = len(_FONT.findall(data)) - len(_TYPE0.findall(data))
+    return data.count(b"/Descent") >= descriptors >= fonts
 
 
 def _descent_of(spec) -> tuple[str | None, float]:

@@ -285,3 +285,17 @@ def test_ruling_inside_a_form_xobject(tmp_path):
         theirs = pdf.pages[0].edges
     assert len(_edge_set(mine)) >= 10
     assert _edge_set(mine) == _edge_set(theirs)
+
+
+def test_a_zero_descent_is_read_as_pdfminer_reads_it(tmp_path):
+    """LibreOffice writes /Descent 0; pdfium then makes one up from an embedded font's glyphs,
+    pdfminer takes 0 (the 平潭 corpus PDF, whose characters match above only so).  A zero
+    descent is looked up through pdfminer; a descriptor's own number is pdfium's too."""
+    from gknb.parsers.pdf_pdfium import _descents_agree
+    path = _table_pdf(tmp_path / "t.pdf")
+    data = path.read_bytes()
+    assert _descents_agree(data) and font_descents(data) == {}  # the descriptor's -120: pdfium reads it too
+    zero = data.replace(b"/Descent -120", b"/Descent -000")
+    assert not _descents_agree(zero) and font_descents(zero) == {"TestCJK": 0.0}
+    path.write_bytes(zero)
+    assert _compare_pages(path) > 40
