@@ -195,6 +195,9 @@ class _Run:
     linear: tuple[float, float, float, float]
     upright: bool
     flat: bool
+    # for flat horizontal text: x scale of the advance, and the box's top and bottom from the origin
+    advance: float = 0.0
+    rise: tuple[float, float] = (0.0, 0.0)
 
 
 def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
@@ -245,7 +248,12 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
             u, v = ox.value, oy.value
             x = rx * u + rc * v + re_ + x_shift
             t = height - (ry * u + rd * v + rf) + top_shift
-            x0, top, x1, bottom = _char_box(run, width, x, t)
+            if run.flat and width >= 0:  # the usual glyph, inline: _char_box's first case
+                w = run.advance * width
+                x0, x1 = (x, x + w) if w >= 0 else (x + w, x)
+                top, bottom = t + run.rise[0], t + run.rise[1]
+            else:
+                x0, top, x1, bottom = _char_box(run, width, x, t)
             size = x1 - x0 if width < 0 else bottom - top
         if isfinite(x0) and isfinite(x1) and isfinite(top) and isfinite(bottom):
             out.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size,
@@ -257,16 +265,21 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
 def _run_of(tp, i: int, obj: int, space: PageSpace, fonts: dict[int, _Font], descents: dict[str, float],
             shared: dict[tuple, _Run]) -> _Run:
     """The run of character ``i``'s text object; objects alike share one (WPS makes one a glyph)."""
-    m = raw.FS_MATRIX()
+    m = _MATRIX
     if not raw.FPDFText_GetMatrix(tp, i, m):
         m.a, m.b, m.c, m.d = 1.0, 0.0, 0.0, 1.0
     key = (pd.FPDFTextObj_GetFont(obj) or 0, raw.FPDFText_GetFontSize(tp, i), m.a, m.b, m.c, m.d)
     run = shared.get(key)
     if run is None:
         a, b, c, d = multiply((m.a, m.b, m.c, m.d, 0.0, 0.0), space.rotation)[:4]
-        run = shared[key] = _Run(_font_of(key[0], fonts, descents), key[1], (a, -b, c, -d),
-                                 a * d > 0 and b * c <= 0, b == 0.0 and c == 0.0)
+        font, size = _font_of(key[0], fonts, descents), key[1]
+        low = font.descent * size
+        run = shared[key] = _Run(font, size, (a, -b, c, -d), a * d > 0 and b * c <= 0, b == 0.0 and c == 0.0,
+                                 a * size, (min(-d * low, -d * (low + size)), max(-d * low, -d * (low + size))))
     return run
+
+
+_MATRIX = raw.FS_MATRIX()  # an out-parameter, reused: pdfium is single-threaded here
 
 
 def _char_box(run: _Run, width: float, x: float, top: float) -> tuple[float, float, float, float]:
