@@ -141,8 +141,9 @@ def read_page(page: pdfium.PdfPage, descents: dict[str, float] | None = None) ->
         lines: list[dict] = []
         rects: list[dict] = []
         texts: list[int] = []
+        out = _Out()
         for obj, matrix in _paths(page.raw, pd.FPDFPage_CountObjects, pd.FPDFPage_GetObject, IDENTITY, 0, texts):
-            paint = _paint(obj)
+            paint = _paint(obj, out)
             if paint is None:
                 continue
             show_rects, show_lines = rect_visible(paint), line_visible(paint)
@@ -212,8 +213,9 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
     runs: dict[int, _Run] = {}
     shared: dict[tuple, _Run] = {}
     widths: dict[tuple[int, int], float | None] = {}
-    ox, oy = ctypes.c_double(), ctypes.c_double()
+    ox, oy = ctypes.c_double(), ctypes.c_double()  # out-parameters, one set a call (no sharing across threads)
     pox, poy = ctypes.byref(ox), ctypes.byref(oy)
+    matrix = raw.FS_MATRIX()
     rx, ry, rc, rd, re_, rf = space.rotation
     height, x_shift, top_shift = space.height, space.x_shift, space.top_shift
     isfinite = math.isfinite
@@ -231,7 +233,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
             continue
         run = runs.get(obj)
         if run is None:
-            run = runs[obj] = _run_of(tp, i, obj, space, fonts, descents, shared)
+            run = runs[obj] = _run_of(tp, i, obj, space, fonts, descents, shared, matrix)
         if not text.isprintable():
             text = f"(cid:{code})"  # no Unicode mapping: what pdfminer prints for it
         key = (run.font.key, code)
@@ -263,9 +265,8 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
 
 
 def _run_of(tp, i: int, obj: int, space: PageSpace, fonts: dict[int, _Font], descents: dict[str, float],
-            shared: dict[tuple, _Run]) -> _Run:
+            shared: dict[tuple, _Run], m) -> _Run:
     """The run of character ``i``'s text object; objects alike share one (WPS makes one a glyph)."""
-    m = _MATRIX
     if not raw.FPDFText_GetMatrix(tp, i, m):
         m.a, m.b, m.c, m.d = 1.0, 0.0, 0.0, 1.0
     key = (pd.FPDFTextObj_GetFont(obj) or 0, raw.FPDFText_GetFontSize(tp, i), m.a, m.b, m.c, m.d)
@@ -278,8 +279,6 @@ def _run_of(tp, i: int, obj: int, space: PageSpace, fonts: dict[int, _Font], des
                                  a * size, (min(-d * low, -d * (low + size)), max(-d * low, -d * (low + size))))
     return run
 
-
-_MATRIX = raw.FS_MATRIX()  # an out-parameter, reused: pdfium is single-threaded here
 
 
 def _char_box(run: _Run, width: float, x: float, top: float) -> tuple[float, float, float, float]:
@@ -441,25 +440,29 @@ def _paths(parent, count, get, outer: Matrix, depth: int, texts: list[int]) -> I
                 yield from _paths(obj, pd.FPDFFormObj_CountObjects, pd.FPDFFormObj_GetObject, matrix, depth + 1, texts)
 
 
-_MODE = (ctypes.c_int(), ctypes.c_int())  # out-parameters, reused: pdfium is single-threaded here
-_RGBA = tuple(ctypes.c_uint() for _ in range(4))
+class _Out:
+    """Out-parameters for the path calls, made once a page (not shared across threads)."""
+
+    def __init__(self) -> None:
+        self.mode = (ctypes.c_int(), ctypes.c_int())
+        self.rgba = tuple(ctypes.c_uint() for _ in range(4))
 
 
-def _paint(obj) -> dict | None:
+def _paint(obj, out: _Out) -> dict | None:
     """Stroke / fill flags and colours of a path; None when it is not painted (a clip)."""
-    fill_mode, stroke = _MODE
+    fill_mode, stroke = out.mode
     if not pd.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
         return None
     if fill_mode.value == raw.FPDF_FILLMODE_NONE and not stroke.value:
         return None
     return {"stroke": bool(stroke.value), "fill": fill_mode.value != raw.FPDF_FILLMODE_NONE,
-            "stroking_color": _colour(pd.FPDFPageObj_GetStrokeColor, obj),
-            "non_stroking_color": _colour(pd.FPDFPageObj_GetFillColor, obj)}
+            "stroking_color": _colour(pd.FPDFPageObj_GetStrokeColor, obj, out),
+            "non_stroking_color": _colour(pd.FPDFPageObj_GetFillColor, obj, out)}
 
 
-def _colour(getter, obj) -> tuple[float, ...] | str:
+def _colour(getter, obj, out: _Out) -> tuple[float, ...] | str:
     """RGB in 0–1; a colour pdfium cannot give as RGB (a pattern) is not white."""
-    r, g, b, a = _RGBA
+    r, g, b, a = out.rgba
     if not getter(obj, r, g, b, a):
         return "pattern"
     return (r.value / 255, g.value / 255, b.value / 255)
