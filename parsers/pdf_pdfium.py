@@ -207,7 +207,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
     spaces and line breaks left out: the cleaning step drops them anyway); ``seen`` receives
     the text objects they come from.  The loop is the reader's hot path: a few pdfium calls
     a character, what text objects share computed once per object."""
-    tp = textpage.raw
+    tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value  # a plain integer: the cheapest argument to pass
     get_object, get_unicode, get_origin = pd.FPDFText_GetTextObject, pd.FPDFText_GetUnicode, pd.FPDFText_GetCharOrigin
     fonts: dict[int, _Font] = {}
     runs: dict[int, _Run] = {}
@@ -216,6 +216,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
     ox, oy = ctypes.c_double(), ctypes.c_double()  # out-parameters, one set a call (no sharing across threads)
     pox, poy = ctypes.byref(ox), ctypes.byref(oy)
     matrix = raw.FS_MATRIX()
+    out_matrix = ctypes.byref(matrix)
     rx, ry, rc, rd, re_, rf = space.rotation
     height, x_shift, top_shift = space.height, space.x_shift, space.top_shift
     isfinite = math.isfinite
@@ -233,7 +234,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
             continue
         run = runs.get(obj)
         if run is None:
-            run = runs[obj] = _run_of(tp, i, obj, space, fonts, descents, shared, matrix)
+            run = runs[obj] = _run_of(tp, i, obj, space, fonts, descents, shared, matrix, out_matrix)
         if not text.isprintable():
             text = f"(cid:{code})"  # no Unicode mapping: what pdfminer prints for it
         key = (run.font.key, code)
@@ -242,7 +243,7 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
             width = widths[key] = _glyph_width(run.font.key, code)
         if width is None:  # pdfium cannot map the character back to its code: its own box
             rect = raw.FS_RECTF()
-            if not raw.FPDFText_GetLooseCharBox(tp, i, rect):
+            if not pd.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
                 continue
             x0, top, x1, bottom = space.box(rect.left, rect.bottom, rect.right, rect.top)
             size = bottom - top
@@ -265,11 +266,11 @@ def _read_chars(textpage: pdfium.PdfTextPage, space: PageSpace, seen: set[int],
 
 
 def _run_of(tp, i: int, obj: int, space: PageSpace, fonts: dict[int, _Font], descents: dict[str, float],
-            shared: dict[tuple, _Run], m) -> _Run:
+            shared: dict[tuple, _Run], m, out_m) -> _Run:
     """The run of character ``i``'s text object; objects alike share one (WPS makes one a glyph)."""
-    if not raw.FPDFText_GetMatrix(tp, i, m):
+    if not pd.FPDFText_GetMatrix(tp, i, out_m):
         m.a, m.b, m.c, m.d = 1.0, 0.0, 0.0, 1.0
-    key = (pd.FPDFTextObj_GetFont(obj) or 0, raw.FPDFText_GetFontSize(tp, i), m.a, m.b, m.c, m.d)
+    key = (pd.FPDFTextObj_GetFont(obj) or 0, pd.FPDFText_GetFontSize(tp, i), m.a, m.b, m.c, m.d)
     run = shared.get(key)
     if run is None:
         a, b, c, d = multiply((m.a, m.b, m.c, m.d, 0.0, 0.0), space.rotation)[:4]
