@@ -383,20 +383,27 @@ class Store:
         return self.tree.read(self.source_path(sha256))
 
     # ---- writing
-    def put(self, report: Report, source: bytes | None = None, *, replace: bool = False) -> PutResult:
-        """Archive a report (and its source document).
+    def put(self, report: Report, source: bytes | None = None, *, replace: bool = False,
+            folder: str | None = None) -> PutResult:
+        """Archive a report (and its source document), in ``folder`` when given (an agency folder
+        the archive already has, for a report whose name the register maps onto it).
 
         Identical content is a no-op; different content for an archived year raises
         ConflictError unless ``replace``, which keeps the previous version in history/.
         A link anywhere in the way is refused (StoreError), so nothing outside the archive is
         written or copied into it; a failed write is a WriteError naming the file.
         """
+        if report.year is None and not report.agency:  # the blank official form filled in: no title
+            raise StoreError("无法归档：未能确定报告的机关名称和年度（可用 --agency 和 --year 指定）")
         if report.year is None:
             raise StoreError(f"无法归档：未能确定“{report.agency}”报告的年度（可用 --year 指定）")
         if not report.agency:
             raise StoreError("无法归档：未能确定报告的机关名称（可用 --agency 指定）")
         data = to_xml(report)  # validated before anything is touched
-        path = self.report_path(report.agency, report.year, by_folder=False)
+        if folder is not None and (not _existing_ok(folder) or self.tree.kind(self.reports / folder) != DIR):
+            raise StoreError(f"内部错误：档案中没有机关文件夹“{folder}”")
+        path = (self.reports / folder / f"{int(report.year)}.xml" if folder is not None
+                else self.report_path(report.agency, report.year, by_folder=False))
         digest = hashlib.sha256(source).hexdigest() if source is not None else None
         if digest and report.source and report.source.sha256 != digest:
             raise StoreError("内部错误：源文件与报告记录的SHA-256不一致")

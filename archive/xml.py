@@ -70,7 +70,8 @@ def _sub(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
 
 def _where(parent, w: Where) -> None:
     _sub(parent, "where", page=w.page, box=_box(w.box) if w.box else None,
-         table=w.table, row=w.row, col=w.col, line=w.line)
+         table=w.table, row=w.row, col=w.col, line=w.line,
+         confidence=f"{w.confidence:.3f}" if w.confidence is not None else None)
 
 
 def to_element(report: Report) -> etree._Element:
@@ -163,7 +164,8 @@ def _read_where(el) -> Where | None:
     if el is None:
         return None
     return Where(page=_int(el.get("page")), box=_float_box(el.get("box")), table=_int(el.get("table")),
-                 row=_int(el.get("row")), col=_int(el.get("col")), line=_int(el.get("line")))
+                 row=_int(el.get("row")), col=_int(el.get("col")), line=_int(el.get("line")),
+                 confidence=float(el.get("confidence")) if el.get("confidence") is not None else None)
 
 
 def _child_text(el, tag: str) -> str | None:

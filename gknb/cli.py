@@ -12,6 +12,7 @@ import click
 
 from gknb import template as tpl
 from gknb.archive.errors import StoreError
+from gknb.archive.fs import Tree
 from gknb.inputs import load_report
 from gknb.model import Report
 from gknb.parsers import DocumentError
@@ -51,6 +52,9 @@ clizh.install()  # click's own messages (usage, missing arguments, unknown optio
 # file does not load the generator, the comparer and the search index.
 LAZY = {
     "compare": "gknb.compare.cli:compare_cmd",
+    "annotate": "gknb.compare.cli:annotate_cmd",
+    "consolidate": "gknb.consolidate.cli:consolidate_cmd",
+    "overview": "gknb.compare.cli:overview_cmd",
     "draft": "gknb.generator.command:draft",
     "generate": "gknb.generator.command:generate",
     "search": "gknb.search.cli:search",
@@ -58,6 +62,9 @@ LAZY = {
     "series": "gknb.search.cli:series",
     "query": "gknb.search.cli:query",
     "export": "gknb.search.cli:export",
+    "fix": "gknb.compare.cli:fix_cmd",
+    "dismiss": "gknb.compare.cli:dismiss_cmd",
+    "confirm": "gknb.compare.cli:confirm_cmd",
 }
 
 
@@ -223,12 +230,25 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
 @click.option("--replace", is_flag=True, help="替换档案中内容不同的同一年度报告（原版本保留在 history）")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行解析的进程数（默认：全部CPU核）")
 @click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份文件的解析时限（秒）")
+@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="机关名录（机关名录.xlsx）：报告所印的简称、曾用名、误写按名录归入机关全称")
 @click.option("--verify", is_flag=True, help=VERIFY_HELP)
-def ingest(paths, archive_dir, agency, year, replace, workers, timeout, verify) -> None:
+def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register_path, verify) -> None:
     """解析、核对并归档报告（连同原始文件）。可给出文件夹：其中所有文件都会处理。"""
+    from gknb import register as agency_register
     from gknb.jobs.ingest import expand
     from gknb.jobs.ingest import ingest as run
     store = _store(archive_dir)
+    register = None
+    if register_path is not None:
+        try:
+            register = agency_register.read(Tree(register_path.absolute().parent), register_path.absolute())
+        except agency_register.RegisterError as e:
+            fail(e)
+            sys.exit(EXIT_UNUSABLE)
+        if register is None:
+            fail(f"{register_path}：机关名录不存在")
+            sys.exit(EXIT_UNUSABLE)
     files = expand(paths)
     if not files:
         fail("没有找到要处理的文件")
@@ -239,7 +259,9 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout, verify) 
             click.echo(f"[{i}/{n}] 已解析 {path}", err=True)
 
     outcomes = run(store, files, agency=agency, year=year, replace=replace, workers=workers,
-                   timeout=timeout, progress=progress, verify=verify)
+                   timeout=timeout, progress=progress, names=register.resolve if register else None,
+                   folders=agency_register.folders_by_name(store, register).get if register else None,
+                   verify=verify)
     words = {"new": "已归档", "unchanged": "已有，内容相同", "replaced": "已替换（原版本已保留）", "failed": "失败"}
     status = EXIT_OK
     rows = []
@@ -279,6 +301,8 @@ def reparse(archive_dir, agency, dry_run) -> None:
     status = EXIT_OK
     for item in run(store, agency, write=not dry_run):
         head = f"{item.entry.agency} {item.entry.year}"
+        for note in item.notes:  # a person's fix that no longer fits the figure as read
+            click.echo(f"{head}：{note}", err=True)
         if item.status == "no-source":
             click.echo(f"{head}：档案中没有原始文件，跳过")
         elif item.status == "failed":
@@ -300,10 +324,14 @@ def reparse(archive_dir, agency, dry_run) -> None:
 @archive_option
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行的进程数（默认：全部CPU核）")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="生成报告时是否同时生成PDF")
-def january(work: Path, year: str, archive_dir: Path | None, workers: int | None, pdf: bool) -> None:
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="报送截止日期（如 2026-01-31）；默认按条例：部门次年1月31日，本级政府次年3月31日")
+def january(work: Path, year: str, archive_dir: Path | None, workers: int | None, pdf: bool, deadline) -> None:
     """一月的年度作业：入库新文件、核对、为缺少本年度的机关生成数字文件、按填好的数字文件生成报告、
-    写出每个机关的审查报告（本年对上年）和总索引，最后列出汇总表。可反复运行：已完成的不会重做。"""
+    写出每个机关的审查报告（本年对上年）和总索引（按机关名录列出已提交、逾期、未提交）及催报名单，
+    最后列出汇总表。可反复运行：已完成的不会重做。机关名录 机关名录.xlsx 首次运行时生成，由办公室维护。"""
     from gknb.jobs.january import FAILED, YearError, check_year, run
+    from gknb.register import RegisterError
 
     try:
         year = check_year(year)
@@ -317,11 +345,16 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
     def progress(phase, i, n, item):
         click.echo(f"[{phase} {i}/{n}] {item}".rstrip(), err=True)
 
-    rows, failures = run(work, year, archive=archive_dir, workers=workers, pdf=pdf, progress=progress)
+    try:
+        rows, failures = run(work, year, archive=archive_dir, workers=workers, pdf=pdf, progress=progress,
+                             deadline=deadline.date() if deadline else None)
+    except RegisterError as e:
+        fail(e)
+        sys.exit(EXIT_UNUSABLE)
     for f in failures:
         fail(f)
-    table(("机关", "状态", "错误", "警告", "输出"),
-           [(r.agency, r.status, str(r.errors), str(r.warnings), "；".join(Path(o).name for o in r.outputs))
+    table(("机关", "状态", "报送", "错误", "警告", "输出"),
+           [(r.agency, r.status, r.submission, str(r.errors), str(r.warnings), "；".join(Path(o).name for o in r.outputs))
             for r in rows])
     for r in rows:
         for note in r.notes:

@@ -99,31 +99,51 @@ def row_key(cdef: tpl.CellDef) -> str:
     return "/".join(cdef.json_path[:-1])
 
 
+def lone_totals(report: Report) -> Iterator[tuple[Term, list[Term]]]:
+    """(total, parts) for every single-year error-level sum with one side a lone term.
+
+    That term is a total the table's arithmetic determines (T3-2's （七）总计, T3-3's and T4-1's
+    总计): ``total.sign * sum(part.sign * part)`` gives it.  T3-1 (two terms a side) determines none.
+    """
+    for rule in tpl.load().rules:
+        if rule.kind != "sum" or rule.cross_year or rule.severity != ERROR:
+            continue
+        for _, left, right in instances(rule, report):
+            for total, parts in ((left, right), (right, left)):
+                if len(total) == 1 and parts:
+                    yield total[0], parts
+
+
+def total_terms(report: Report) -> dict[str, tuple[Term, list[Term]]]:
+    """Each determined total's cell id -> (its term, the parts it is the sum of); the first rule
+    that determines a cell gives its parts (a workbook writes them as the cell's formula)."""
+    out: dict[str, tuple[Term, list[Term]]] = {}
+    for total, parts in lone_totals(report):
+        out.setdefault(total.cell, (total, parts))
+    return out
+
+
 def complete_totals(report: Report) -> list[str]:
     """Fill in every blank total that the table's sums determine; the ids filled, in order.
 
-    A total is the lone term of one side of a single-year error-level sum (T3-2's （七）总计,
-    T3-3's and T4-1's 总计) whose other side is all given; filled totals may complete other
-    sums in turn.  A total never comes out negative, and nothing but a blank is filled: a
-    typed total that disagrees stays, for the checker to report with both figures.
+    A total is the lone term of one side of a single-year error-level sum (:func:`lone_totals`)
+    whose other side is all given; filled totals may complete other sums in turn.  A total
+    never comes out negative, and nothing but a blank is filled: a typed total that disagrees
+    stays, for the checker to report with both figures.
     """
     filled: list[str] = []
     changed = True
     while changed:
         changed = False
-        for rule in tpl.load().rules:
-            if rule.kind != "sum" or rule.cross_year or rule.severity != ERROR:
+        for total, parts in lone_totals(report):
+            if report.cells.get(total.cell, Cell()).state != BLANK:
                 continue
-            for _, left, right in instances(rule, report):
-                for total, parts in ((left, right), (right, left)):
-                    if len(total) != 1 or not parts or report.cells.get(total[0].cell, Cell()).state != BLANK:
-                        continue
-                    values = [report.value(p.cell) for p in parts]
-                    if any(v is None for v in values):
-                        continue
-                    value = total[0].sign * sum(p.sign * v for p, v in zip(parts, values) if v is not None)
-                    if value >= 0:
-                        report.cells[total[0].cell] = Cell(VALUE, value)
-                        filled.append(total[0].cell)
-                        changed = True
+            values = [report.value(p.cell) for p in parts]
+            if any(v is None for v in values):
+                continue
+            value = total.sign * sum(p.sign * v for p, v in zip(parts, values) if v is not None)
+            if value >= 0:
+                report.cells[total.cell] = Cell(VALUE, value)
+                filled.append(total.cell)
+                changed = True
     return filled

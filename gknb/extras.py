@@ -13,10 +13,12 @@ generator uses them::
         measure: …
     fees: {notices: 0, amount: 0, collected: 0}   # 信息处理费: notices sent, amount (元), collected (元)
     contact: {website: …, office: …, address: …, phone: …}   # the opening paragraph
+    signature: {agency: …, date: 2026年1月20日}   # the 落款: the agency's full name, the 成文日期
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ FIELDS = {
     "problems": ("problem", "measure"),
     "fees": ("notices", "amount", "collected"),
     "contact": ("website", "office", "address", "phone"),
+    "signature": ("agency", "date"),
 }
 REQUIRED = {"rectification": "problem", "problems": "problem"}
 
@@ -62,6 +65,25 @@ class Contact:
     phone: str | None = None
 
 
+@dataclass(frozen=True)
+class Signature:
+    agency: str | None = None  # the report's agency when not given
+    date: str | None = None  # 成文日期, as printed: "2026年1月20日"
+
+
+# 2026年1月20日, 2026-01-20, 2026/1/20, 2026.1.20 (a date cell of a workbook reads as the second)
+_DATE = re.compile(r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
+
+
+def written_date(text: str) -> str | None:
+    """A 成文日期 as the report prints it ("2026年1月20日"); None when it is not a date."""
+    m = _DATE.fullmatch(text.strip())
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    return f"{year}年{month}月{day}日" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
 def read_extras(obj: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[Where, str]]]:
     """The extra keys of a loaded figures file (as keyword arguments), and what is wrong with them."""
     problems: list[tuple[Where, str]] = []
@@ -75,11 +97,18 @@ def read_extras(obj: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[Where, 
             continue
         out[key] = [kind(**fields) for i, item in enumerate(items)
                     if (fields := _record(key, item, (key, i), problems))]
-    for key, record in (("fees", Fees), ("contact", Contact)):
+    for key, record in (("fees", Fees), ("contact", Contact), ("signature", Signature)):
         if obj.get(key) is not None and (fields := _record(key, obj[key], (key,), problems)) is not None:
             out[key] = record(**fields)
     if "fees" in out:
         _check_fees(out["fees"], problems)
+    if "signature" in out and out["signature"].date is not None:
+        date = written_date(out["signature"].date)
+        if date is None:
+            problems.append((("signature", "date"), f"应为日期（如 2026年1月20日），实为“{show(out['signature'].date)}”"))
+            del out["signature"]
+        else:
+            out["signature"] = Signature(out["signature"].agency, date)
     return out, problems
 
 

@@ -36,7 +36,8 @@ class Where:
 
     PDF: ``page`` (1-based) and ``box`` (x0, top, x1, bottom in points, top-left origin).
     Word/HTML: ``table`` (0-based index in the document), ``row``/``col`` (0-based grid
-    position).  Text: ``line`` (1-based).
+    position).  Text: ``line`` (1-based).  A scan's figure also has the recognition's
+    ``confidence`` (0–1, the weakest character's).
     """
 
     page: int | None = None
@@ -45,6 +46,7 @@ class Where:
     row: int | None = None
     col: int | None = None
     line: int | None = None
+    confidence: float | None = None
 
     def is_empty(self) -> bool:
         return all(getattr(self, f) is None for f in ("page", "box", "table", "row", "col", "line"))

@@ -231,12 +231,17 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９，", "0123456789,")
 _CLAUSE_START = re.compile(r"[，。；：！？,;:!?]")
 
 
+def statement_text(text: str) -> str:
+    """Text as statements are matched and quoted: whitespace removed, full-width digits made ASCII."""
+    return re.sub(r"\s+", "", text).translate(_FULLWIDTH)
+
+
 def stated_figures(rule: tpl.Rule, report: Report) -> Iterator[Statement]:
     """Every figure the sections' text states that the rule's statement patterns recognise."""
     p = rule.params
     skip = re.compile(p["skip_clauses"]) if p.get("skip_clauses") else None
     for key in p["sections"]:
-        text = re.sub(r"\s+", "", report.section_text(key)).translate(_FULLWIDTH)
+        text = statement_text(report.section_text(key))
         for stmt in p["statements"]:
             readings = tuple(tuple(r) for r in stmt.get("any_of", [[stmt["cell"]]] if "cell" in stmt else []))
             readings = tuple(r for r in readings if all(c in report.cells for c in r))
@@ -369,6 +374,45 @@ def _format_change_rule(rule: tpl.Rule, report: Report, previous: Report | None)
                         f"（{report.year or '本'}年度应使用{t.formats[due].name}；沿用旧表或自行改表）")
 
 
+def _consolidation_rule(rule: tpl.Rule, report: Report, previous: Report | None) -> Iterator[Violation]:
+    """Nothing on one report alone: the members' sum is needed (:func:`check_consolidated`)."""
+    return iter(())
+
+
+def check_consolidated(published: Report, expected: Report) -> list[Violation]:
+    """A published consolidated report against the sum of its members (``expected``), cell by cell."""
+    out: list[Violation] = []
+    for rule in tpl.load().rules:
+        if rule.kind != "consolidation":
+            continue
+        for tid in rule.params["tables"]:
+            if tid not in expected.table_formats:
+                continue
+            heading = tpl.load().section(tpl.load().table(tid).section).heading
+            if tid not in published.table_formats:
+                out.append(Violation(rule.id, rule.severity, heading, "汇总报告缺少这张表格"))
+                continue
+            if published.table_formats[tid] != expected.table_formats[tid]:
+                t = tpl.load()
+                out.append(Violation(rule.id, rule.severity, heading,
+                                     f"汇总报告的表格为{t.formats[published.table_formats[tid]].name}，各成员机关为"
+                                     f"{t.formats[expected.table_formats[tid]].name}，无法逐项核对"))
+                continue
+            for cdef in _table_cells(expected, tid):
+                want = expected.value(cdef.id)
+                if want is None or cdef.id not in published.cells:
+                    continue
+                got = published.value(cdef.id)
+                if got == want:
+                    continue
+                label = "/".join(cdef.json_path)
+                diff = f"，相差 {_fmt(_abs(got - want))}" if got is not None else ""
+                out.append(Violation(rule.id, rule.severity, label,
+                                     f"{label} 报告为 {_fmt(got)}，各成员机关合计为 {_fmt(want)}{diff}",
+                                     (cdef.id,), got, want))
+    return out
+
+
 KINDS: dict[str, Callable[[tpl.Rule, Report, Report | None], Iterable[Violation]]] = {
     "sum": _sum_rule,
     "domain": _domain_rule,
@@ -380,4 +424,5 @@ KINDS: dict[str, Callable[[tpl.Rule, Report, Report | None], Iterable[Violation]
     "enumeration": _enumeration_rule,
     "similarity": _similarity_rule,
     "format_change": _format_change_rule,
+    "consolidation": _consolidation_rule,
 }

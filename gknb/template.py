@@ -38,6 +38,7 @@ class Section:
     subheadings: tuple[str, ...] = ()
     table: str | None = None
     rectification_heading: str | None = None
+    items: tuple[str, ...] = ()  # what the section usually covers (the figures workbook's rows)
 
     @property
     def headings(self) -> tuple[str, ...]:
@@ -122,6 +123,7 @@ class Table:
     row_header: str | None = None
     column_header: str | None = None
     printed_transposed: bool = False
+    sheet: str | None = None  # its sheet in the figures workbook
 
     def layout(self, fmt: str) -> TableLayout:
         return _layout(self, fmt)
@@ -180,11 +182,26 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Office:
+    """What an office tracking its agencies needs from the law: the kinds of agency and when
+    each kind's report is due (month and day of the year after the report's year)."""
+
+    kinds: tuple[str, ...] = ()
+    default_kind: str = ""
+    deadlines: dict[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)
+
+    def deadline(self, kind: str | None) -> tuple[int, int]:
+        """(month, day) a kind's report is due; an unknown kind has the default kind's."""
+        return self.deadlines.get(kind or self.default_kind, self.deadlines[self.default_kind])
+
+
+@dataclass(frozen=True)
 class Template:
     formats: dict[str, Format]
     sections: tuple[Section, ...]
     tables: dict[str, Table]
     rules: tuple[Rule, ...]
+    office: Office = field(default_factory=Office, hash=False, compare=False)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -268,7 +285,7 @@ def _table(tid: str, d: dict[str, Any]) -> Table:
         bands=_labels(d.get("bands")), groups=_labels(d.get("groups")),
         column_groups=_labels(d.get("column_groups")), row_groups=_labels(d.get("row_groups")),
         note=d.get("note"), row_header=d.get("row_header"), column_header=d.get("column_header"),
-        printed_transposed=d.get("printed_transposed", False),
+        printed_transposed=d.get("printed_transposed", False), sheet=d.get("sheet"),
     )
 
 
@@ -280,7 +297,7 @@ def parse_template(data: dict[str, Any]) -> Template:
     }
     sections = tuple(
         Section(s["key"], s["id"], s["heading"], tuple(s.get("variants", ())), tuple(s.get("subheadings", ())),
-                s.get("table"), s.get("rectification_heading"))
+                s.get("table"), s.get("rectification_heading"), tuple(s.get("items", ())))
         for s in data["sections"]
     )
     tables = {tid: _table(tid, t) for tid, t in data["tables"].items()}
@@ -289,7 +306,15 @@ def parse_template(data: dict[str, Any]) -> Template:
              {k: v for k, v in r.items() if k not in ("id", "severity", "title", "kind")})
         for r in data["rules"]
     )
-    return Template(formats, sections, tables, rules)
+    return Template(formats, sections, tables, rules, _office(data.get("office", {})))
+
+
+def _office(d: dict[str, Any]) -> Office:
+    deadlines = {}
+    for kind, when in d.get("deadlines", {}).items():
+        month, day = (int(x) for x in str(when).split("-"))
+        deadlines[kind] = (month, day)
+    return Office(tuple(d.get("kinds", ())), d.get("default_kind", ""), deadlines)
 
 
 @lru_cache(maxsize=1)

@@ -213,6 +213,41 @@ def _diff_units(old: list[str], new: list[str]) -> TextDiff:
     return TextDiff(tuple(pairs), sum(map(len, old)), sum(map(len, new)))
 
 
+def edits(old_text: str, new_text: str) -> list[tuple[Segment, ...]]:
+    """The diff as edits in the order of both texts, one tuple of segments per paragraph of the new text.
+
+    For tracked changes (Word's w:ins / w:del): sentences are paired as :func:`diff` pairs them,
+    but a moved sentence is deleted where it was and inserted where it is, so that keeping the
+    insertions and dropping the deletions gives the new text, and the reverse the old text
+    (each as :func:`normalise` gives it; paragraphs are the new text's, a deleted sentence
+    stays in the paragraph of the sentence before it).
+    """
+    old = [s for _, s in _numbered(old_text)]
+    new = _numbered(new_text)
+    paragraphs: list[list[Segment]] = [[] for _ in range(max((n for n, _ in new), default=-1) + 1)] or [[]]
+    current = new[0][0] if new else 0
+    for i, j in _align(old, [s for _, s in new]):
+        if j is not None:
+            current = new[j][0]
+        if i is not None and j is not None:
+            paragraphs[current] += char_diff(old[i], new[j][1])
+        elif i is not None:
+            paragraphs[current].append(Segment(DELETE, old[i]))
+        elif j is not None:
+            paragraphs[current].append(Segment(INSERT, new[j][1]))
+    return [tuple(p) for p in paragraphs if p]
+
+
+def _numbered(text: str) -> list[tuple[int, str]]:
+    """(paragraph number, sentence) for every sentence of a text; empty lines number no paragraph."""
+    out: list[tuple[int, str]] = []
+    for line in text.splitlines():
+        units = [s for s in _SENTENCE.findall(normalise(line)) if s]
+        n = out[-1][0] + 1 if out else 0
+        out += [(n, u) for u in units]
+    return out
+
+
 def similarity(a: str, b: str) -> float:
     """Share of characters two texts have in common, 0..1: how much of the prose was kept.
 

@@ -31,7 +31,7 @@ from .model import ABSENT, BLANK, VALUE, Cell, Number, Report, Section
 # Top-level keys of a figures file besides the tables; anything else is a typo to report.
 META_KEYS = frozenset({"document", "agency", "year", "format", "sections", "flags", "absent", "anomalies",
                        # gknb.extras, for the generator: section 五's problems, section 六's fees, the opening
-                       "rectification", "problems", "fees", "contact"})
+                       "rectification", "problems", "fees", "contact", "signature"})
 SNIPPET = 12  # characters of a section's start and end in the view
 _SPACE = re.compile(r"\s+")
 

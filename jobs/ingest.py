@@ -121,13 +121,19 @@ def parse_many(paths: list[Path], *, workers: int | None = None, timeout: float 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = None, year: int | None = None,
            replace: bool = False, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-           progress: Callable[[int, int, str], None] | None = None, verify: bool = False) -> list[Outcome]:
+           progress: Callable[[int, int, str], None] | None = None,
+           names: Callable[[str], str] | None = None,
+           folders: Callable[[str], str | None] | None = None, verify: bool = False) -> list[Outcome]:
     """Parse, archive, and check each report against the previous year; outcomes in input order.
 
     Archiving happens in input order while later documents are still being parsed (so which
     of two reports of one agency and year is refused does not depend on timing); checking
     waits until the whole batch is archived, so that a year finds its predecessor even when
     both arrive together.
+
+    ``names`` maps a printed agency name to the one to archive under (the register's full
+    name); a ValueError it raises refuses that document with its message.  ``folders`` gives the
+    archive folder a name already has (a former name's), or None for the store's own choice.
     """
     files = expand(paths)
     refused = {i: msg for i, f in enumerate(files) if (msg := refusal(f))}
@@ -144,15 +150,23 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
             continue
         if agency:
             report.agency = agency
+        elif names is not None and report.agency:
+            try:
+                report.agency = names(report.agency)
+            except ValueError as e:
+                outcomes.append(Outcome(path, None, "failed", error=f"{path}：{e}"))
+                continue
         if year:
             report.year = year
         try:
             # read again without following a link: bytes swapped in since the parse differ from the
             # parsed ones, and the store refuses a source whose hash is not the report's
-            result = store.put(report, read_regular(path, MAX_SOURCE_BYTES), replace=replace)
+            result = store.put(report, read_regular(path, MAX_SOURCE_BYTES), replace=replace,
+                               folder=folders(report.agency) if folders and report.agency else None)
             outcomes.append(Outcome(path, report, result.status))
-        except (DocumentError, StoreError, ArchiveError) as e:
-            outcomes.append(Outcome(path, report, "failed", error=str(e)))
+        except (DocumentError, StoreError, ArchiveError) as e:  # a conflict, a link: named by its file
+            message = str(e)
+            outcomes.append(Outcome(path, report, "failed", error=message if path in message else f"{path}：{message}"))
         except OSError as e:  # the file vanished since it was parsed
             outcomes.append(Outcome(path, report, "failed", error=f"{path}：无法读取（{e.strerror or e}）"))
     batch = {(o.report.agency, o.report.year): o.report for o in outcomes if o.report and o.status != "failed"}

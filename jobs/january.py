@@ -3,8 +3,13 @@
     <work>/inbox/                    documents and figures files, any agency and year
     <work>/archive/                  the XML archive (unless another is given)
     <work>/figures/<机关>/<N>.yaml   drafted figures files, for staff to fill in
+                                     (or <N>.xlsx, the Excel form from gknb draft, or <N>.docx,
+                                     the official Word form filled in: either wins)
     <work>/reports/<机关>/           the year-N report generated from a filled figures file
-    <work>/reviews/                  one review per agency (N against N−1) and index.html
+    <work>/reviews/                  one review per agency (N against N−1), index.html (who has
+                                     reported, who is late or missing) and the 催报 list
+    <work>/机关名录.xlsx              the agency register: created from what was seen, then edited by
+                                     the office (gknb only appends agencies it sees for the first time)
 
 Each run: ingest what the archive lacks (by content hash), check it, draft figures files
 for agencies without year N, generate year N where the figures are filled (and archive the
@@ -37,21 +42,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gknb.archive.decisions import apply_fixes
+from gknb.archive.decisions import load as load_decisions
 from gknb.archive.errors import os_error_zh
 from gknb.archive.fs import DIR, FILE, Tree
 from gknb.archive.store import Store, StoreError, file_name
 from gknb.parsers import DocumentError
 
+from gknb import register as agency_register
 from gknb.compare.batch import BatchItem, PairError, archive_comparison, page_name
 from gknb.compare.html import render
 from gknb.compare.index import render_index
+from gknb.compare.submissions import MISSING, REMINDER_NAME, Submission, judge, reminder_html, reminder_xlsx
+from gknb.compare.submissions import deadline as submission_deadline
 from gknb.generator import basis as figures_file
 from gknb.generator.compose import GenerateError, generate_docx
 from gknb.generator.draft import draft, dump
 from gknb.generator.pdf import PdfError, to_pdf
 from gknb.generator.readiness import blockers, draft_name
 from gknb.model import VALUE
+from gknb.register import Register
 from gknb.rules import ERROR, WARNING, check
+from gknb.verdicts import open_violations
 
 from .ingest import expand, ingest, refusal
 
@@ -59,6 +71,7 @@ Progress = Callable[[str, int, int, str], None]  # (phase, i, n, item)
 
 # Statuses in the summary, as staff read them.
 DRAFTED, WAITING, GENERATED, ARCHIVED, FAILED = "已生成数字文件，待填写", "数字文件待填写完整", "已生成报告", "已归档", "错误"
+FORM_SUFFIXES = (".xlsx", ".docx")  # figures forms staff fill instead of the drafted YAML file, in this order
 UNFINISHED = "待完善（已生成征求意见稿）"  # figures that break an error-level rule, or gaps left: no final report
 
 FIRST_YEAR = 2008  # the first year under the 政府信息公开条例 (in force 1 May 2008)
@@ -96,6 +109,7 @@ class Row:
     warnings: int = 0
     outputs: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    submission: str = ""  # 已提交 | 逾期 | 未提交, for agencies the register says must report
 
     def fail(self, e: BaseException | str) -> None:
         self.status = FAILED
@@ -131,6 +145,10 @@ class WorkFolder:
     def reviews(self) -> Path:
         return self.work / "reviews"
 
+    @property
+    def register(self) -> Path:
+        return self.work / agency_register.FILE_NAME
+
 
 def _sha256(path: Path) -> str:
     """The file's hash, read in chunks without following a link (FileNotFoundError if gone)."""
@@ -155,33 +173,71 @@ def _sha256(path: Path) -> str:
 
 # --------------------------------------------------------------------------- 1. ingest
 
-def ingest_new(layout: WorkFolder, *, workers: int | None, progress: Progress | None) -> tuple[list, list[str]]:
-    """Ingest the inbox documents whose content the archive does not hold yet; (outcomes, problems).
+@dataclass(frozen=True)
+class Arrival:
+    """An inbox file and when it arrived (its modification time)."""
+
+    path: Path
+    date: datetime.date
+
+
+@dataclass
+class Inbox:
+    outcomes: list = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # Chinese, each naming its file
+    arrivals: dict[str, Arrival] = field(default_factory=dict)  # sha256 -> the earliest file with it
+
+
+def ingest_new(layout: WorkFolder, *, workers: int | None, progress: Progress | None,
+               register: Register | None = None, folders: dict[str, str] | None = None) -> Inbox:
+    """Ingest the inbox documents whose content the archive does not hold yet, printed names
+    mapped through the register; what was done, what was refused, and when each file arrived.
 
     A link (the inbox itself, or anything in it) is refused by name, never read."""
     store = layout.store
-    failures: list[str] = []
+    out = Inbox()
     kind = layout.tree.kind(layout.inbox)
     if kind is None:
-        return [], failures
+        return out
     if kind != DIR:
-        return [], [f"{layout.inbox}：收件箱不是真实的文件夹（符号链接或文件），出于安全原因不予读取"]
+        out.failures.append(f"{layout.inbox}：收件箱不是真实的文件夹（符号链接或文件），出于安全原因不予读取")
+        return out
     new = []
     for f in expand([layout.inbox]):
         if problem := refusal(f):
-            failures.append(problem)
+            out.failures.append(problem)
             continue
         try:
-            if not store.has_source(_sha256(f)):
-                new.append(f)
+            digest = _sha256(f)
+            arrived = Arrival(f, datetime.date.fromtimestamp(os.lstat(f).st_mtime))
         except FileNotFoundError:
             continue  # removed since listed
         except StoreError as e:
-            failures.append(str(e))
+            out.failures.append(str(e))
+            continue
+        if digest not in out.arrivals or arrived.date < out.arrivals[digest].date:
+            out.arrivals[digest] = arrived
+        if not store.has_source(digest):
+            new.append(f)
     step = (lambda i, n, p: progress("入库", i, n, p)) if progress else None
-    outcomes = ingest(store, new, workers=workers, progress=step) if new else []
-    failures += [o.error for o in outcomes if o.error]
-    return outcomes, failures
+    names = register.resolve if register is not None else None
+    where = (folders or {}).get
+    out.outcomes = ingest(store, new, workers=workers, progress=step, names=names, folders=where) if new else []
+    out.failures += [o.error for o in out.outcomes if o.error]
+    return out
+
+
+def _printed_names(store: Store, folder: str, entries: list) -> list[str]:
+    """The names an agency folder's reports print (the folder's own name first)."""
+    names = [store.agency_name(folder)]
+    for e in entries:
+        try:
+            report = store.get(folder, e.year)
+        except StoreError:
+            continue
+        if report is not None and report.agency:
+            names.append(report.agency)
+    return list(dict.fromkeys(names))
 
 
 # --------------------------------------------------------------------------- 2. draft and generate
@@ -241,8 +297,8 @@ def generate_one(task: GenerateTask, store_root: Path, work: Path, pdf: bool) ->
 
 def _generate(task: GenerateTask, store: Store, tree: Tree, pdf: bool) -> Generated:
     fig = _figures_file(tree, task.figures)
-    fig.report.agency, fig.report.year = task.agency, task.year
-    previous = store.get(task.agency, task.year - 1)
+    fig.report.agency, fig.report.year = task.agency, task.year  # the register's full name: the title's
+    previous = store.get(task.folder, task.year - 1)
     data, doc = generate_docx(fig, previous)
     reasons = blockers(fig, doc, previous)
     if reasons:  # never a report that looks final while anything is wrong
@@ -285,11 +341,13 @@ def convert_batch(docs: list[Path], year: int, scratch: Path, work: Path) -> str
 
 # --------------------------------------------------------------------------- 3. reviews
 
-def review_one(store_root: Path, agency: str, year: int, outdir: Path, work: Path) -> BatchItem:
-    """One agency's review page (N against N−1); runs in a worker.  Never raises."""
+def review_one(store_root: Path, folder: str, year: int, outdir: Path, work: Path, agency: str = "",
+               names: tuple[str, ...] = ()) -> BatchItem:
+    """One agency's review page (N against N−1), titled by its full name; runs in a worker.  Never raises."""
+    agency = agency or folder
     try:
-        c = archive_comparison(Store(store_root), agency, year, require_previous=False)
-        name = page_name(agency, year)
+        c = archive_comparison(Store(store_root), folder, year, require_previous=False, name=agency, names=names)
+        name = page_name(folder, year)
         Tree(work).write_if_changed(outdir / name, render(c).encode("utf-8"))
     except Exception as e:  # noqa: BLE001 -- a corrupt entry, a full disk: this agency's error
         return BatchItem(agency, None, None, reason(e))
@@ -328,8 +386,11 @@ def _pool_map(fn, jobs: list[tuple[str, tuple]], workers: int, phase: str, progr
 
 
 def run(work: Path, year: int, *, archive: Path | None = None, workers: int | None = None, pdf: bool = True,
-        progress: Progress | None = None) -> tuple[list[Row], list[str]]:
-    """The whole January run; (one row per agency, problems with inbox and shared files)."""
+        progress: Progress | None = None, deadline: datetime.date | None = None) -> tuple[list[Row], list[str]]:
+    """The whole January run; (one row per agency, problems with inbox and shared files).
+
+    ``deadline`` replaces the law's deadlines (by kind of agency) in judging who is late.
+    A register that cannot be used raises RegisterError before anything is done."""
     year = check_year(year)
     workers = workers or os.cpu_count() or 1
     layout = WorkFolder(Path(work), archive)
@@ -340,13 +401,33 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
             tree.sweep(folder)  # temporaries of a run killed mid-write (not a live run's)
         except StoreError as e:
             failures.append(str(e))
-    _, problems = ingest_new(layout, workers=workers, progress=progress)
-    failures += problems
+    register = agency_register.read(tree, layout.register)
+    inbox = ingest_new(layout, workers=workers, progress=progress, register=register,
+                       folders=agency_register.folders_by_name(store, register))
+    failures += inbox.failures
     scan = store.scan()
     folders = sorted({e.agency for e in scan.entries})
-    rows = {f: Row(store.agency_name(f)) for f in folders}
+    by_folder: dict[str, list] = {}
+    for e in scan.entries:
+        by_folder.setdefault(e.agency, []).append(e)
+    # a folder the register knows by name needs no reading; the others' reports say what they print
+    seen = {f: [name] if register is not None and register.find(name := store.agency_name(f))
+            else _printed_names(store, f, by_folder[f]) for f in folders}
+    try:
+        register, _, unregistered = agency_register.update(tree, layout.register, register, seen)
+        failures += unregistered
+    except StoreError as e:
+        failures.append(str(e))
+        register = register or agency_register.Register()
+    names = {f: next((a.full for n in seen[f] if (a := register.find(n))), store.agency_name(f)) for f in folders}
+    rows = {f: Row(names[f]) for f in folders}
     for p in scan.problems:
         rows.setdefault(p.name, Row(p.name)).fail(p.message)
+    for o in inbox.outcomes:  # a conflict or refusal stays in its agency's row, naming its file
+        if o.error and o.report is not None and o.report.agency:
+            folder = store.resolve_agency(o.report.agency)
+            if folder in rows:
+                rows[folder].notes.append(o.error)
 
     tasks = []
     for folder in folders:
@@ -381,22 +462,39 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
         try:
             if pdf and tree.kind(g.docx.with_suffix(".pdf")) != FILE:
                 row.fail(pdf_errors[0] if pdf_errors else "未能生成PDF")
-            store.put(_parse_generated(g.docx, row.agency, year, tree), tree.read(g.docx), replace=True)
+            report = _parse_generated(g.docx, row.agency, year, tree)
+            row.notes += apply_fixes(report, load_decisions(store, g.folder, year))  # people's fixes stay
+            store.put(report, tree.read(g.docx), replace=True, folder=g.folder)
         except Exception as e:  # noqa: BLE001
             row.fail(e)
 
-    reviewed = []
+    reviewed, this_year = [], {}
     for folder in folders:
         try:
-            if store.get(rows[folder].agency, year) is not None:
+            if (report := store.get(folder, year)) is not None:
                 reviewed.append(folder)
+                this_year[folder] = report
         except Exception as e:  # noqa: BLE001
             rows[folder].fail(e)
-    items = _pool_map(review_one, [(rows[f].agency, (store.root, rows[f].agency, year, layout.reviews, layout.work))
-                                   for f in reviewed], workers, "审查", progress,
-                      lambda args, e: BatchItem(args[1], None, None, reason(e)))
+    def known(f: str) -> tuple[str, ...]:
+        a = register.find(rows[f].agency)
+        return tuple(a.names) if a else ()
+
+    items = _pool_map(review_one, [(rows[f].agency, (store.root, f, year, layout.reviews, layout.work, rows[f].agency,
+                                                     known(f))) for f in reviewed], workers, "审查", progress,
+                      lambda args, e: BatchItem(args[5], None, None, reason(e)))
+    pages = {f: i.file for f, i in zip(reviewed, items, strict=True)}
+    subs = _submissions(register, names, this_year, pages, inbox.arrivals, year, deadline)
+    by_name = {r.agency: r for r in rows.values()}
+    for s in subs:
+        if s.agency not in by_name:  # registered, never seen
+            rows[s.agency] = by_name[s.agency] = Row(s.agency, MISSING)
+        by_name[s.agency].submission = s.state
     try:
-        tree.write_if_changed(layout.reviews / "index.html", render_index(year, items).encode("utf-8"))
+        tree.write_if_changed(layout.reviews / "index.html", render_index(
+            year, items, submissions=subs, problems=failures).encode("utf-8"))
+        tree.write_if_changed(layout.reviews / f"{REMINDER_NAME}.html", reminder_html(year, subs).encode("utf-8"))
+        tree.write_if_changed(layout.reviews / f"{REMINDER_NAME}.xlsx", reminder_xlsx(year, subs))
     except Exception as e:  # noqa: BLE001 -- the index is no agency's: the run's problem
         failures.append(reason(e))
     for folder, item in zip(reviewed, items, strict=True):
@@ -404,7 +502,8 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
         if item.error:
             row.fail(item.error)
         try:
-            found = check(store.get(row.agency, year), store.get(row.agency, year - 1))
+            decided = {y: load_decisions(store, folder, y) for y in (year, year - 1)}
+            found = open_violations(check(this_year[folder], store.get(folder, year - 1)), this_year[folder], decided)
         except Exception as e:  # noqa: BLE001
             if not item.error:
                 row.fail(e)
@@ -416,16 +515,38 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
     return [rows[k] for k in sorted(rows)], failures
 
 
+def _submissions(register: Register, names: dict[str, str], reports: dict, pages: dict[str, str | None],
+                 arrivals: dict[str, Arrival], year: int, override: datetime.date | None) -> list[Submission]:
+    """Every agency the register says must report, with where its report on ``year`` is."""
+    folders_of: dict[str, list[str]] = {}
+    for f, name in names.items():
+        folders_of.setdefault(name, []).append(f)
+    out = []
+    for a in register.must_report():
+        held = folders_of.get(a.full, [])  # two folders (a former name's, the full name's): the one with the year
+        folder = next((f for f in held if f in reports), held[0] if held else None)
+        report = reports.get(folder) if folder else None
+        source = report.source.sha256 if report is not None and report.source else None
+        arrived = arrivals.get(source) if source else None
+        due = submission_deadline(year, a.kind, override)
+        when = arrived.date if arrived else None  # None: generated here, or archived before this inbox
+        out.append(Submission(a.full, a.kind, a.parent, due, judge(report is not None, when, due), when,
+                              arrived.path.name if arrived else None, pages.get(folder) if folder else None))
+    return out
+
+
 def _plan(layout: WorkFolder, store: Store, folder: str, row: Row, year: int) -> GenerateTask | None:
     """What this agency needs this year: nothing (archived), a draft, filling in, or generation."""
     tree, name = layout.tree, row.agency
     path = layout.figures(folder, year)
-    archived = store.get(name, year)
+    # the Excel form or the official Word form, filled instead of the YAML file
+    path = next((form for form in (path.with_suffix(s) for s in FORM_SUFFIXES) if tree.kind(form) is not None), path)
+    archived = store.get(folder, year)
     if archived is not None and tree.kind(_manifest(layout.reports(folder), year)) is None:
         row.status = ARCHIVED  # year N came in as a document: nothing to draft or generate
         return None
     if tree.kind(path) is None:
-        d = draft(name, year, store)
+        d = draft(name if store.resolve_agency(name) == folder else folder, year, store)
         tree.write_if_changed(path, dump(d).encode("utf-8"))
         row.status, row.outputs, row.notes = DRAFTED, [str(path)], d.notes
         return None

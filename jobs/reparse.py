@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gknb.archive.decisions import apply_fixes
+from gknb.archive.decisions import load as load_decisions
 from gknb.archive.store import Entry, Store, StoreError
 from gknb.parsers import DocumentError, Source, parse_source
 
@@ -24,6 +26,7 @@ class Reparsed:
     changes: list[Change] = field(default_factory=list)
     status: str = ""  # unchanged | replaced | no-source | failed
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # people's fixes that no longer fit (Chinese)
 
 
 def _shown(report: Report, cell_id: str) -> str:
@@ -78,6 +81,7 @@ def _reparse_one(store: Store, entry: Entry, item: Reparsed, write: bool) -> Non
     # The archive's identity wins over what the parser guesses (it may have been set by hand).
     new.agency, new.year = old.agency, old.year
     new.source = old.source
+    item.notes = apply_fixes(new, load_decisions(store, entry.agency, entry.year))  # people's fixes stay
     item.changes = diff_figures(old, new)
     if write:
         item.status = store.put(new, replace=True).status

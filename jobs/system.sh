@@ -8,6 +8,7 @@
 #   pdftoppm  poppler-utils              PDF pages -> PNG (also pdffonts, pdftotext)
 #   fc-match  fontconfig
 #   chromium  chromium                   HTML rendering tests (--headless --no-sandbox)
+#   libGL     libgl1, libglib2.0-0       OpenCV's import (OCR of scanned reports)
 #   CJK faces for 仿宋 / 楷体 / 宋体 / 黑体: the Fandol set. In Debian 12 the only
 #             FangSong face covering simplified Chinese is FandolFang, shipped only
 #             inside texlive-lang-chinese (278 MB installed with its TeX
@@ -46,6 +47,9 @@ PKGS=""
 { have pdftoppm && have pdffonts; } || PKGS="$PKGS poppler-utils"
 { have fc-match && have fc-cache; } || PKGS="$PKGS fontconfig"
 have chromium || PKGS="$PKGS chromium"
+# OpenCV (brought by rapidocr-onnxruntime, for scanned reports) loads libGL and GLib at import
+ldconfig -p 2>/dev/null | grep -q 'libGL\.so\.1' || PKGS="$PKGS libgl1"
+ldconfig -p 2>/dev/null | grep -q 'libglib-2\.0\.so\.0' || PKGS="$PKGS libglib2.0-0"
 
 NEED_FANDOL=0
 fandol_in "$FANDOL_DIR" || fandol_in "$FANDOL_TEXLIVE" || NEED_FANDOL=1
@@ -57,7 +61,7 @@ cmp -s "$CONF_SRC" "$CONF_DST" || NEED_CONF=1
 [ "$NEED_CONF" -eq 1 ] && [ "$CONF_DST" != "$CONF_SYS" ] && cmp -s "$CONF_SRC" "$CONF_SYS" && NEED_CONF=0
 
 if [ -z "$PKGS" ] && [ "$NEED_FANDOL" -eq 0 ] && [ "$NEED_CONF" -eq 0 ]; then
-    say "ok: libreoffice, poppler-utils, fontconfig, chromium, Fandol CJK fonts, font aliases"
+    say "ok: libreoffice, poppler-utils, fontconfig, chromium, libGL, Fandol CJK fonts, font aliases"
     exit 0
 fi
 

@@ -20,15 +20,19 @@ import hashlib
 import os
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gknb.model import FIGURES_FILE, Report, SourceDocument
 
+if TYPE_CHECKING:
+    from .figures import FiguresFile
+
 from . import sniff as _sniff
-from .errors import DocumentError
+from .errors import DocumentError, NoTextLayer
 from .source import SETTINGS, PdfSettings, ReadSettings, Source, read_source, time_limit
 
-__all__ = ["parse", "parse_source", "read_source", "Source", "DocumentError", "READERS", "ReadSettings",
-           "PdfSettings"]
+__all__ = ["parse", "parse_source", "load_figures", "read_source", "Source", "DocumentError", "READERS",
+           "ReadSettings", "PdfSettings"]
 
 # kind -> "module:function" reading a Source of that kind into a parsers.layout.Layout.
 READERS = {
@@ -38,6 +42,8 @@ READERS = {
     _sniff.TEXT: "gknb.parsers.text:read_text",
     _sniff.MARKDOWN: "gknb.parsers.text:read_text",
     _sniff.LEGACY: "gknb.parsers.legacy:read_legacy",
+    _sniff.SCAN: "gknb.parsers.scan:read_scan",
+    _sniff.IMAGE: "gknb.parsers.scan:read_image",
 }
 DEBUG_ENV = "GKNB_DEBUG"  # set to 1 to see a reader's traceback instead of the user's message
 
@@ -50,22 +56,44 @@ def _reader(kind: str):
 def _parse(source: Source, kind: str, events: list | None, settings: ReadSettings) -> Report:
     if kind == _sniff.ARCHIVE_XML:
         raise DocumentError(source.name, "这是gknb档案文件，不是原始报告；请用 gknb check 或 gknb show 查看")
-    if kind in (_sniff.FIGURES_JSON, _sniff.FIGURES_YAML):
-        from .figures import read_figures
-        report = read_figures(source.data, source.name, yaml_syntax=kind == _sniff.FIGURES_YAML)
+    if kind in _sniff.FIGURES:
+        report = load_figures(source).report
         pages = None
         kind = FIGURES_FILE
-    elif kind == _sniff.PDF and settings.pdf.verify:
-        from .pdf_verify import read_verified
-        report, pages = read_verified(source, events)
     else:
         from .understand import understand
-        reader = _reader(kind)
-        layout = reader(source, settings.pdf) if kind == _sniff.PDF else reader(source)
-        report = understand(layout, source.name, events)
-        pages = layout.pages
+        layout = None
+        try:
+            if kind == _sniff.PDF and settings.pdf.verify:
+                from .pdf_verify import read_verified
+                report, pages = read_verified(source, events)
+            elif kind == _sniff.PDF:
+                layout = _reader(kind)(source, settings.pdf)
+            else:
+                layout = _reader(kind)(source)
+        except NoTextLayer:  # a text layer of unmapped glyphs: the pages are read as images
+            kind = _sniff.SCAN
+            layout = _reader(kind)(source)
+        if layout is not None:
+            report = understand(layout, source.name, events)
+            pages = layout.pages
+        if kind == _sniff.DOCX:
+            from . import wordform
+            if wordform.is_form(report):  # the official Word form, filled: a figures file
+                wordform.as_figures(report)
+                kind = FIGURES_FILE
     report.source = SourceDocument(Path(source.name).name, kind, hashlib.sha256(source.data).hexdigest(), pages)
     return report
+
+
+def load_figures(source: Source) -> FiguresFile:
+    """A figures file of any form (YAML, JSON, the Excel workbook): its report and extras."""
+    kind = _sniff.sniff(source.data, source.name)
+    if kind == _sniff.FIGURES_XLSX:
+        from .workbook import load as load_workbook
+        return load_workbook(source.data, source.name)
+    from .figures import load
+    return load(source.data, source.name, yaml_syntax=kind == _sniff.FIGURES_YAML)
 
 
 def parse_source(source: Source, settings: ReadSettings = SETTINGS, events: list | None = None) -> Report:
@@ -74,8 +102,11 @@ def parse_source(source: Source, settings: ReadSettings = SETTINGS, events: list
     ``events``, when given, receives how each table row and section was read
     (:class:`parsers.tables.Event`), for ``gknb parse --explain``."""
     with time_limit(settings.timeout, source.name):
+        kind = _sniff.sniff(source.data, source.name)
+    limit = settings.scan_timeout if kind in _sniff.RECOGNISED else settings.timeout
+    with time_limit(limit, source.name):
         try:
-            return _parse(source, _sniff.sniff(source.data, source.name), events, settings)
+            return _parse(source, kind, events, settings)
         except DocumentError:
             raise
         except RecursionError:

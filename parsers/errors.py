@@ -14,3 +14,7 @@ class DocumentError(Exception):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}：{problem}")
+
+
+class NoTextLayer(DocumentError):
+    """A PDF without a usable text layer (none, or glyphs without Unicode): a scan to recognise."""

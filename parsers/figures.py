@@ -393,6 +393,13 @@ def load(data: bytes, path: str, *, yaml_syntax: bool = False) -> FiguresFile:
         if len(described) > MAX_PROBLEMS:
             shown.append(f"……另有{len(described) - MAX_PROBLEMS}处问题未列出")
         raise DocumentError(path, "数字文件有误：\n  " + "\n  ".join(shown))
+    return finish(report, extras, path)
+
+
+def finish(report: Report, extras: dict[str, Any], path: str) -> FiguresFile:
+    """A read figures file's report with its blank totals computed; DocumentError when it is empty.
+
+    Every form of figures file (YAML, JSON, the Excel workbook) ends here."""
     if not _has_content(report):
         raise DocumentError(path, NOTHING)
     computed = complete_totals(report)  # totals are computed, not typed

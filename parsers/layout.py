@@ -23,6 +23,7 @@ class GridCell:
     rowspan: int = 1
     colspan: int = 1
     where: Where = field(default_factory=Where)
+    doubt: str | None = None  # why the reader is unsure of the text (a scan's weak recognition), Chinese
 
 
 @dataclass
@@ -60,7 +61,8 @@ class Paragraph:
 class Layout:
     """A document in reading order: a list of Paragraph and Grid blocks."""
 
-    kind: str  # "pdf" | "docx" | "html" | "text" | "markdown"
+    kind: str  # "pdf" | "docx" | "html" | "text" | "markdown" | "scan"
     blocks: list[Paragraph | Grid]
     pages: int | None = None
     damaged_bytes: int = 0  # bytes no codec could read, replaced by U+FFFD
+    recognised: bool = False  # text read by OCR from page images (a scan), not from a text layer

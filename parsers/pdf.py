@@ -41,10 +41,11 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from . import pdf_pdfium
-from .errors import DocumentError
+from .errors import DocumentError, NoTextLayer
 from .layout import Layout
 from .pdf_pages import Page, RuledTable, assemble, drop_margin_lines, page_of, ruled_tables
 from .pdf_paint import visible
+from .sniff import MIN_TEXT_CHARS, has_text_layer
 from .source import PDFPLUMBER, PdfSettings, Source, as_source
 
 __all__ = ["read_pdf"]
@@ -56,11 +57,10 @@ MSG_CORRUPT = "文件已损坏或不完整，无法作为PDF读取。"
 DAMAGE = (MalformedPDFException, ValueError, TypeError, KeyError, IndexError, AttributeError,
           ZeroDivisionError, OverflowError, AssertionError, UnicodeError, LookupError)
 MSG_ENCRYPTED = "PDF已加密，无法读取；请提供未加密的版本（或先用密码解除加密）。"
-MSG_NO_TEXT = "PDF没有可用的文字层（可能是扫描件），暂不支持OCR识别；请提供可复制文字的PDF或Word版本。"
+MSG_NO_TEXT = "PDF没有可用的文字层（可能是扫描件），需按扫描件识别"
 
 # --- tunables (PDF points unless noted) -------------------------------------------------
 
-MIN_TEXT_CHARS = 20  # a page with fewer non-blank characters has no usable text
 MAX_CID_RATIO = 0.3  # more unmapped "(cid:N)" glyphs than this: the text layer is garbage
 
 _PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
@@ -107,7 +107,7 @@ def read_pdf(document: Source | str | os.PathLike, settings: PdfSettings | None 
     finally:
         doc.close()
     if cid.is_garbage(final=True):
-        raise DocumentError(path, MSG_NO_TEXT)
+        raise NoTextLayer(path, MSG_NO_TEXT)
     try:
         drop_margin_lines(pages)
         return Layout(kind="pdf", blocks=assemble(pages), pages=n_pages)
@@ -120,7 +120,7 @@ Engine = Iterator[tuple[int, float, list[dict], list[dict]]]  # page number, hei
 
 def _read_pages(path: str, engine: Engine, check_text: bool = False) -> tuple[list[Page], _CidCounter]:
     """Each page's cleaned characters and visible ruled tables; a garbage text layer fails early,
-    and with ``check_text`` a document without a page of real text (what ``_has_text_layer``
+    and with ``check_text`` a document without a page of real text (what ``sniff.has_text_layer``
     asks of pdfium's text, asked of the characters read)."""
     pages: list[Page] = []
     cid = _CidCounter()
@@ -130,9 +130,9 @@ def _read_pages(path: str, engine: Engine, check_text: bool = False) -> tuple[li
             has_text = _text_count(chars) >= MIN_TEXT_CHARS
         pages.append(page_of(number, height, _clean_chars(chars, cid), _find_tables(edges)))
         if cid.is_garbage(final=False):
-            raise DocumentError(path, MSG_NO_TEXT)
+            raise NoTextLayer(path, MSG_NO_TEXT)
     if not has_text:
-        raise DocumentError(path, MSG_NO_TEXT)
+        raise NoTextLayer(path, MSG_NO_TEXT)
     return pages, cid
 
 
@@ -185,32 +185,17 @@ def _open_checked(path: str, data: bytes, check_text: bool = True) -> pdfium.Pdf
         raise DocumentError(path, MSG_CORRUPT) from None
     try:
         n_pages = len(doc)
-        has_text = n_pages > 0 and (not check_text or _has_text_layer(doc))
+        has_text = n_pages > 0 and (not check_text or has_text_layer(doc))
     except pdfium.PdfiumError:
         doc.close()
         raise DocumentError(path, MSG_CORRUPT) from None
-    if n_pages == 0 or not has_text:
+    if n_pages == 0:
         doc.close()
-        raise DocumentError(path, MSG_CORRUPT if n_pages == 0 else MSG_NO_TEXT)
+        raise DocumentError(path, MSG_CORRUPT)
+    if not has_text:
+        doc.close()
+        raise NoTextLayer(path, MSG_NO_TEXT)
     return doc
-
-
-def _has_text_layer(doc: pdfium.PdfDocument) -> bool:
-    """True when some page has real text: pdfium reads it in ~2 ms a page."""
-    for i in range(len(doc)):
-        page = doc[i]
-        try:
-            textpage = page.get_textpage()
-            try:
-                text = textpage.get_text_range()
-            finally:
-                textpage.close()  # before its page: pypdfium2's finalizers assert the order
-        finally:
-            page.close()
-        # Unmapped glyphs often come out as control characters: they are not text.
-        if sum(1 for ch in text if ch.isprintable() and not ch.isspace()) >= MIN_TEXT_CHARS:
-            return True
-    return False
 
 
 def _is_password_error(exc: BaseException) -> bool:

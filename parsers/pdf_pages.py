@@ -15,7 +15,7 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
 from pdfplumber.utils import filter_edges
@@ -191,7 +191,7 @@ def _line_text(chars: list[dict]) -> str:
     for prev, ch in zip(chars, chars[1:]):
         gap = ch["x0"] - prev["x1"]
         size = min(prev["size"], ch["size"]) or 1.0
-        if gap > 0.25 * size and _needs_space(prev["text"][-1], ch["text"][0]):
+        if gap > 0.25 * size and prev["text"] and ch["text"] and _needs_space(prev["text"][-1], ch["text"][0]):
             parts.append(" ")
         parts.append(ch["text"])
     return "".join(parts)
@@ -375,6 +375,11 @@ def _fill_cells(owner: dict, xs: list[float], ys: list[float], chars: list[dict]
         if found:
             # Vertical headers come one character per line: join lines without a separator.
             cell.text = _join_wrapped([_line_text(ln) for ln in _group_lines(found)])
+            # recognised characters (a scan) carry their confidence and the reader's doubt
+            cell.doubt = next((ch["doubt"] for ch in found if ch.get("doubt")), None)
+            confidences = [ch["confidence"] for ch in found if ch.get("confidence") is not None]
+            if confidences:
+                cell.where = replace(cell.where, confidence=min(confidences))
 
 
 # --- document assembly ------------------------------------------------------------------

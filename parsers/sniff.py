@@ -14,6 +14,12 @@ from .errors import DocumentError
 
 PDF, DOCX, HTML, TEXT, MARKDOWN, FIGURES_JSON, FIGURES_YAML, ARCHIVE_XML, LEGACY = (
     "pdf", "docx", "html", "text", "markdown", "figures-json", "figures-yaml", "archive-xml", "doc")
+SCAN, IMAGE = "scan", "image"  # a PDF of page images; a PNG, JPEG or TIFF file: read by recognition
+RECOGNISED = frozenset({SCAN, IMAGE})
+MIN_TEXT_CHARS = 20  # a PDF whose pages have fewer non-blank characters has no usable text
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+FIGURES_XLSX = "figures-xlsx"  # the figures workbook (gknb draft … -o 年度.xlsx), filled in Excel or WPS
+FIGURES = (FIGURES_JSON, FIGURES_YAML, FIGURES_XLSX)
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARK = re.compile(r"<\s*(html|body|table|div|p|head|meta)\b|<!doctype\s+html", re.I)
@@ -87,7 +93,9 @@ def sniff(data: bytes, path: str) -> str:
     if not data.strip():
         raise DocumentError(path, "文件为空")
     if b"%PDF-" in data[:1024]:
-        return PDF
+        return SCAN if _pdf_has_text(data) is False else PDF
+    if data.startswith(_IMAGE_MAGIC):
+        return IMAGE
     if data.startswith(_OLE2):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise DocumentError(path, "Word文件已加密（设有打开密码），无法读取；请取消密码后另存为 .docx")
@@ -99,7 +107,10 @@ def sniff(data: bytes, path: str) -> str:
             raise DocumentError(path, "文件已损坏或不完整：无法作为Word文档（.docx，zip格式）打开") from None
         if "word/document.xml" in names:
             return DOCX
-        raise DocumentError(path, "这是一个压缩包，但不是Word文档（.docx）：其中没有 word/document.xml")
+        if "xl/workbook.xml" in names:
+            return FIGURES_XLSX
+        raise DocumentError(path, "这是一个压缩包，但既不是Word文档（.docx，其中没有 word/document.xml），"
+                                  "也不是Excel工作簿（.xlsx，其中没有 xl/workbook.xml）")
     if _looks_binary(data):
         raise DocumentError(path, "无法识别的文件类型：既不是PDF、Word、网页，也不是可读的文本")
     text = decode_text(data[:65536], path).lstrip()
@@ -114,3 +125,35 @@ def sniff(data: bytes, path: str) -> str:
     if any(is_md_separator(line, columns=2) for line in text.splitlines()):
         return MARKDOWN
     return TEXT
+
+
+def _pdf_has_text(data: bytes) -> bool | None:
+    """Whether a PDF has a text layer; None when pdfium cannot open it (the PDF reader says why)."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        return has_text_layer(doc) if len(doc) else None
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        doc.close()
+
+
+def has_text_layer(doc) -> bool:
+    """True when some page of an open pdfium document has real text (~2 ms a page)."""
+    for i in range(len(doc)):
+        page = doc[i]
+        try:
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            textpage.close()
+        finally:
+            page.close()
+        # Unmapped glyphs often come out as control characters: they are not text.
+        if sum(1 for ch in text if ch.isprintable() and not ch.isspace()) >= MIN_TEXT_CHARS:
+            return True
+    return False

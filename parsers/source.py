@@ -48,6 +48,7 @@ class ReadSettings:
 
     max_bytes: int = 100 * MB  # no annual report comes near this (the corpus' largest is 0.4 MB)
     timeout: float = 120.0  # seconds for one document, reading and understanding
+    scan_timeout: float = 900.0  # ... for a scan, whose pages are recognised (seconds a page, not ms)
     pdf: PdfSettings = field(default_factory=PdfSettings)
 
 

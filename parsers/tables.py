@@ -14,7 +14,7 @@ cells once the tables' formats are known.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from gknb import template as tpl
@@ -40,6 +40,7 @@ class Raw:
     where: Where
     missing: bool = False  # the source has no cell here (a short row in an export)
     inferred: str | None = None  # why the row was placed without its own label (Chinese)
+    doubt: str | None = None  # why the reader is unsure of the text itself (a scan), Chinese
 
 
 @dataclass(frozen=True)
@@ -425,7 +426,8 @@ class GridReader:
             return Raw("", Where(), missing=True)
         text = _text(cell)
         # An export ("text") cannot tell a blank cell from a lost one: flag it.
-        return Raw(text, cell.where, missing=self.kind in LOSSY_KINDS and not text, inferred=self.placed_by)
+        return Raw(text, cell.where, missing=self.kind in LOSSY_KINDS and not text, inferred=self.placed_by,
+                   doubt=cell.doubt)
 
     def _row_values(self, tid: str, block: str | None, row, label_cols: set[int]) -> dict[str, Raw]:
         """column label key -> what the row printed under it."""
@@ -444,7 +446,7 @@ class GridReader:
             out = {colkey: self._raw(cell) for colkey, (_, cell) in zip(columns, values)}
             if len(values) != len(columns):
                 why = f"此行有{len(values)}个数、表头有{len(columns)}栏，无法确定各数所属栏目，按从左到右推定"
-                out = {k: Raw(r.text, r.where, r.missing, r.inferred or why) for k, r in out.items()}
+                out = {k: replace(r, inferred=r.inferred or why) for k, r in out.items()}
             return {colkey: out.get(colkey, Raw("", Where(), missing=True)) for colkey in columns}
         out = {}
         for colkey in columns:
@@ -458,7 +460,8 @@ class GridReader:
             if not cells:
                 out[colkey] = Raw("", Where(), missing=True)
             elif len(nonempty) > 1:  # two figures under one header: kept whole, the value reader flags it
-                out[colkey] = Raw(" ".join(_text(c) for c in nonempty), nonempty[0].where)
+                out[colkey] = Raw(" ".join(_text(c) for c in nonempty), nonempty[0].where,
+                                  doubt=next((c.doubt for c in nonempty if c.doubt), None))
             else:
                 out[colkey] = self._raw(nonempty[0] if nonempty else cells[0])
         return out

@@ -81,10 +81,12 @@ def understand(layout: Layout, path: str, events: list[Event] | None = None) -> 
     for size in reader.skipped:
         findings.append(Finding(NOTE, f"跳过一个{size}的表格：远大于年报的任何一张表"))
     if events is not None:
+        if layout.recognised:
+            events.extend(_recognition_events(layout))
         events.extend(reader.events)
         for k, sec_text in found.items():
             events.append(Event("部分", Where(), sec_text.heading or "（无标题）", f"第{k}部分"))
-    report = _build(agency or "", year, reader.readings, findings)
+    report = _build(agency or "", year, reader.readings, findings, layout.recognised)
     report.title = title
     report.preamble = preamble
     for k, s in found.items():
@@ -93,6 +95,24 @@ def understand(layout: Layout, path: str, events: list[Event] | None = None) -> 
         if s.key not in found:
             report.findings.append(Finding(MISSING_SECTION, f"未找到第{s.key}部分的标题（{s.heading}）", s.key))
     return report
+
+
+def _recognition_events(layout: Layout) -> list[Event]:
+    """What recognition read in each table row of a scan, with its weakest confidence."""
+    out = []
+    for block in layout.blocks:
+        if isinstance(block, Paragraph):
+            continue
+        for row in block.rows():
+            texts = [c.text or "（空）" for c in row]
+            confidences = [c.where.confidence for c in row if c.where.confidence is not None]
+            doubts = sorted({c.doubt for c in row if c.doubt})
+            result = f"最低置信度 {min(confidences):.2f}" if confidences else "无识别文字"
+            if doubts:
+                result += "；" + "；".join(doubts)
+            page = next((c.where.page for c in row if c.where.page), block.where.page)
+            out.append(Event("识别", Where(page=page), " | ".join(texts), result))
+    return out
 
 
 def _report_format(year: int | None, readings: dict[str, TableReadings]) -> str:
@@ -107,7 +127,8 @@ def _report_format(year: int | None, readings: dict[str, TableReadings]) -> str:
     return "2021"
 
 
-def _build(agency: str, year: int | None, readings: dict[str, TableReadings], findings: list[Finding]) -> Report:
+def _build(agency: str, year: int | None, readings: dict[str, TableReadings], findings: list[Finding],
+           recognised: bool = False) -> Report:
     t = tpl.load()
     fmt = _report_format(year, readings)
     if fmt == "pre2019":
@@ -155,20 +176,35 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
                 continue
             reading = read_cell(raw.text, cdef.column)
             state = VALUE if reading.value is not None else BLANK
-            if reading.value is None and reading.flag:
-                state = ABSENT
+            if reading.value is None and (reading.flag or raw.doubt):
+                state = ABSENT  # a blank the reader is unsure of is no blank
             report.cells[cdef.id] = Cell(state, reading.value, reading.printed, raw.where,
-                                         reading.flag or raw.inferred)
-            if raw.inferred and not reading.flag:
+                                         reading.flag or raw.inferred or raw.doubt)
+            if (raw.inferred or raw.doubt) and not reading.flag:
                 confirmable.add(cdef.id)
     _split_runs(report, readings)
     _confirm_by_arithmetic(report, confirmable)
+    if recognised:
+        _flag_contradicted(report)
     for cid, cell in report.cells.items():
         if cell.state == ABSENT and not cell.flag:  # absent is never silent: it is not a blank
             cell.flag = "原文中未找到此单元格"
         if cell.flag and (cid not in explained or cell.flag != explained[cid]):
             report.findings.append(Finding(UNSURE, f"{'/'.join(t.cell(cid).json_path)}：{cell.flag}", cid))
     return report
+
+
+def _flag_contradicted(report: Report) -> None:
+    """Recognised figures that a sum of their table contradicts: one of them is misread, and
+    nothing says which — every figure of the sum is flagged."""
+    for equation in linear_constraints(report):
+        values = [report.value(cid) for _, cid in equation]
+        if any(v is None for v in values) or sum(k * v for (k, _), v in zip(equation, values)) == 0:
+            continue
+        for _, cid in equation:
+            cell = report.cells[cid]
+            if cell.state == VALUE and not cell.flag:
+                cell.flag = "扫描件识别结果与表内合计不符，请核对原件"
 
 
 def _mark_absent(report: Report, cells: list[str], why: str, explained: dict[str, str]) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from pathlib import Path
+
+import yaml
 
 from gknb import template as tpl
 from gknb.model import Report, Section
@@ -72,3 +75,22 @@ def successor(prev: Report, seed: int = 2) -> Report:
         nxt.set(f"{base}.repealed", repealed)
         nxt.set(f"{base}.in_force", in_force - repealed)
     return nxt
+
+
+def fill(path: Path) -> None:
+    """Fill a drafted figures file the way staff would: every blank figure, what was done."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+
+    def zeros(node):
+        return {k: zeros(v) for k, v in node.items()} if isinstance(node, dict) else (0 if node is None else node)
+
+    for table in ("proactive", "requests", "review_litigation"):
+        data[table] = zeros(data[table])
+    # what came in from last year is still pending: carried out again, so every sum holds
+    carried_in, carried_out = (tpl.load().cell(f"requests.{r}.total").json_path[0] for r in ("carried_in", "carried_out"))
+    data["requests"][carried_out] = dict(data["requests"][carried_in])
+    for item in data["rectification"]:
+        item["done"] = "已制定整改方案并完成整改。"
+    data["problems"] = [{"problem": "栏目更新仍不够及时", "measure": "建立每周巡查制度"}]
+    data["fees"] = {"notices": 0, "amount": 0, "collected": 0}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")

@@ -89,3 +89,19 @@ def test_prints_on_a4(tmp_path, hongze_page):
     assert pages >= 3
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "结论" in text and "有错误" in text
+
+
+def test_the_reminder_list_and_the_index_print_on_a4(tmp_path):
+    from gknb.jobs.january import run
+
+    from .test_register import YEAR, _work
+    work = _work(tmp_path / "w")
+    run(work, YEAR, workers=1, pdf=False)
+    res = chromium(tmp_path, "--dump-dom", (work / "reviews" / "index.html").as_uri())
+    assert console(res) == [] and "应报送 6 个机关" in res.stdout
+    pdf = tmp_path / "催报.pdf"
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", (work / "reviews" / "催报名单.html").as_uri())
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "(A4)" in info
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "上海市科学技术委员会" in text and "淮安市洪泽区人民政府" in text and "未提交" in text

@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.slow]
 
 SEED = 20240115
 # executions per target: fewer where one execution is slow (a PDF is parsed in ~0.1-0.3 s)
-RUNS = {"pdf": 80, "any": 120, "figures-yaml": 150, "docx": 250, "html": 200, "markdown": 200}
+RUNS = {"pdf": 80, "any": 120, "figures-yaml": 150, "docx": 250, "html": 200, "markdown": 200,
+        "figures-xlsx": 150}
 DEFAULT_RUNS = 300
 
 

@@ -193,6 +193,7 @@ def _filled(view: dict, report) -> dict:
     view = {k: v for k, v in view.items() if k not in ("document", "flags", "sections")}
     view["problems"] = [{"problem": p.problem, "measure": p.measure} for p in f.problems]
     view["fees"] = {"notices": 0, "amount": 0, "collected": 0}
+    view["signature"] = {"agency": report.agency, "date": f"{report.year + 1}-01-20"}
     return view
 
 

@@ -164,7 +164,8 @@ def test_a_full_disk_while_writing_one_agencys_files_is_that_agencys_row(tmp_pat
 
     monkeypatch.setattr(os, "write", full)
     rows, failures = run(work, 2025, workers=1, pdf=False)
-    assert failures == []
+    # the index lists every registered agency (BAD as 未提交): its write is the run's one problem
+    assert len(failures) == 1 and "index.html" in failures[0]
     monkeypatch.undo()
     assert status(rows) == {AGENCIES[0]: DRAFTED, BAD: FAILED, AGENCIES[2]: DRAFTED}
     assert "磁盘空间已满" in notes(rows, BAD) and "2025.yaml" in notes(rows, BAD)

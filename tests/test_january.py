@@ -16,6 +16,7 @@ from gknb.jobs.january import ARCHIVED, DRAFTED, GENERATED, UNFINISHED, run
 
 from gknb import template as tpl
 
+from .builders import fill
 from .conftest import CORPUS
 
 pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
@@ -31,25 +32,6 @@ def make_work(root: Path) -> Path:
     for rel in INBOX:
         shutil.copy(CORPUS / rel, inbox / rel.split("/")[1])
     return root
-
-
-def fill(path: Path) -> None:
-    """Fill a drafted figures file the way staff would: every blank figure, what was done."""
-    data = yaml.safe_load(path.read_text("utf-8"))
-
-    def zeros(node):
-        return {k: zeros(v) for k, v in node.items()} if isinstance(node, dict) else (0 if node is None else node)
-
-    for table in ("proactive", "requests", "review_litigation"):
-        data[table] = zeros(data[table])
-    # what came in from last year is still pending: carried out again, so every sum holds
-    carried_in, carried_out = (tpl.load().cell(f"requests.{r}.total").json_path[0] for r in ("carried_in", "carried_out"))
-    data["requests"][carried_out] = dict(data["requests"][carried_in])
-    for item in data["rectification"]:
-        item["done"] = "已制定整改方案并完成整改。"
-    data["problems"] = [{"problem": "栏目更新仍不够及时", "measure": "建立每周巡查制度"}]
-    data["fees"] = {"notices": 0, "amount": 0, "collected": 0}
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
 
 
 def snapshot(root: Path) -> dict[str, bytes | str]:
@@ -71,7 +53,7 @@ def test_the_journey_then_a_rerun_changes_nothing(tmp_path):
     rows, failures = run(work, 2025, workers=2, pdf=False)
     assert failures == []
     status = {r.agency: r.status for r in rows}
-    assert status == {"平潭综合实验区": DRAFTED, "洪泽区人民政府": DRAFTED, "泽州县应急管理局": ARCHIVED}
+    assert status == {"平潭综合实验区": DRAFTED, "淮安市洪泽区人民政府": DRAFTED, "泽州县应急管理局": ARCHIVED}
     draft = work / "figures" / "平潭综合实验区" / "2025.yaml"
     assert "上年结转" in draft.read_text("utf-8")
     fill(draft)

@@ -20,14 +20,16 @@ PACKAGES = ("gknb", "parsers", "archive", "jobs")
 # siblings: the parsers know nothing of the archive, the comparer nothing of the generator.
 LAYERS: list[tuple[str, list[str], bool]] = [
     ("foundation", ["gknb", "gknb.template", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations",
-                    "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx"], False),
+                    "gknb.formgrid", "gknb.formsheet", "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx",
+                    "gknb.cellnames", "gknb.ooxml"], False),
     ("readers", ["parsers", "parsers.*", "archive", "archive.*"], True),
-    ("inputs", ["gknb.inputs"], False),
-    ("checker", ["gknb.rules"], False),
+    ("inputs", ["gknb.inputs", "gknb.register"], False),
+    ("checker", ["gknb.rules", "gknb.verdicts"], False),
     ("applications", ["gknb.compare", "gknb.compare.*", "gknb.generator", "gknb.generator.*",
-                      "gknb.search", "gknb.search.*"], True),
+                      "gknb.search", "gknb.search.*", "gknb.consolidate", "gknb.consolidate.*"], True),
     ("jobs", ["jobs", "jobs.*"], False),
-    ("cli", ["gknb.cli", "gknb.cliutil", "gknb.clizh", "gknb.compare.cli", "gknb.search.cli", "gknb.generator.command"], False),
+    ("cli", ["gknb.cli", "gknb.cliutil", "gknb.clizh", "gknb.compare.cli", "gknb.search.cli", "gknb.generator.command",
+             "gknb.consolidate.cli"], False),
 ]
 # Not part of the product: benchmarks and the sample builder may import anything.
 TOOLS = ["jobs.dev", "jobs.dev.*"]

@@ -151,8 +151,14 @@ def test_export_csv_file_and_json_stdout(archive, tmp_path):
     res = run("export", "--format", "json", "--archive", archive)
     records = json.loads(res.stdout)
     assert len(records) == len(rows) > 0
-    assert [r["cell_id"] for r in records] == [r["cell_id"] for r in rows]
-    assert run("export", "--format", "xlsx", "--archive", archive).exit_code == 2
+    assert [r["cell_id"] for r in records] == [r["单元格编号"] for r in rows]
+    assert {r["状态"] for r in rows} <= {"有值", "空白", "缺失"}
+    res = run("export", "--format", "xlsx", "--archive", archive)
+    assert res.exit_code == 2 and "-o" in res.stderr  # a workbook is never written to the terminal
+    book = tmp_path / "数字.xlsx"
+    res = run("export", "--format", "xlsx", "-o", book, "--archive", archive)
+    assert res.exit_code == 0 and book.read_bytes().startswith(b"PK")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_the_installed_command_runs_a_search(archive):

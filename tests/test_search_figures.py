@@ -7,6 +7,7 @@ import io
 import json
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from gknb.archive.store import Store
 
@@ -174,21 +175,49 @@ def _archive_rows(store: Store):
     return rows
 
 
-def test_csv_export_equals_the_archive(index):
+def test_csv_export_equals_the_archive_in_chinese(index):
     out = io.BytesIO()
     n = write("csv", figures(index.connection()), out)
     data = out.getvalue()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert rows[0] == ["agency", "year", "format", "table", "table_format", "cell_id", "label", "value", "state",
-                       "flag"]
-    expected = _archive_rows(index.store)
+    assert rows[0] == ["机关", "年度", "表", "行", "栏", "数值", "状态", "存疑原因", "格式", "表格格式", "单元格编号"]
+    t = tpl.load()
+    states = {"value": "有值", "blank": "空白", "absent": "缺失"}
+    expected = []
+    for agency, year, fmt, table, table_format, cid, label, value, state, flag in _archive_rows(index.store):
+        c = t.cell(cid)
+        assert label.startswith("/".join(c.json_path[:-1]))
+        expected.append([agency, year, t.section(t.table(table).section).heading, "/".join(c.json_path[:-1]),
+                         c.json_path[-1], value, states[state], flag, t.formats[fmt].name,
+                         t.formats[table_format].name, cid])
     assert n == len(expected) == len(rows) - 1
     assert rows[1:] == expected
-    assert {r[8] for r in rows[1:]} >= {"value", "blank", "absent"}
+    assert {r[6] for r in rows[1:]} >= {"有值", "空白", "缺失"}
     again = io.BytesIO()
     write("csv", figures(index.connection()), again)
     assert again.getvalue() == data  # deterministic
+
+
+def test_xlsx_export_is_wide_one_sheet_a_year(index):
+    out = io.BytesIO()
+    n = write("xlsx", figures(index.connection()), out)
+    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    expected = _archive_rows(index.store)
+    assert n == len(expected)
+    assert wb.sheetnames == [f"{y}年度" for y in sorted({int(r[1]) for r in expected})]
+    t = tpl.load()
+    for agency, year, _, _, _, cid, _, value, state, _ in expected:
+        ws = wb[f"{year}年度"]
+        col = next(c for c in range(2, ws.max_column + 1) if ws.cell(3, c).value == t.cell(cid).json_path[-1]
+                   and ws.cell(2, c).value == "/".join(t.cell(cid).json_path[:-1]))
+        row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == agency)
+        got = ws.cell(row, col).value
+        assert (str(got) if state == "value" else got) == (value if state == "value" else
+                                                          {"blank": "空白", "absent": "缺失"}[state])
+    again = io.BytesIO()
+    write("xlsx", figures(index.connection()), again)
+    assert again.getvalue() == out.getvalue()  # byte for byte
 
 
 def test_json_export_equals_the_csv(index):

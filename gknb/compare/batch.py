@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gknb.archive.store import Store, agency_dirname, write_if_changed
+from gknb.archive import decisions as archived_decisions
+from gknb.archive.store import Store, StoreError, agency_dirname, write_if_changed
 from gknb.archive.xml import ArchiveError
 from gknb.model import Report
 
@@ -37,8 +38,10 @@ def _name(report: Report, year: int) -> str:
 
 
 def archive_comparison(store: Store, agency: str, year: int, *, require_previous: bool = True,
-                       thresholds: Thresholds | None = None) -> Comparison:
-    """``year`` against ``year - 1`` (and ``year - 2`` for last year's own cross-year rules)."""
+                       thresholds: Thresholds | None = None, name: str | None = None,
+                       names: tuple[str, ...] = ()) -> Comparison:
+    """``year`` against ``year - 1`` (and ``year - 2`` for last year's own cross-year rules);
+    ``name`` and ``names``: the agency's full name and all it goes by, from the register."""
     new = _get(store, agency, year)
     if new is None:
         raise PairError(f"档案中没有“{agency}”{year}年度的报告（档案目录：{store.root}）")
@@ -46,8 +49,13 @@ def archive_comparison(store: Store, agency: str, year: int, *, require_previous
     if old is None and require_previous:
         raise PairError(f"档案中没有“{agency}”{year - 1}年度的报告，无法与{year}年度对照（档案目录：{store.root}）")
     before = _get(store, agency, year - 2) if old is not None else None
+    try:
+        decided = {y: archived_decisions.load(store, agency, y) for y in (year, year - 1, year - 2)}
+    except StoreError as e:
+        raise PairError(str(e)) from None
     return compare(old, new, old_name=_name(old, year - 1) if old else None,
-                   new_name=_name(new, year), before=before, thresholds=thresholds)
+                   new_name=_name(new, year), before=before, thresholds=thresholds, decisions=decided,
+                   name=name, names=names)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,15 @@ two reports are not consecutive years, has not passed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gknb import template as tpl
+from gknb.archive.decisions import Decisions, Verdict
 from gknb.equations import instances as rule_instances
 from gknb.model import Report
 from gknb.rules import Violation, check
+from gknb.verdicts import verdict_for
 
 NEW, OLD = "new", "old"  # which year a finding is about
 PASSED, FAILED, UNCHECKED, NOT_APPLICABLE = "passed", "failed", "unchecked", "n/a"
@@ -25,6 +28,7 @@ class ReviewFinding:
     year: int | None
     which: str  # new | old
     cross_year: bool
+    verdict: Verdict | None = None  # a reviewer's, when this finding was judged
 
     @property
     def rule(self) -> str:
@@ -51,15 +55,18 @@ def is_cross_year(rule: tpl.Rule) -> bool:
     return rule.cross_year or rule.kind == "unit"
 
 
-def run_checks(old: Report | None, new: Report, *, consecutive: bool,
-               before: Report | None = None) -> list[ReviewFinding]:
-    """New year's findings (cross-year ones against ``old`` when consecutive), then old year's."""
+def run_checks(old: Report | None, new: Report, *, consecutive: bool, before: Report | None = None,
+               decisions: Mapping[int, Decisions] | None = None) -> list[ReviewFinding]:
+    """New year's findings (cross-year ones against ``old`` when consecutive), then old year's;
+    each with the reviewers' verdict on it, if any (``decisions``: by year)."""
+    d = decisions or {}
     out = []
     for v in check(new, old if consecutive else None):
-        out.append(ReviewFinding(v, new.year, NEW, is_cross_year(tpl.load().rule(v.rule))))
+        out.append(ReviewFinding(v, new.year, NEW, is_cross_year(tpl.load().rule(v.rule)), verdict_for(v, new, d)))
     if old is not None:
         for v in check(old, before):
-            out.append(ReviewFinding(v, old.year, OLD, is_cross_year(tpl.load().rule(v.rule)) and before is not None))
+            out.append(ReviewFinding(v, old.year, OLD, is_cross_year(tpl.load().rule(v.rule)) and before is not None,
+                                     verdict_for(v, old, d)))
     return out
 
 

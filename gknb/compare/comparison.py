@@ -6,9 +6,11 @@ decided here, so the three renderings never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from gknb import template as tpl
+from gknb.archive.decisions import DISMISSED, Decisions
 from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Statement, stated_figures
 
@@ -50,10 +52,13 @@ class Comparison:
     texts: list[SectionDiff] = field(default_factory=list)
     carryover: Carryover | None = None
     statements: dict[str, list[Statement]] = field(default_factory=dict)  # new | old -> X-1 statements
+    dismissed: list[ReviewFinding] = field(default_factory=list)  # judged not to be problems: not counted
+    decisions: dict[str, Decisions] = field(default_factory=dict)  # new | old -> what people decided
+    name: str | None = None  # the agency's full name (the register's), when known
 
     @property
     def agency(self) -> str:
-        return self.new.agency or (self.old.agency if self.old else "") or "机关不详"
+        return self.name or self.new.agency or (self.old.agency if self.old else "") or "机关不详"
 
     def of(self, which: str, severity: str | None = None) -> list[ReviewFinding]:
         return [f for f in self.findings if f.which == which and (severity is None or f.severity == severity)]
@@ -79,12 +84,14 @@ class Comparison:
         return [by_id[i] for i in KEY_CELLS if i in by_id]
 
 
-def _notes(old: Report, new: Report, swapped: bool, consecutive: bool) -> list[str]:
+def _notes(old: Report, new: Report, swapped: bool, consecutive: bool, name: str | None,
+           names: Collection[str]) -> list[str]:
     out = []
     if swapped:
         out.append(f"两份报告的顺序已按年度调换：{old.year}年度为上年，{new.year}年度为本年。")
     if old.agency and new.agency and old.agency != new.agency:
-        out.append(f"两年报告所印机关名称不同：上年为“{old.agency}”，本年为“{new.agency}”。")
+        known = f"（机关名录中均为“{name}”的名称）" if name and {old.agency, new.agency} <= set(names) else ""
+        out.append(f"两年报告所印机关名称不同：上年为“{old.agency}”，本年为“{new.agency}”{known}。")
     if old.year is None or new.year is None:
         out.append("至少一份报告的年度无法确定：跨年度核对未进行。")
     elif not consecutive:
@@ -94,41 +101,58 @@ def _notes(old: Report, new: Report, swapped: bool, consecutive: bool) -> list[s
     return out
 
 
-def _texts(old: Report, new: Report) -> list[SectionDiff]:
-    out = []
+def section_texts(old: Report, new: Report) -> list[tuple[str, str, str, str]]:
+    """(key, heading, last year's text, this year's) for the opening and each section with text."""
     pairs = [(PREAMBLE, "报告开头", "\n".join(old.preamble), "\n".join(new.preamble))]
     pairs += [(s.key, s.heading, old.section_text(s.key), new.section_text(s.key)) for s in tpl.load().sections]
-    for key, heading, a, b in pairs:
-        if a.strip() or b.strip():
-            out.append(SectionDiff(key, heading, diff(a, b), similarity(a, b)))
-    return out
+    return [(key, heading, a, b) for key, heading, a, b in pairs if a.strip() or b.strip()]
+
+
+def _texts(old: Report, new: Report) -> list[SectionDiff]:
+    return [SectionDiff(key, heading, diff(a, b), similarity(a, b)) for key, heading, a, b in section_texts(old, new)]
+
+
+def _settle(c: Comparison, decisions: Mapping[int, Decisions]) -> None:
+    """Dismissed findings out of the counts (kept apart, with their verdicts); decisions by report."""
+    c.dismissed = [f for f in c.findings if f.verdict is not None and f.verdict.verdict == DISMISSED]
+    c.findings = [f for f in c.findings if f not in c.dismissed]
+    for which, r in ((NEW, c.new), (OLD, c.old)):
+        if r is not None and r.year is not None and decisions.get(r.year):
+            c.decisions[which] = decisions[r.year]
 
 
 def compare(old: Report | None, new: Report, *, old_name: str | None = None, new_name: str = "",
-            before: Report | None = None, thresholds: Thresholds | None = None) -> Comparison:
+            before: Report | None = None, thresholds: Thresholds | None = None,
+            decisions: Mapping[int, Decisions] | None = None, name: str | None = None,
+            names: Collection[str] = ()) -> Comparison:
     """Compare last year's report (``old``; None when there is none) with this year's.
 
     ``before`` (the year before last) lets last year's own cross-year rules run.
-    Reports given in the wrong order are swapped (and the swap noted).
+    Reports given in the wrong order are swapped (and the swap noted).  ``decisions`` (by
+    year, from the archive) are shown, and the findings they dismiss are not counted.  ``name``
+    is the agency's full name and ``names`` all it goes by (the register's), when known.
     """
+    d = decisions or {}
     swapped = old is not None and old.year is not None and new.year is not None and old.year > new.year
     if swapped:
         old, new, old_name, new_name = new, old, new_name, old_name
         before = None
-    c = Comparison(old, new, old_name, new_name, thresholds or Thresholds())
+    c = Comparison(old, new, old_name, new_name, thresholds or Thresholds(), name=name)
     x1 = tpl.load().rule("X-1")
     c.statements[NEW] = list(stated_figures(x1, new))
     c.figures = figure_changes(old, new)
     if old is None:
         c.notes.append(f"没有上年（{new.year - 1 if new.year else '上一'}年度）的报告：只作本年核对，跨年度核对未进行。")
-        c.findings = run_checks(None, new, consecutive=False)
+        c.findings = run_checks(None, new, consecutive=False, decisions=d)
+        _settle(c, d)
         c.statuses = cross_year_status(None, new, c.findings, consecutive=False)
         return c
     c.consecutive = old.year is not None and new.year is not None and new.year - old.year == 1
     before_ok = before is not None and c.consecutive and before.year == old.year - 1
-    c.notes = _notes(old, new, swapped, c.consecutive)
+    c.notes = _notes(old, new, swapped, c.consecutive, name, names)
     c.statements[OLD] = list(stated_figures(x1, old))
-    c.findings = run_checks(old, new, consecutive=c.consecutive, before=before if before_ok else None)
+    c.findings = run_checks(old, new, consecutive=c.consecutive, before=before if before_ok else None, decisions=d)
+    _settle(c, d)
     c.statuses = cross_year_status(old, new, c.findings, consecutive=c.consecutive)
     c.texts = _texts(old, new)
     if old.section_text("五").strip() and new.section_text("五").strip():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from gknb import __version__
 from gknb import template as tpl
+from gknb.archive.decisions import VERDICT_ZH
+from gknb.archive.decisions import label as cell_label
 
 from .checks import NEW, OLD, STATE_ZH, ReviewFinding
 from .comparison import PREAMBLE, Comparison
@@ -35,7 +37,8 @@ def _finding_li(f: ReviewFinding) -> str:
     where = "跨年度" if f.cross_year else ("本年" if f.which == NEW else "上年")
     v = f.violation
     return (f"<li>{badge(f.severity)} <span class=\"rule-id\">{esc(v.rule)}</span> "
-            f"<span class=\"muted\">[{where}·{esc(v.scope)}]</span> {esc(v.message)}</li>")
+            f"<span class=\"note\">{esc(tpl.load().rule(v.rule).title)}</span> "
+            f"<span class=\"muted\">[{where}·{esc(v.scope)}]</span> {esc(v.message)}{_judged(f)}</li>")
 
 
 def verdict(c: Comparison) -> str:
@@ -47,8 +50,12 @@ def verdict(c: Comparison) -> str:
     if c.old is not None:
         line += f"；上年报告 {len(old_e)} 个错误、{len(old_w)} 个警告"
     out = [f'<section id="verdict" class="verdict {state}">', "<h2>结论</h2>", f'<p class="line">{esc(line)}。</p>']
-    if c.notes:
-        out.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in c.notes) + "</ul>")
+    notes = list(c.notes)
+    fixed = sum(len(d.fixes) for d in c.decisions.values())
+    if fixed or c.dismissed:
+        notes.append(f"人工核定数字 {fixed} 个，驳回发现 {len(c.dismissed)} 个（不计入），见“人工处理记录”。")
+    if notes:
+        out.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
     errors = new_e + old_e
     if errors:
         out.append("<h3>错误</h3><ul>" + "".join(_finding_li(f) for f in errors) + "</ul>")
@@ -113,9 +120,47 @@ def _findings_table(findings: list[ReviewFinding]) -> str:
     rows = "".join(
         f"<tr><td>{badge(f.severity)}</td><td><span class=\"rule-id\">{esc(f.rule)}</span><br>"
         f"<span class=\"note\">{esc(tpl.load().rule(f.rule).title)}</span></td>"
-        f"<td>{esc(f.violation.scope)}</td><td>{esc(f.violation.message)}</td></tr>" for f in findings)
+        f"<td>{esc(f.violation.scope)}</td><td>{esc(f.violation.message)}{_judged(f)}</td></tr>" for f in findings)
     return ('<table><thead><tr><th style="width:4.2em">级别</th><th style="width:11em">规则</th>'
             f'<th style="width:10em">位置</th><th>说明</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _judged(f: ReviewFinding) -> str:
+    v = f.verdict
+    if v is None:
+        return ""
+    return (f'<br><span class="badge passed">{VERDICT_ZH[v.verdict]}</span> '
+            f'<span class="note">{esc(v.by)}，{esc(v.date.isoformat())}：{esc(v.reason)}</span>')
+
+
+def decisions(c: Comparison) -> str:
+    """What people decided about either year: figures fixed and findings judged, who, when, why."""
+    fixes, judged = [], []
+    for which, report in ((NEW, c.new), (OLD, c.old)):
+        d = c.decisions.get(which)
+        if d is None or report is None:
+            continue
+        for f in d.fixes:
+            fixes.append(f"<tr><td>{esc(_year(report))}</td><td>{esc(cell_label(f.cell))}</td>"
+                         f'<td class="n">{esc(f.old_shown)}</td><td class="n">{esc(f.new_value)}</td>'
+                         f"<td>{esc(f.by)}</td><td>{esc(f.date.isoformat())}</td><td>{esc(f.reason)}</td></tr>")
+        for v in d.verdicts:
+            judged.append(f"<tr><td>{esc(_year(report))}</td><td><span class=\"rule-id\">{esc(v.rule)}</span> "
+                          f"{esc(tpl.load().rule(v.rule).title)}</td><td>{esc(v.scope)}</td><td>{esc(v.message)}</td>"
+                          f"<td>{VERDICT_ZH[v.verdict]}</td><td>{esc(v.by)}</td><td>{esc(v.date.isoformat())}</td>"
+                          f"<td>{esc(v.reason)}</td></tr>")
+    if not fixes and not judged:
+        return ""
+    out = ['<h3 id="decisions">人工处理记录</h3>']
+    if fixes:
+        out.append('<p class="note">经人工核定的数字（重新解析后仍然保留）：</p><table><thead><tr><th>年度</th>'
+                   '<th>单元格</th><th class="n">原值</th><th class="n">核定为</th><th>处理人</th><th>日期</th>'
+                   f'<th>理由</th></tr></thead><tbody>{"".join(fixes)}</tbody></table>')
+    if judged:
+        out.append('<p class="note">审核人员确认或驳回的发现（驳回的不计入错误和警告，数字变化后重新提示）：</p>'
+                   '<table><thead><tr><th>年度</th><th>规则</th><th>位置</th><th>发现</th><th>决定</th>'
+                   f'<th>处理人</th><th>日期</th><th>理由</th></tr></thead><tbody>{"".join(judged)}</tbody></table>')
+    return "\n".join(out)
 
 
 def checks(c: Comparison) -> str:
@@ -132,6 +177,7 @@ def checks(c: Comparison) -> str:
     if c.old is not None:
         out.append(f"<h3>上年度（{esc(_year(c.old))}）</h3>")
         out.append(_findings_table(c.of(OLD)))
+    out.append(decisions(c))
     out.append(statements(c))
     out.append(parser_notes(c))
     out.append("</section>")

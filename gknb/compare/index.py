@@ -1,16 +1,22 @@
 """The batch index: every agency's comparison for a year on one page, worst first.
 
 This year's findings (cross-year ones included) decide the order and the verdict; last
-year's are shown beside them as context.
+year's are shown beside them as context.  Given the register's roster, the page starts with
+who must report and who has not (see ``submissions``), and lists the run's conflicts and
+refusals, each naming its file; every rule code is shown with its Chinese title.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from urllib.parse import quote
+
+from gknb import template as tpl
 
 from .checks import NEW, OLD
 from .markup import esc, page
+from .submissions import Submission, summary_line, table_html
 
 _WORD = {"bad": "有错误", "warn": "有警告", "ok": "未发现问题"}
 _BADGE = {"bad": "error", "warn": "warning", "ok": "passed"}
@@ -24,7 +30,16 @@ def _n(x: int) -> str:
     return str(x) if x else ""
 
 
-def render_index(year: int, items, *, generated_on: str | None = None) -> str:
+def rule_titles(rules: Counter) -> str:
+    """"T3-1 第一项加第二项之和…×2" for each rule, by code: the code and what it means."""
+    t = tpl.load()
+    return "<br>".join(
+        f'<span class="rule-id">{esc(r)}</span> {esc(t.rule(r).title)}{f"×{n}" if n > 1 else ""}'
+        for r, n in sorted(rules.items()))
+
+
+def render_index(year: int, items, *, generated_on: str | None = None,
+                 submissions: list[Submission] | None = None, problems: Sequence[str] = ()) -> str:
     done = [i for i in items if i.comparison is not None]
     done.sort(key=lambda i: (-len(i.comparison.of(NEW, "error")), -len(i.comparison.of(NEW, "warning")), i.agency))
     counts = Counter(_state(i.comparison) for i in done)
@@ -34,20 +49,30 @@ def render_index(year: int, items, *, generated_on: str | None = None) -> str:
     for i in done:
         c = i.comparison
         rules = Counter(f.rule for f in c.of(NEW))
-        rule_text = "、".join(f"{r}×{n}" if n > 1 else r for r, n in sorted(rules.items()))
         prev = f"{c.old.year}年度" if c.old is not None else "无"
         state = _state(c)
         rows.append(
             f'<tr><td><a href="{esc(quote(i.file))}">{esc(i.agency)}</a></td><td class="n">{esc(prev)}</td>'
             f'<td class="n">{_n(len(c.of(NEW, "error")))}</td><td class="n">{_n(len(c.of(NEW, "warning")))}</td>'
-            f'<td><span class="rule-id">{esc(rule_text)}</span></td>'
+            f'<td class="rules">{rule_titles(rules)}</td>'
             f'<td class="n">{_n(len(c.of(OLD, "error")))}</td><td class="n">{_n(len(c.of(OLD, "warning")))}</td>'
             f'<td><span class="badge {_BADGE[state]}">{_WORD[state]}</span></td></tr>')
     failed = "".join(f"<li>{esc(i.agency)}：{esc(i.error)}</li>" for i in items if i.comparison is None)
     when = f"，{esc(generated_on)}" if generated_on else ""
+    roster = ""
+    if submissions is not None:
+        roster = (f'<h2>报送情况</h2><p>{esc(summary_line(submissions))}。'
+                  '未提交的机关见<a href="催报名单.html">催报名单</a>（另有 催报名单.xlsx）。</p>\n'
+                  f"{table_html(submissions)}\n")
+    count = f"应报送 {len(submissions)} 个机关，其中 {len(done)} 个可以对照" if submissions is not None \
+        else f"共 {len(done)} 个机关"
+    run_problems = "".join(f"<li>{esc(p)}</li>" for p in problems)
     body = (
         f'<header><p class="kicker">政府信息公开工作年度报告 · 年度对照汇总</p><h1>{year}年度报告对照汇总</h1>'
-        f'<p class="years">共 {len(done)} 个机关：{esc(summary)}；其中 {no_prev} 个档案中没有上年报告。</p></header>\n'
+        f'<p class="years">{count}：{esc(summary)}；其中 {no_prev} 个档案中没有上年报告。</p></header>\n'
+        + roster
+        + (f'<h2>本次运行的冲突和拒收</h2><ul>{run_problems}</ul>\n' if run_problems else "")
+        + "<h2>各机关报告对照</h2>\n"
         '<table><thead><tr><th rowspan="2">机关</th><th rowspan="2" class="n">对照年度</th>'
         f'<th colspan="3">{year}年度报告（含跨年度核对）</th><th colspan="2">上年报告</th><th rowspan="2">结论</th></tr>'
         '<tr><th class="n">错误</th><th class="n">警告</th><th>涉及规则</th><th class="n">错误</th><th class="n">警告</th></tr>'

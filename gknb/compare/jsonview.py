@@ -21,5 +21,16 @@ def to_json(c: Comparison) -> dict:
         "consecutive": c.consecutive,
         "errors": len(c.errors),
         "warnings": len(c.warnings),
-        "violations": [f.as_dict() for f in c.findings],
+        "violations": [_judged(f) for f in c.findings],
+        "dismissed": [_judged(f) for f in c.dismissed],
+        "fixes": [{"year": d.year, "cell": x.cell, "old": x.old_shown, "new": x.new_value, "by": x.by,
+                   "date": x.date.isoformat(), "reason": x.reason} for d in c.decisions.values() for x in d.fixes],
     }
+
+
+def _judged(f) -> dict:
+    out = f.as_dict()
+    if f.verdict is not None:
+        v = f.verdict
+        out["verdict"] = {"verdict": v.verdict, "by": v.by, "date": v.date.isoformat(), "reason": v.reason}
+    return out

@@ -11,14 +11,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gknb.extras import FIELDS, REQUIRED, Contact, Fees, Problem, Rectified
+from gknb.extras import FIELDS, REQUIRED, Contact, Fees, Problem, Rectified, Signature
 from gknb.inputs import load_report
 from gknb.model import Report, SourceDocument
-from gknb.parsers import read_bytes
-from gknb.parsers.figures import load
-from gknb.parsers.sniff import FIGURES_JSON, FIGURES_YAML, sniff
+from gknb.parsers import load_figures, read_source
+from gknb.parsers.sniff import FIGURES, sniff
+from gknb.parsers.source import SETTINGS, time_limit
 
-__all__ = ["FIELDS", "REQUIRED", "Contact", "Fees", "Figures", "Problem", "Rectified", "read"]
+__all__ = ["FIELDS", "REQUIRED", "Contact", "Fees", "Figures", "Problem", "Rectified", "Signature", "read"]
 
 
 @dataclass
@@ -30,19 +30,22 @@ class Figures:
     problems: list[Problem] | None = None
     fees: Fees | None = None
     contact: Contact = field(default_factory=Contact)
+    signature: Signature | None = None
 
 
 def read(path: str | Path) -> Figures:
-    """A figures file (extras included), or any document gknb reads (tables and text only).
+    """A figures file (extras included) — YAML, JSON or the Excel workbook — or any document gknb
+    reads (tables and text only).
 
     Raises DocumentError, every problem of the file in one message.
     """
     path = Path(path)
-    data = read_bytes(path)
-    kind = sniff(data, str(path))
-    if kind not in (FIGURES_JSON, FIGURES_YAML):
+    source = read_source(path)
+    kind = sniff(source.data, source.name)
+    if kind not in FIGURES:
         return Figures(load_report(path))
-    loaded = load(data, str(path), yaml_syntax=kind == FIGURES_YAML)
+    with time_limit(SETTINGS.timeout, source.name):
+        loaded = load_figures(source)
     # as parsers.parse records it, without reading the file a second time
-    loaded.report.source = SourceDocument(path.name, "figures", hashlib.sha256(data).hexdigest(), None)
+    loaded.report.source = SourceDocument(path.name, "figures", hashlib.sha256(source.data).hexdigest(), None)
     return Figures(loaded.report, **loaded.extras)

@@ -18,6 +18,7 @@ from .draft import draft as make_draft
 from .draft import dump
 from .pdf import PdfError, to_pdf
 from .readiness import blockers, draft_name
+from .workbook import workbook
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -64,7 +65,7 @@ def _previous(store: Store, agency: str, year: int):
 @year_option
 @archive_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="写入的数字文件（YAML）；不指定时输出到屏幕")
+              help="写入的数字文件：.xlsx 为Excel填报表，其余为YAML；不指定时输出YAML到屏幕")
 @click.option("--new", is_flag=True, help="档案中还没有这个机关（第一次使用 gknb）")
 def draft(agency: str, year: int, archive_dir: Path | None, output: Path | None, new: bool) -> None:
     """为新年度生成数字文件：按档案中上一年度报告预填上年结转、现行有效件数和上年度问题，其余留空。"""
@@ -74,9 +75,14 @@ def draft(agency: str, year: int, archive_dir: Path | None, output: Path | None,
         d = make_draft(agency, year, store)
     except (ValueError, ArchiveError) as e:
         _stop(str(e))
-    text = dump(d)
     for note in d.notes:
         click.echo(f"注意：{note}", err=True)
+    if output is not None and output.suffix.lower() == ".xlsx":  # the suffix chooses the form
+        atomic_write(output, workbook(d))
+        click.echo(f"已写入 {output}：在Excel或WPS中填写黄色单元格后，用 gknb generate {agency} --year {year} "
+                   f"--figures {output} 生成报告", err=True)
+        return
+    text = dump(d)
     if output is None:
         click.echo(text, nl=False)
         return

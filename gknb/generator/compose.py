@@ -7,7 +7,7 @@ from gknb.model import Report
 
 from . import grids, wording
 from .basis import Figures
-from .document import BODY, HEADING, TITLE, Document, Para
+from .document import BODY, HEADING, SIGNATURE, SUBHEADING, TITLE, Document, Para
 from .package import docx_bytes
 from .settings import load
 
@@ -39,7 +39,9 @@ def compose(figures: Figures, previous: Report | None = None) -> Document:
             layout = t.table(section.table).layout(report.table_formats[section.table])
             doc.blocks.append(grids.build(layout, lambda cid: wording.number(report.value(cid)), s))
         elif section.id == "overview":
-            doc.blocks += [Para(BODY, p) for p in (*wording.overview(report, previous, doc.notes), *own)]
+            doc.blocks += [Para(BODY, p) for p in wording.overview(report, previous, doc.notes)]
+            # a paragraph that is one of the section's usual sub-headings (as the workbook writes them) is one
+            doc.blocks += [Para(SUBHEADING if p.strip() in section.subheadings else BODY, p) for p in own]
         elif section.id == "problems":
             doc.blocks += [Para(role, text)
                            for role, text in wording.section_five(figures, previous, section, doc.notes)]
@@ -47,7 +49,20 @@ def compose(figures: Figures, previous: Report | None = None) -> Document:
             doc.blocks += [Para(BODY, p) for p in wording.fees(figures, own, section, doc.notes)]
         else:
             doc.blocks += [Para(BODY, p) for p in own]
+    doc.blocks += _signature(figures, doc.notes)
     return doc
+
+
+def _signature(figures: Figures, notes: list[str]) -> list[Para]:
+    """The 落款 below the text: the agency's full name, then the 成文日期 (when the figures give it)."""
+    s = load()
+    sign = figures.signature
+    lines = [sign.agency if sign and sign.agency else figures.report.agency]
+    if sign and sign.date:
+        lines.append(sign.date)
+    else:
+        notes.append(s.text["no_date"])
+    return [Para(BODY, "")] * s.page["signature_lines_before"] + [Para(SIGNATURE, line) for line in lines]
 
 
 def generate_docx(figures: Figures, previous: Report | None = None, *, draft: bool = False

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from .grids import FormGrid
 
-TITLE, BODY, HEADING, SUBHEADING = "title", "body", "heading", "subheading"
+TITLE, BODY, HEADING, SUBHEADING, SIGNATURE = "title", "body", "heading", "subheading", "signature"
 
 
 @dataclass(frozen=True)
 class Para:
-    role: str  # title | body | heading | subheading: each has its font and indent in [generator]
+    role: str  # title | body | heading | subheading | signature: each has its font and indent in [generator]
     text: str  # "\n" breaks a line within the paragraph
 
 

@@ -56,6 +56,7 @@ def draft(agency: str, year: int, store: Store | None) -> Draft:
     view["problems"] = []
     view["fees"] = dict.fromkeys(FIELDS["fees"])
     view["contact"] = {**dict.fromkeys(FIELDS["contact"]), **(carry.last_contact(previous) if previous else {})}
+    view["signature"] = {"agency": agency, "date": None}
     out.view = view
     return out
 
@@ -86,6 +87,7 @@ def dump(d: Draft) -> str:
                      "  - problem: 政策解读形式较为单一", "    measure: 增加图解和视频解读"],
         "fees": ["信息处理费：notices 发出收费通知件数，amount 通知金额（元），collected 实际收取金额（元）；未收取的都填 0。"],
         "contact": ["报告开头的发布和联系信息（可选）：website 网站，office 联系机构，address 地址，phone 电话。"],
+        "signature": ["落款：agency 机关署名（全称），date 成文日期（如 2026年1月20日）。"],
     }
     for tid, table in t.tables.items():
         comments[tid] = [t.section(table.section).heading, *_carried_comments(carried.get(tid, []))]

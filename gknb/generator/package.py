@@ -7,14 +7,12 @@ place in the archive.
 
 from __future__ import annotations
 
-import io
-import zipfile
+from gknb.ooxml import zip_bytes
 
 from .document import Document
 from .settings import Settings
 from .wordml import FOOTER_EVEN, FOOTER_ODD, HEADER_DRAFT, document_xml, draft_header_xml, esc, footer_xml, xml_part
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: no clock in the output
 _MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -45,15 +43,7 @@ def docx_bytes(doc: Document, s: Settings) -> bytes:
     ]
     if doc.draft:
         parts.append(("word/header1.xml", draft_header_xml(s.text["draft_header"], s)))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in parts:
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0o644 << 16
-            z.writestr(info, data, compresslevel=9)
-    return buf.getvalue()
+    return zip_bytes(parts)
 
 
 def _content_types(draft: bool = False) -> bytes:

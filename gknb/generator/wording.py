@@ -105,12 +105,20 @@ def opening(report: Report, contact: Contact) -> str:
 def overview(report: Report, previous: Report | None, notes: Notes) -> list[str]:
     """Section 一's sentences computed from the tables (and last year's for the comparison)."""
     spec = load().text["overview"]
-    extra = {"change": _change(report, previous, spec, notes)}
-    for name, s in spec["sums"].items():
-        extra[name] = number(_row_group_sum(report, s))
-        if not extra[name]:
-            extra[name] = load().text["blank_figure"]
-    return [s for s in (_fill(t, report, extra) for t in spec["sentences"]) if s]
+    sums = {name: _row_group_sum(report, s) for name, s in spec["sums"].items()}
+    extra = {"change": _change(report, previous, spec, notes),
+             **{name: number(v) or load().text["blank_figure"] for name, v in sums.items()}}
+    return [s for s in (_fill(_variant(t, report, sums), report, extra) for t in spec["sentences"]) if s]
+
+
+def _variant(sentence: dict, report: Report, sums: dict[str, Number | None]) -> str:
+    """The sentence's wording for these figures: its first "zero" variant whose figures are all 0
+    ("本年度未制发规章"), else its text.  A blank is not a 0: it keeps the full sentence."""
+    def zero(name: str) -> bool:
+        value = sums[name] if name in sums else report.value(name)
+        return value is not None and value == 0
+
+    return next((v["text"] for v in sentence.get("zero", ()) if all(zero(n) for n in v["when"])), sentence["text"])
 
 
 def _change(report: Report, previous: Report | None, spec: dict, notes: Notes) -> str:

@@ -9,23 +9,17 @@ cell its merges (gridSpan, vMerge), and nothing depends on the time or the machi
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
 
 from gknb import template as tpl
+from gknb.ooxml import R, W, esc, xml_part
 
-from .document import BODY, HEADING, SUBHEADING, TITLE, Document, Para
+from .document import BODY, HEADING, SIGNATURE, SUBHEADING, TITLE, Document, Para
 from .grids import BAND, CAPTION, FIGURE, HEADER, LABEL, NOTE, FormCell, FormGrid
 from .settings import TWIPS_PER_PT, Font, Settings
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FOOTER_ODD, FOOTER_EVEN, HEADER_DRAFT = "rIdFooterOdd", "rIdFooterEven", "rIdHeaderDraft"
 _OUTLINE = {HEADING: 0, SUBHEADING: 1}
-_ROLE_FONT = {TITLE: "title", BODY: "body", HEADING: "heading", SUBHEADING: "subheading"}
-
-
-def esc(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+_ROLE_FONT = {TITLE: "title", BODY: "body", HEADING: "heading", SUBHEADING: "subheading", SIGNATURE: "body"}
 
 
 def run_properties(font: Font) -> str:
@@ -65,6 +59,11 @@ def paragraph(p: Para, s: Settings) -> str:
         props.append("<w:keepNext/>")
     if p.role == TITLE:
         props.append(f'<w:spacing w:before="0" w:after="{pitch}"/><w:jc w:val="center"/>')
+    elif p.role == SIGNATURE:  # the 落款: right-aligned, in from the right edge (GB/T 9704)
+        inset = s.page["signature_indent_chars"]
+        props.append(f'<w:spacing w:before="0" w:after="0" w:line="{pitch}" w:lineRule="exact"/>'
+                     f'<w:ind w:rightChars="{inset * 100}" w:right="{round(inset * font.size * TWIPS_PER_PT)}"/>'
+                     '<w:jc w:val="right"/>')
     else:
         indent = s.page["indent_chars"]
         props.append(f'<w:spacing w:before="0" w:after="0" w:line="{pitch}" w:lineRule="exact"/>'
@@ -174,7 +173,3 @@ def draft_header_xml(text: str, s: Settings) -> bytes:
     rpr = run_properties(font).replace("</w:rPr>", '<w:b/><w:color w:val="C00000"/></w:rPr>')
     return xml_part(f'<w:hdr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:jc w:val="center"/>{rpr}</w:pPr>'
                     f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text)}</w:t></w:r></w:p></w:hdr>')
-
-
-def xml_part(body: str) -> bytes:
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode("utf-8")

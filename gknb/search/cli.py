@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import apsw
 import click
 
+from gknb.archive.fs import Tree
 from gknb.archive.store import Store, StoreError
 from gknb.cliutil import table
 
@@ -198,17 +200,22 @@ def query(conditions, archive_dir, agency, year, years, as_json) -> None:
 
 
 @click.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(exporter.FORMATS), required=True, help="输出格式")
+@click.option("--format", "fmt", type=click.Choice(exporter.FORMATS), required=True,
+              help="输出格式：csv（一行一个数字）、json（供程序使用）、xlsx（每年一个工作表，机关×数字）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="输出文件（默认写到标准输出）")
+              help="输出文件（默认写到标准输出；xlsx 必须指定）")
 @archive_option
 @agency_option
 @year_option
 @years_option
 def export(fmt, output, archive_dir, agency, year, years) -> None:
-    """导出档案中的全部数字，一行一个单元格（机关、年度、格式、表格、单元格编号、标签、数值、状态、存疑原因），
-    供电子表格使用。CSV 为带BOM的UTF-8（Excel可直接打开）。
+    """导出档案中的全部数字，供电子表格使用。CSV 一行一个单元格（机关、年度、表、行、栏、数值、状态——
+    有值、空白或缺失——、存疑原因…），为带BOM的UTF-8（Excel、WPS可直接打开）；xlsx 每个年度一个工作表，
+    一行一个机关、一栏一个数字（存疑的数字标黄）。
     """
+    if fmt in exporter.BINARY_ONLY and output is None:
+        click.echo(f"错误：{fmt} 格式请用 -o 指定输出文件", err=True)
+        sys.exit(ERROR)
     with _index(archive_dir) as ix:
         conn = ix.conn
         scope = make_scope(conn, ix.store, agency=agency, year=year, years=years)
@@ -221,14 +228,34 @@ def export(fmt, output, archive_dir, agency, year, years) -> None:
             except BrokenPipeError:  # the reader (head, less) stopped early: not an error
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(FOUND)
-        try:
-            with open(output, "wb") as f:
-                n = exporter.write(fmt, rows, f)
-        except OSError as e:
-            click.echo(f"错误：无法写入 {output}：{e}", err=True)
-            sys.exit(ERROR)
-    click.echo(f"已导出 {n} 行到 {output}", err=True)
+        n = _write_file(output, lambda f: exporter.write(fmt, rows, f))
+    click.echo(f"已导出 {n} 个数字到 {output}", err=True)
     sys.exit(FOUND)
+
+
+def _write_file(output: Path, writer) -> int:
+    """Stream into a temporary file beside ``output``, then move it into place atomically (the
+    user's umask; a link at ``output`` refused): a failed export leaves the old file whole."""
+    output = output.absolute()
+    tree = Tree(output.parent)
+    tmp = None
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=output.parent, prefix=f".{output.name}.", suffix=".tmp",
+                                         delete=False) as f:
+            tmp = Path(f.name)
+            n = writer(f)
+            f.flush()
+            os.fsync(f.fileno())
+        tree.move_in(tmp, output)
+        tmp = None
+        return n
+    except (OSError, StoreError) as e:
+        click.echo(f"错误：无法写入 {output}：{e}", err=True)
+        sys.exit(ERROR)
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 COMMANDS = (search, index_cmd, series, query, export)

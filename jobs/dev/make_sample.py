@@ -147,6 +147,7 @@ def figures(year: int, previous: Report | None) -> dict:
     view["fees"] = spec["fees"]
     view["contact"] = {"website": "示例县人民政府门户网站“政务公开”专栏", "office": "示例县数据资源局办公室",
                        "address": "示例县人民路1号", "phone": "0000-1234567"}
+    view["signature"] = {"agency": AGENCY, "date": f"{year + 1}年1月20日"}
     return view
 
 

@@ -138,7 +138,7 @@ def _import_project() -> None:
     for name in ["parsers", "parsers.sniff", "parsers.pdf", "parsers.pdf_pdfium", "parsers.pdf_paint", "parsers.pdf_pages",
                  "parsers.pdf_unruled", "parsers.pdf_verify", "parsers.docx", "parsers.html",
                  "parsers.text", "parsers.figures", "parsers.understand", "parsers.tables", "parsers.stream",
-                 "parsers.sections", "parsers.identity", "parsers.labels", "parsers.values", "parsers.rowmerge",
+                 "parsers.sections", "parsers.workbook", "parsers.wordform", "parsers.identity", "parsers.labels", "parsers.values", "parsers.rowmerge",
                  "parsers.splitting", "parsers.layout", "archive.xml", "template", "model", "view"]:
         name = "gknb." + name
         try:

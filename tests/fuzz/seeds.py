@@ -84,6 +84,14 @@ def figures_yaml() -> tuple[bytes, ...]:
 
 
 @cache
+@cache
+def figures_xlsx() -> tuple[bytes, ...]:
+    """Figures workbooks as ``gknb draft … -o N.xlsx`` writes them (2021 and 2019 formats)."""
+    from gknb.generator.draft import draft
+    from gknb.generator.workbook import workbook
+    return tuple(workbook(draft("示例县数据资源局", year, None)) for year in (2025, 2020))
+
+
 def archive_xml() -> tuple[bytes, ...]:
     """Archive XML of every corpus document gknb parses (cached; remade when the corpus changes)."""
     docs = [p for kind, suffix in (("pdf", ".pdf"), ("docx", ".docx"), ("html", ".html"), ("txt", ".txt"),
@@ -114,5 +122,22 @@ def archive_xml() -> tuple[bytes, ...]:
 
 
 @cache
+def decisions_xml() -> tuple[bytes, ...]:
+    """Decisions files: a fix of a run-together figure, a dismissal and a confirmation."""
+    import datetime
+
+    from gknb.archive.decisions import CONFIRMED, DISMISSED, Decisions, Fix, Verdict, to_xml
+    day = datetime.date(2026, 2, 1)
+    fix = Fix("proactive.art20_1.normative.issued", "absent", None, "（缺失）（存疑：数字连在一起）", "77", "张三", day,
+              "与原件核对")
+    dismissed = Verdict("E04", "二、主动公开政府信息情况", "proactive.art20_1.normative.issued=（缺失）;printed=None",
+                        DISMISSED, "3个单元格缺失", "李四", day, "原文如此")
+    confirmed = Verdict("S5-1", "五、存在的主要问题及改进情况", "text=未提及", CONFIRMED, "未提及整改", "王五", day, "请补充")
+    return tuple(to_xml(d) for d in (Decisions("某局", 2024, [fix]), Decisions("某局", 2024, [], [dismissed]),
+                                     Decisions("某局", 2024, [fix], [dismissed, confirmed])))
+
+
+@cache
 def everything() -> tuple[bytes, ...]:
-    return pdf() + docx() + html() + text() + markdown() + figures_json() + figures_yaml() + archive_xml()
+    return pdf() + docx() + html() + text() + markdown() + figures_json() + figures_yaml() + figures_xlsx() + \
+        archive_xml()

@@ -30,7 +30,7 @@ class Target:
 
     def clean(self) -> tuple[type[BaseException], ...]:
         """The exceptions that are a clean refusal for this target."""
-        if self.name == "archive-xml":
+        if self.name in ("archive-xml", "decisions-xml"):
             from gknb.archive.xml import ArchiveError
             return (ArchiveError,)
         from gknb.parsers import DocumentError
@@ -55,8 +55,18 @@ def _figures(yaml_syntax: bool):
     return call
 
 
+def _workbook(data: bytes, name: str):
+    from gknb.parsers import workbook
+    return workbook.load(data, name)
+
+
 def _archive(data: bytes, name: str):
     from gknb.archive.xml import from_xml
+    return from_xml(data, name)
+
+
+def _decisions(data: bytes, name: str):
+    from gknb.archive.decisions import from_xml
     return from_xml(data, name)
 
 
@@ -85,7 +95,9 @@ _CALLS = {
     "markdown": _reader("gknb.parsers.text", "read_text"),
     "figures-yaml": _figures(True),
     "figures-json": _figures(False),
+    "figures-xlsx": _workbook,
     "archive-xml": _archive,
+    "decisions-xml": _decisions,
     "any": _any,
 }
 
@@ -107,8 +119,12 @@ TARGETS: dict[str, Target] = {t.name: t for t in [
            f"{PY} -c \"import sys,gknb.parsers.figures as f;p=sys.argv[1];f.load({_READ},p,yaml_syntax=True)\" {{path}}"),
     Target("figures-json", "json", seeds.figures_json, "/fuzz/数字.json",
            f"{PY} -c \"import sys,gknb.parsers.figures as f;p=sys.argv[1];f.load({_READ},p)\" {{path}}"),
+    Target("figures-xlsx", "docx", seeds.figures_xlsx, "/fuzz/数字.xlsx",
+           f"{PY} -c \"import sys,gknb.parsers.workbook as w;p=sys.argv[1];w.load({_READ},p)\" {{path}}"),
     Target("archive-xml", "xml", seeds.archive_xml, "/fuzz/档案.xml",
            f"{PY} -c \"import sys,gknb.archive.xml as x;p=sys.argv[1];x.from_xml({_READ},p)\" {{path}}"),
+    Target("decisions-xml", "xml", seeds.decisions_xml, "/fuzz/2024.decisions.xml",
+           f"{PY} -c \"import sys,gknb.archive.decisions as d;p=sys.argv[1];d.from_xml({_READ},p)\" {{path}}"),
     Target("any", "any", seeds.everything, "/fuzz/输入",
            f"GKNB_DEBUG=1 {PY} -c \"import sys,gknb.parsers as g;p=sys.argv[1];"
            f"g.parse_source(g.Source(p,{_READ}))\" {{path}}"),

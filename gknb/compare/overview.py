@@ -1,0 +1,258 @@
+"""The office's view across agencies: each agency's key figures over the years, rankings, and the
+rule findings per agency as a matrix — one self-contained page, charts as inline SVG.
+
+Like the comparison pages it loads nothing and runs nothing (the shell and escaping of
+:mod:`markup`), and the same archive gives the same bytes: agencies in name order, figures
+formatted with fixed precision, no clock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gknb import template as tpl
+from gknb.archive.store import Store
+from gknb.archive.xml import ArchiveError
+from gknb.model import Report
+from gknb.rules import ERROR, Violation, check
+
+from .markup import esc, num, page
+
+SPARK_W, SPARK_H, BAR_W, BAR_H = 110, 30, 300, 16
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A key figure: the sum of ``cells``, or its share of the sum of ``of`` when given."""
+
+    label: str
+    cells: tuple[str, ...]
+    of: tuple[str, ...] = ()
+
+    def value(self, r: Report | None) -> float | None:
+        if r is None:
+            return None
+        parts = [r.value(c) for c in self.cells]
+        if None in parts:
+            return None
+        total = float(sum(Decimal(p) for p in parts if p is not None))
+        if not self.of:
+            return total
+        base = [r.value(c) for c in self.of]
+        if None in base:
+            return None
+        denominator = float(sum(Decimal(b) for b in base if b is not None))
+        return total / denominator if denominator else None
+
+    @property
+    def share(self) -> bool:
+        return bool(self.of)
+
+
+_SUITS = ("review_litigation.direct_suit", "review_litigation.suit_after_review")
+# The figures the office looks at across agencies (ids are the template's stable cell ids).
+MEASURES = (
+    Measure("新收申请（件）", ("requests.new.total",)),
+    Measure("予以公开占办理结果比例", ("requests.disclosed.total",), ("requests.total.total",)),
+    Measure("行政复议（件）", ("review_litigation.reconsideration.total",)),
+    Measure("行政复议纠正比例", ("review_litigation.reconsideration.corrected",),
+            ("review_litigation.reconsideration.total",)),
+    Measure("行政诉讼（件）", tuple(f"{s}.total" for s in _SUITS)),
+    Measure("行政诉讼纠正比例", tuple(f"{s}.corrected" for s in _SUITS), tuple(f"{s}.total" for s in _SUITS)),
+    Measure("行政事业性收费（万元）", ("proactive.art20_8.admin_fees.fee_amount",)),
+)
+RANKED = (MEASURES[0], MEASURES[1])
+
+
+@dataclass
+class Agency:
+    name: str
+    reports: dict[int, Report] = field(default_factory=dict)
+    findings: list[Violation] = field(default_factory=list)  # the latest year's, cross-year ones included
+    errors: list[str] = field(default_factory=list)  # archive entries that could not be read
+
+
+@dataclass
+class Overview:
+    years: list[int]
+    agencies: list[Agency]
+
+    @property
+    def latest(self) -> int:
+        return self.years[-1]
+
+
+def gather(store: Store, first: int | None = None, last: int | None = None) -> Overview:
+    """Every agency of the archive with its reports of the years asked (all years by default)."""
+    entries = [e for e in store.entries() if (first is None or e.year >= first) and (last is None or e.year <= last)]
+    years = sorted({e.year for e in entries})
+    agencies: dict[str, Agency] = {}
+    for e in sorted(entries, key=lambda e: (e.agency, e.year)):
+        a = agencies.setdefault(e.agency, Agency(store.agency_name(e.agency)))
+        try:
+            r = store.get(e.agency, e.year)
+        except ArchiveError as err:
+            a.errors.append(str(err))
+            continue
+        if r is not None:
+            a.reports[e.year] = r
+    for a in agencies.values():
+        if a.reports:
+            latest = max(a.reports)
+            a.findings = check(a.reports[latest], a.reports.get(latest - 1))
+    return Overview(years, sorted(agencies.values(), key=lambda a: a.name))
+
+
+# --------------------------------------------------------------------------- charts
+
+def _shown(m: Measure, v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v * 100:.1f}%" if m.share else num(Decimal(f"{v:.2f}").normalize() if v != int(v) else int(v))
+
+
+def sparkline(m: Measure, years: list[int], values: list[float | None]) -> str:
+    """A small line over the years; a year without a figure breaks the line (never drawn as 0)."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return '<span class="blank">—</span>'
+    top = max(max(known), 1.0 if m.share else 0.0) or 1.0
+    step = (SPARK_W - 8) / max(len(years) - 1, 1)
+    pts = [(4 + i * step, SPARK_H - 4 - (v / top) * (SPARK_H - 8)) if v is not None else None
+           for i, v in enumerate(values)]
+    runs: list[list[tuple[float, float]]] = [[]]
+    for p in pts:
+        if p is None:
+            runs.append([])
+        else:
+            runs[-1].append(p)
+    lines = "".join(f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in run)}"/>'
+                    for run in runs if len(run) > 1)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2"/>' for x, y in (p for p in pts if p is not None))
+    label = "；".join(f"{y}年 {_shown(m, v)}" for y, v in zip(years, values))
+    return (f'<svg class="spark" width="{SPARK_W}" height="{SPARK_H}" viewBox="0 0 {SPARK_W} {SPARK_H}" '
+            f'role="img"><title>{esc(m.label)}：{esc(label)}</title>{lines}{dots}</svg>')
+
+
+def bars(m: Measure, rows: list[tuple[str, float]]) -> str:
+    """A ranking as horizontal bars, largest first."""
+    rows = sorted(rows, key=lambda r: (-r[1], r[0]))
+    top = max((v for _, v in rows), default=0.0) or 1.0
+    height = BAR_H * len(rows) + 4
+    out = [f'<svg class="bars" width="100%" height="{height}" viewBox="0 0 {BAR_W + 260} {height}" role="img">'
+           f"<title>{esc(m.label)}排名</title>"]
+    for i, (name, v) in enumerate(rows):
+        y = 2 + i * BAR_H
+        w = max(v / top * BAR_W, 1.0)
+        out.append(f'<text x="170" y="{y + BAR_H - 4}" text-anchor="end">{esc(name[:14])}</text>'
+                   f'<rect x="176" y="{y + 2}" width="{w:.1f}" height="{BAR_H - 4}"/>'
+                   f'<text x="{176 + w + 4:.1f}" y="{y + BAR_H - 4}">{esc(_shown(m, v))}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- the page
+
+_CSS = """
+svg.spark polyline { fill: none; stroke: #2f5d8a; stroke-width: 1.6; }
+svg.spark circle { fill: #2f5d8a; }
+svg.bars rect { fill: #2f5d8a; }
+svg.bars text { font-size: 11px; fill: #1d232b; }
+td.spark { white-space: nowrap; }
+td.agency { min-width: 9em; }
+td.spark .last { display: block; font-size: 12px; }
+table.matrix td.n { text-align: center; }
+table.matrix td.error { background: var(--err-bg); color: var(--err); font-weight: 700; }
+table.matrix td.warning { background: var(--warn-bg); color: var(--warn); }
+.ranking { break-inside: avoid; }
+@media print { table.figures, table.matrix { font-size: 8pt; } svg.spark { width: 90px; } }
+"""
+
+
+def _figures_table(o: Overview, measures: list[Measure]) -> str:
+    head = "".join(f"<th>{esc(m.label)}</th>" for m in measures)
+    rows = []
+    for a in o.agencies:
+        cells = []
+        for m in measures:
+            values = [m.value(a.reports.get(y)) for y in o.years]
+            last = next((f"{y}年 {_shown(m, v)}" for y, v in zip(reversed(o.years), reversed(values)) if v is not None),
+                        "")
+            cells.append(f'<td class="spark">{sparkline(m, o.years, values)}<span class="last">{esc(last)}</span></td>')
+        rows.append(f'<tr><td class="agency">{esc(a.name)}</td>{"".join(cells)}</tr>')
+    return f'<table class="figures"><thead><tr><th>机关</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _figures(o: Overview) -> str:
+    return (f'<h2>关键数字（{o.years[0]}—{o.latest}年度）</h2>'
+            '<p class="note">每条折线为该机关各年度的数字，缺少某年报告或数字时折线断开（不按0画）。</p>'
+            '<h3>数量</h3>' + _figures_table(o, [m for m in MEASURES if not m.share])
+            + '<h3>比例</h3>' + _figures_table(o, [m for m in MEASURES if m.share]))
+
+
+def _rankings(o: Overview) -> str:
+    out = [f"<h2>{o.latest}年度排名</h2>"]
+    for m in RANKED:
+        rows = [(a.name, v) for a in o.agencies if (v := m.value(a.reports.get(o.latest))) is not None]
+        out.append(f'<div class="ranking"><h3>{esc(m.label)}</h3>'
+                   + (bars(m, rows) if rows else '<p class="note">没有机关填写这一数字。</p>') + "</div>")
+    return "".join(out)
+
+
+def _matrix(o: Overview) -> str:
+    t = tpl.load()
+    seen = {v.rule for a in o.agencies for v in a.findings}
+    rules = [r for r in t.rules if r.id in seen]
+    head = "".join(f'<th class="n" title="{esc(r.title)}">{esc(r.id)}</th>' for r in rules)
+    rows = []
+    for a in o.agencies:
+        counts = Counter(v.rule for v in a.findings)
+        worst = {v.rule for v in a.findings if v.severity == ERROR}
+        year = max(a.reports) if a.reports else None
+        cells = "".join(
+            f'<td class="n {"error" if r.id in worst else "warning" if counts[r.id] else ""}">{counts[r.id] or ""}</td>'
+            for r in rules)
+        rows.append(f"<tr><td>{esc(a.name)}</td><td class=\"n\">{year or ''}</td>{cells}</tr>")
+    legend = "".join(f'<li><span class="rule-id">{esc(r.id)}</span> {esc(r.title)}</li>' for r in rules)
+    return ("<h2>核对结果（各机关最近一年的报告，含与上年的跨年度核对）</h2>"
+            + (f'<table class="matrix"><thead><tr><th>机关</th><th class="n">年度</th>{head}</tr></thead>'
+               f'<tbody>{"".join(rows)}</tbody></table><ul class="legend">{legend}</ul>'
+               if rules else '<p class="note">各机关的报告均未发现问题。</p>'))
+
+
+def render(o: Overview) -> str:
+    """The overview page; ``o`` must hold at least one year."""
+    unreadable = [f"<li>{esc(e)}</li>" for a in o.agencies for e in a.errors]
+    body = (f'<header><p class="kicker">政府信息公开工作年度报告 · 各机关总览</p>'
+            f'<h1>{o.years[0]}—{o.latest}年度各机关总览</h1>'
+            f'<p class="years">共 {len(o.agencies)} 个机关，{len(o.years)} 个年度。</p></header>'
+            + _figures(o) + _rankings(o) + _matrix(o)
+            + (f"<h2>无法读取的档案</h2><ul>{''.join(unreadable)}</ul>" if unreadable else "")
+            + "<footer>由 gknb 根据档案生成。</footer>")
+    return page(f"{o.years[0]}—{o.latest}年度各机关总览", body).replace("</style>", f"{_CSS}</style>", 1)
+
+
+def workbook(o: Overview) -> bytes:
+    """The key figures as .xlsx with Chinese headers, wide: a sheet per year, agencies × figures."""
+    from openpyxl import Workbook  # late: the page alone needs no spreadsheet library
+    from openpyxl.styles import Font
+
+    from gknb.xlsx import workbook_bytes
+    wb = Workbook()
+    wb.remove(wb.active)
+    for year in o.years:
+        ws = wb.create_sheet(f"{year}年度")
+        ws.append(["机关", *(m.label.replace("比例", "比例（%）") if m.share else m.label for m in MEASURES)])
+        for a in o.agencies:
+            r = a.reports.get(year)
+            if r is None:
+                continue
+            values = [m.value(r) for m in MEASURES]
+            ws.append([a.name, *(None if v is None else round(v * 100, 1) if m.share else int(v) if v.is_integer()
+                                 else v for m, v in zip(MEASURES, values))])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "B2"
+    return workbook_bytes(wb)
