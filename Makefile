@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup sample january test test-fast lint bench system clean variants fuzz
+.PHONY: setup sample january test test-fast lint bench system clean variants variants-scans fuzz
 
 setup: $(STAMP) system
 
@@ -57,9 +57,15 @@ test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not libreoffice and not browser"
 
 # The variant suite (tests/variants): every corpus document with expected figures mutated in known
-# ways (about 1,500 variants, Word and PDF renderings included), parsed and scored per class and kind.
+# ways (about 1,500 variants, Word and PDF renderings included), parsed and scored per class and kind;
+# then the scans (every corpus PDF and Word report scanned at 150/200/300 dpi, grey, noisy, rotated,
+# JPEG, sealed: read by OCR, about half an hour on two cores).  make variants-scans runs those alone.
 variants: setup
 	$(BIN)/python -m tests.variants.run
+	$(BIN)/python -m tests.variants.scans
+
+variants-scans: setup
+	$(BIN)/python -m tests.variants.scans
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache out

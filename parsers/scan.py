@@ -17,6 +17,7 @@ sums confirm it, and flags recognised figures that the sums contradict.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from .layout import Layout
 from .pdf_pages import Page, RuledTable, assemble, drop_margin_lines, page_of, ruled_tables
 from .scan_image import ScanPage, image_pages, pdf_pages, prepare
 from .scan_ruling import erase_rules, ink, rule_ink, ruling_edges
-from .scan_text import Box, Reading, detect, recognise
+from .scan_text import Box, Reading, detect, figure_like, recognise
 from .source import Source, as_source
 
 __all__ = ["read_scan", "ScanSettings", "SETTINGS"]
@@ -50,6 +51,7 @@ SETTINGS = ScanSettings()
 
 MSG_UNREADABLE = "单元格中有字迹，但未能识别，请核对原件"
 _DIGITS = set("0123456789")
+_RULE_GLYPHS = set("1lI|丨｜!！[]【】")
 
 
 def read_scan(document: Source | str | os.PathLike, *, image: bool = False,
@@ -57,11 +59,20 @@ def read_scan(document: Source | str | os.PathLike, *, image: bool = False,
     """A scanned PDF (or, with ``image``, an image file) read by recognition into a Layout."""
     src = as_source(document)
     frames = image_pages(src.data, src.name) if image else pdf_pages(src.data, src.name)
-    pages = list(_read_pages(frames, settings))
+    pages = []
+    for page in _read_pages(frames, settings):
+        pages.append(page)
+        _progress(src.name, page.number)
     if not any(page.items for page in pages):
         raise DocumentError(src.name, "扫描件中未能识别出文字：图像可能过于模糊、过暗或不是报告")
     drop_margin_lines(pages)
     return Layout(kind="scan", blocks=assemble(pages), pages=len(pages), recognised=True)
+
+
+def _progress(name: str, number: int) -> None:
+    """A line per recognised page on a terminal: a long scan takes minutes."""
+    if sys.stderr.isatty():
+        print(f"{name}：第{number}页已识别", file=sys.stderr, flush=True)
 
 
 def read_image(document: Source | str | os.PathLike, settings: ScanSettings = SETTINGS) -> Layout:
@@ -103,6 +114,8 @@ def read_page(number: int, rgb: np.ndarray, dpi: float, settings: ScanSettings =
     for (_, box), cell, reading in zip(cropped, cells, readings):
         if cell is None and (not reading.text or reading.weakest < settings.text_confidence and len(reading.text) < 2):
             continue
+        if cell is not None and _ghost(reading):
+            continue  # the rest of a rule; were it a real "1", the cell's ink is read again below
         found = _chars(reading, box, page, settings, in_table=cell is not None)
         if cell is not None and found:
             filled.add(cell)
@@ -192,6 +205,8 @@ def _crop(gray: np.ndarray, mask: np.ndarray, box: Box) -> tuple[np.ndarray, Box
 
 def _chars(reading: Reading, box: Box, page: ScanPage, settings: ScanSettings, in_table: bool) -> list[dict]:
     """The reading as characters spread over its box (in points), with its doubt when in a table."""
+    if in_table and not figure_like(reading.text):
+        reading = _trim_rule_ghosts(reading)
     text = reading.text.strip()
     if not text:
         return []
@@ -211,6 +226,23 @@ def _chars(reading: Reading, box: Box, page: ScanPage, settings: ScanSettings, i
                     "confidence": confidence, "doubt": doubt})
         x += step
     return out
+
+
+def _ghost(reading: Reading, weak: float = 0.5) -> bool:
+    """A piece that is nothing but a faint rule-shaped glyph."""
+    text = reading.text.strip()
+    return bool(text) and all(c in _RULE_GLYPHS for c in text) and reading.weakest < weak
+
+
+def _trim_rule_ghosts(reading: Reading, weak: float = 0.6) -> Reading:
+    """A label without the faint "1" or "|" that a rule left at its ends: a weak, rule-shaped
+    glyph at the edge of a cell's text is the rule, not the label (never done for figures)."""
+    text, confs = reading.text, list(reading.confidences)
+    while text and text[0] in _RULE_GLYPHS and confs[0] < weak:
+        text, confs = text[1:], confs[1:]
+    while text and text[-1] in _RULE_GLYPHS and confs[-1] < weak:
+        text, confs = text[:-1], confs[:-1]
+    return Reading(text, tuple(confs))
 
 
 def _doubt(reading: Reading, box: Box, page: ScanPage, settings: ScanSettings) -> str | None:

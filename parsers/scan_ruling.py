@@ -75,7 +75,7 @@ def erase_rules(gray: np.ndarray, edges: list[dict], scale: float) -> np.ndarray
     not read as a "1" or a bracket."""
     out = gray.copy()
     for e in edges:
-        width = max(1, int(round(e.get("linewidth", 1.0) / scale))) + 2
+        width = max(1, int(round(e.get("linewidth", 1.0) / scale))) + 4
         a = (int(round(e["x0"] / scale)), int(round(e["top"] / scale)))
         b = (int(round(e["x1"] / scale)), int(round(e["bottom"] / scale)))
         cv2.line(out, a, b, 255, width)

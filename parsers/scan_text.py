@@ -15,7 +15,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-__all__ = ["Box", "Reading", "OcrSettings", "detect", "recognise"]
+__all__ = ["Box", "Reading", "OcrSettings", "detect", "recognise", "figure_like"]
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def recognise(crops: list[np.ndarray], figures: bool = False,
     out = []
     for probs in _probabilities(engine.text_rec, crops, settings.rec_batch):
         reading = _decode(probs, chars)
-        if figures and _figure_like(reading.text):
+        if figures and figure_like(reading.text):
             reading = _decode(probs, chars, allowed)
         out.append(reading)
     return out
@@ -109,7 +109,7 @@ def recognise(crops: list[np.ndarray], figures: bool = False,
 FIGURE_CHARS = frozenset("0123456789,.，．-－—–/万元%无")
 
 
-def _figure_like(text: str) -> bool:
+def figure_like(text: str) -> bool:
     """Short, or mostly the characters figures are printed with ("9487", "1Z", "。"), not a
     label that happens to hold a digit ("1.属于国家秘密")."""
     text = text.strip()

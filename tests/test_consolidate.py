@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from gknb.cli import main
 from gknb.consolidate.members import MembersError, from_file, members_of, names
 from gknb.consolidate.total import INCLUDED, MISSING, UNUSABLE, consolidate
-from gknb.equations import totals
+from gknb.equations import lone_totals
 from gknb.model import BLANK, VALUE
 from gknb.rules import ERROR, check, check_consolidated
 from gknb.view import to_view
@@ -74,7 +74,7 @@ def test_a_wrong_member_total_is_recomputed_and_the_member_named():
     good, bad = consistent_report(1, agency="甲局"), consistent_report(2, agency="乙局")
     bad.set("requests.new.total", bad.value("requests.new.total") + 5)
     c = consolidate(GOVERNMENT, YEAR, [("甲局", good), ("乙局", bad)])
-    parts = [cell for t, ps in totals(c.report) if t.cell == "requests.new.total" for cell in ps]
+    parts = [cell for t, ps in lone_totals(c.report) if t.cell == "requests.new.total" for cell in ps]
     assert c.report.value("requests.new.total") == sum(c.report.value(p.cell) for p in parts)
     assert c.report.value("requests.new.total") == good.value("requests.new.total") + bad.value(
         "requests.new.total") - 5
