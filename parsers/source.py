@@ -112,6 +112,9 @@ def as_source(document: Source | str | os.PathLike) -> Source:
     return document if isinstance(document, Source) else read_source(document)
 
 
+ALARM_REPEAT = 0.05  # seconds between alarms once the limit is reached (see time_limit)
+
+
 class Timeout(BaseException):
     """Raised by the alarm; a BaseException so that no reader's ``except Exception`` swallows it."""
 
@@ -122,6 +125,9 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
 
     Uses SIGALRM, so it acts only in the main thread of a process (every CLI command and every
     pool worker); elsewhere the block runs unbounded.  An enclosing limit is kept and restored.
+    The alarm repeats every ``ALARM_REPEAT`` seconds until the block ends: an alarm that lands
+    in a finalizer (``__del__`` run by the garbage collector) is swallowed by Python, and a
+    single alarm would leave the block unbounded.
     """
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
@@ -131,16 +137,17 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
         raise Timeout()
 
     started = time.monotonic()
-    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    outer, outer_repeat = signal.getitimer(signal.ITIMER_REAL)
     limit = min(seconds, outer) if outer else seconds  # an enclosing limit that ends sooner wins
     old_handler = signal.signal(signal.SIGALRM, _alarm)
     try:  # an alarm from here on, the enclosing one included, is this document's timeout
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        signal.setitimer(signal.ITIMER_REAL, limit, ALARM_REPEAT)
         yield
     except Timeout:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         raise DocumentError(name, f"处理超时（超过{limit:g}秒）：文件可能异常或结构过于复杂") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)
         if outer:  # give the enclosing limit back what remains of it
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001), outer_repeat)
