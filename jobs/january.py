@@ -57,14 +57,7 @@ from gknb import register as agency_register
 from gknb.compare.batch import BatchItem, PairError, archive_comparison, page_name
 from gknb.compare.html import render
 from gknb.compare.index import render_index
-from gknb.compare.submissions import (
-    MISSING,
-    REMINDER_NAME,
-    Submission,
-    judge,
-    reminder_html,
-    reminder_xlsx,
-)
+from gknb.compare.submissions import MISSING, REMINDER_NAME, Submission, judge, reminder_html, reminder_xlsx
 from gknb.compare.submissions import deadline as submission_deadline
 from gknb.consolidate.members import governments
 from gknb.generator import basis as figures_file
@@ -417,7 +410,10 @@ def consolidate_governments(layout: WorkFolder, register: Register, year: int, p
         tree.sweep_scratch(layout.consolidated, ".pdf-")  # left by a run killed while converting
     except StoreError:
         pass  # the conversion below says what is wrong with the folder
-    folders = agency_register.folders_by_name(store, register)
+    try:
+        folders = agency_register.folders_by_name(store, register)
+    except Exception as e:  # noqa: BLE001 -- an unreadable archive: every government says so
+        return [Consolidated(a.full, len(m), error=reason(e)) for a, m in found]
     out, pending = [], []
     for agency, members in found:
         done = Consolidated(agency.full, len(members))
