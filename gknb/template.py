@@ -180,6 +180,7 @@ class Office:
 
     kinds: tuple[str, ...] = ()
     default_kind: str = ""
+    government_kind: str = ""  # a 本级政府: its members are the agencies whose 上级政府 it is
     deadlines: dict[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)
 
     def deadline(self, kind: str | None) -> tuple[int, int]:
@@ -306,7 +307,7 @@ def _office(d: dict[str, Any]) -> Office:
     for kind, when in d.get("deadlines", {}).items():
         month, day = (int(x) for x in str(when).split("-"))
         deadlines[kind] = (month, day)
-    return Office(tuple(d.get("kinds", ())), d.get("default_kind", ""), deadlines)
+    return Office(tuple(d.get("kinds", ())), d.get("default_kind", ""), d.get("government_kind", ""), deadlines)
 
 
 @lru_cache(maxsize=1)
