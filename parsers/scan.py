@@ -51,6 +51,7 @@ class ScanSettings:
 SETTINGS = ScanSettings()
 
 MSG_UNREADABLE = "单元格中有字迹，但未能识别，请核对原件"
+MSG_SEALED = "单元格被印章遮挡，去除印章后未见数字，无法确认是否为空，请核对原件"
 _DIGITS = set("0123456789")
 _RULE_GLYPHS = set("1lI|丨｜!！[]【】")
 
@@ -304,15 +305,20 @@ def _unread_ink(page: ScanPage, mask: np.ndarray, tables: list[RuledTable], fill
                 continue
             region = mask[y0:y1, x0:x1]
             if region.mean() / 255 < settings.ink_min:
+                if page.seal[y0:y1, x0:x1].any():  # paper where the seal was: its ink may have been text
+                    out.append(_unreadable(Box(x0, y0, x1, y1), s, MSG_SEALED))
                 continue  # paper: a blank cell, certainly
             ys, xs = np.nonzero(region)
             todo.append((Box(x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1), True))
     readings = recognise([_crop(page.gray, mask, box)[0] for box, _ in todo], figures=True)
     for (box, _), reading in zip(todo, readings):
         chars = _chars(reading, box, page, settings, in_table=True)
-        if not chars:
-            chars = [{"text": "", "x0": box.x0 * s, "x1": box.x1 * s, "top": box.y0 * s, "bottom": box.y1 * s,
-                      "size": box.height * s, "fontname": "OCR", "upright": True,
-                      "confidence": round(reading.weakest, 3), "doubt": MSG_UNREADABLE}]
-        out += chars
+        out += chars or [_unreadable(box, s, MSG_UNREADABLE, reading.weakest)]
     return out
+
+
+def _unreadable(box: Box, s: float, why: str, confidence: float = 0.0) -> dict:
+    """An empty character carrying the cell's doubt: the cell is read as absent, flagged."""
+    return {"text": "", "x0": box.x0 * s, "x1": box.x1 * s, "top": box.y0 * s, "bottom": box.y1 * s,
+            "size": box.height * s, "fontname": "OCR", "upright": True,
+            "confidence": round(confidence, 3), "doubt": why}

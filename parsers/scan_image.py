@@ -157,8 +157,7 @@ def _dpi_of(frame: Image.Image, settings: ImageSettings) -> float:
 
 def prepare(number: int, rgb: np.ndarray, dpi: float, settings: ImageSettings = SETTINGS) -> ScanPage:
     """Seal removed, grey, straightened."""
-    cleaned, seal = remove_seal(rgb, settings)
-    gray = cv2.cvtColor(cleaned, cv2.COLOR_RGB2GRAY)
+    gray, seal = remove_seal(rgb, dpi, settings) if rgb.ndim == 3 else (rgb, grey_seal(rgb, dpi))
     angle = skew_angle(gray, settings)
     if abs(angle) >= settings.skew_step / 2:
         gray = rotate(gray, angle, 255)
@@ -166,24 +165,43 @@ def prepare(number: int, rgb: np.ndarray, dpi: float, settings: ImageSettings = 
     return ScanPage(number=number, gray=gray, dpi=dpi, seal=seal, skew=angle)
 
 
-def remove_seal(rgb: np.ndarray, settings: ImageSettings = SETTINGS) -> tuple[np.ndarray, np.ndarray]:
-    """Red seal ink turned to paper; black text under the seal is dark enough to stay.
+def remove_seal(rgb: np.ndarray, dpi: float = 200.0, settings: ImageSettings = SETTINGS) -> tuple[np.ndarray, np.ndarray]:
+    """The page in grey with a red seal taken out; and where the seal was.
 
-    The seal's strokes are found by colour, then grown by a pixel or two to take their pale,
-    less saturated edges (antialiasing, JPEG) too — except where the pixel is dark: text."""
+    Red ink is nearly transparent in the red channel: where the seal lies, the red channel
+    (scaled so that the seal's own ink reads as paper) is the page as it was under it — black
+    text and thin rules included, which whitening the red pixels would erase with the seal."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    reddish = (hue <= 12) | (hue >= 165)
-    core = reddish & (sat >= settings.seal_saturation) & (val >= settings.seal_value)
-    if not core.any():
-        return rgb, core
-    grown = cv2.dilate(core.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    pale = grown & (val >= settings.seal_value) & ((sat >= settings.seal_saturation // 3) | (val >= 200))
-    out = rgb.copy()
-    out[core | pale] = 255
-    # the seal's area, for suspicion: its ink dilated over the strokes it crossed
-    area = cv2.dilate(core.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    core = ((hue <= 12) | (hue >= 165)) & (sat >= settings.seal_saturation) & (val >= settings.seal_value)
+    if core.sum() < 200:  # a few reddish pixels are no seal; a grey scan's seal has lost its colour
+        return gray, grey_seal(gray, dpi)
+    # grown over the seal's pale, less saturated edges (antialiasing, JPEG's coarse colour)
+    area = cv2.dilate(core.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0
+    red = rgb[:, :, 0].astype(np.float32)
+    ink_level = max(float(np.median(red[core])), 1.0)  # the seal's ink in the red channel
+    under = np.clip(red * 255.0 / ink_level, 0, 255).astype(np.uint8)
+    out = gray.copy()
+    out[area] = under[area]
     return out, area
+
+
+def grey_seal(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Where a seal stands on a grey page, found by its shape: a ring 34–50 mm across.
+
+    Its ink cannot be told from text by colour any more, so nothing is removed; the figures
+    inside the ring are read with the suspicion a seal calls for."""
+    factor = 50.0 / dpi  # rings are found at 50 dpi: fast, and text is a blur there
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    mm = 50.0 / 25.4
+    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1,
+                               minDist=int(40 * mm), param1=80, param2=40,
+                               minRadius=int(17 * mm), maxRadius=int(25 * mm))
+    area = np.zeros(gray.shape, np.uint8)
+    for x, y, r in (circles[0] if circles is not None else [])[:3]:
+        cv2.circle(area, (int(x / factor), int(y / factor)), int(r / factor) + 4, 1, -1)
+    return area.astype(bool)
 
 
 def skew_angle(gray: np.ndarray, settings: ImageSettings = SETTINGS) -> float:
