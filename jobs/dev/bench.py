@@ -1,32 +1,25 @@
-"""Benchmarks (``make bench``): ratios measured in one run, on the corpus documents.
+"""Benchmarks (``make bench``): every ratio measured in one run, cases interleaved, on the corpus documents.
 
 * PDF parse time against pdfplumber's own extract_text + extract_tables over the same pages
   (target ≤ 1.5×): what our layout and understanding cost on top of reading the PDF at all.
-* Ingest speed-up from 1 to 2 worker processes (target ≥ 1.7× on 2 cores).
+* Ingest with 1 and with 2 worker processes (target ≥ 1.7× on 2 cores), each round into an
+  empty archive, the two alternating; CPU time includes the workers'.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import pdfplumber
 from gknb.archive.store import Store
+from gknb.jobs.dev.timing import interleaved, machine, ratio
 from gknb.jobs.ingest import ingest
 from gknb.parsers import parse
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-
-
-def _best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+ROUNDS = 3
 
 
 def _pdfplumber_baseline(path: Path) -> None:
@@ -37,21 +30,17 @@ def _pdfplumber_baseline(path: Path) -> None:
             page.close()
 
 
-def bench_pdf() -> float:
+def bench_pdf() -> None:
     pdfs = sorted((CORPUS / "pdf").glob("*.pdf"))
-    ours = base = 0.0
-    print("PDF 解析耗时（取3次最优）：")
+    print(f"PDF 解析（gknb 与 pdfplumber 交替 {ROUNDS} 轮，中位数）：")
     for path in pdfs:
-        b = _best(lambda path=path: _pdfplumber_baseline(path))
-        o = _best(lambda path=path: parse(path))
-        base, ours = base + b, ours + o
-        print(f"  {path.name:32} pdfplumber {b * 1000:7.0f} ms   gknb {o * 1000:7.0f} ms   {o / b:5.2f}×")
-    ratio = ours / base
-    print(f"  合计：gknb / pdfplumber(extract_text+extract_tables) = {ratio:.2f}×（目标 ≤ 1.5×）")
-    return ratio
+        t = interleaved({"pdfplumber": lambda path=path: _pdfplumber_baseline(path),
+                         "gknb": lambda path=path: parse(path)}, rounds=ROUNDS)
+        print(f"  {path.name:32} pdfplumber {t['pdfplumber'].ms()}   gknb {t['gknb'].ms()}   "
+              f"gknb / pdfplumber = {ratio(t['gknb'], t['pdfplumber'])}（目标 ≤ 1.5×）")
 
 
-def bench_ingest(copies: int = 4) -> float:
+def bench_ingest(copies: int = 2) -> None:
     docs = [p for kind in ("pdf", "docx", "html") for p in sorted((CORPUS / kind).iterdir())
             if not p.name.endswith(".json") and "模板" not in p.name]
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,19 +50,19 @@ def bench_ingest(copies: int = 4) -> float:
             for p in docs:
                 shutil.copy(p, inbox / f"{i}_{p.name}")
         n = len(list(inbox.iterdir()))
-        timings = {}
-        for workers in (1, 2):
+
+        def run(workers: int) -> None:
             archive = Path(tmp) / f"archive{workers}"
-            start = time.perf_counter()
+            shutil.rmtree(archive, ignore_errors=True)
             ingest(Store(archive), [inbox], workers=workers)
-            timings[workers] = time.perf_counter() - start
-        speedup = timings[1] / timings[2]
-        print(f"入库 {n} 份文件：1个进程 {timings[1]:.2f} s，2个进程 {timings[2]:.2f} s，"
-              f"加速比 {speedup:.2f}×（目标 ≥ 1.7×）")
-        return speedup
+
+        t = interleaved({"1": lambda: run(1), "2": lambda: run(2)}, rounds=ROUNDS)
+        print(f"入库 {n} 份文件（1 个与 2 个进程交替 {ROUNDS} 轮，中位数）：1个进程 {t['1'].s()}；"
+              f"2个进程 {t['2'].s()}；加速比（1个 / 2个）{ratio(t['1'], t['2'])}（目标墙钟 ≥ 1.7×）")
 
 
 def main() -> None:
+    print(f"基准（{machine()}）")
     bench_pdf()
     bench_ingest()
 
