@@ -168,17 +168,22 @@ def test_a_touched_file_with_the_same_bytes_is_not_reparsed(archive, parses):
                                (path.relative_to(archive).as_posix(),)).fetchone()[0] == path.stat().st_mtime_ns
 
 
+def _history(ix: Index, added: tuple[str, str], replaced: str) -> None:
+    """Some history: two reports added (乙, 丙), then 乙's replaced and 丙's removed."""
+    store = ix.store
+    store.put(_report(added[0], agency="乙县某局"))
+    store.put(_report(added[1], agency="丙县某局"))
+    ix.refresh()
+    store.put(_report(replaced, agency="乙县某局"), replace=True)
+    (store.root / "reports" / "丙县某局" / "2025.xml").unlink()
+    ix.refresh()
+
+
 def test_rebuild_from_the_xml_alone_gives_the_same_results(archive):
     store = Store(archive)
     with Index(store) as ix:
         ix.refresh()
-        # some history: add, replace, remove
-        store.put(_report("独有检索短语甲乙丙", agency="乙县某局"))
-        store.put(_report("独有检索短语甲乙丙", agency="丙县某局"))
-        ix.refresh()
-        store.put(_report("另一检索短语丁戊己", agency="乙县某局"), replace=True)
-        (archive / "reports" / "丙县某局" / "2025.xml").unlink()
-        ix.refresh()
+        _history(ix, ("独有检索短语甲乙丙", "独有检索短语甲乙丙"), "另一检索短语丁戊己")
         incremental = results(ix)
         r = ix.rebuild()
         assert r.added == len(store.entries()) and not r.updated and not r.removed
@@ -207,12 +212,7 @@ def test_short_query_grams_are_kept_in_step_with_the_texts(archive):
     with Index(store) as ix:
         ix.refresh()
         assert grams_by_part(ix) == grams_from_texts(ix)
-        store.put(_report("哈哈哈甲乙", agency="乙县某局"))
-        store.put(_report("丙丁", agency="丙县某局"))
-        ix.refresh()
-        store.put(_report("戊己", agency="乙县某局"), replace=True)
-        (archive / "reports" / "丙县某局" / "2025.xml").unlink()
-        ix.refresh()
+        _history(ix, ("哈哈哈甲乙", "丙丁"), "戊己")
         incremental = grams_by_part(ix)
         assert incremental == grams_from_texts(ix)
         orphans = ix.conn.execute("SELECT count(*) FROM grams WHERE part NOT IN (SELECT id FROM parts)")
