@@ -18,7 +18,7 @@ from gknb.jobs.dev.timing import interleaved, machine, ratio
 from gknb.jobs.ingest import ingest
 from gknb.parsers import parse
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"  # beside the repository
 ROUNDS = 3
 
 
@@ -40,7 +40,7 @@ def bench_pdf() -> None:
               f"gknb / pdfplumber = {ratio(t['gknb'], t['pdfplumber'])}（目标 ≤ 1.5×）")
 
 
-def bench_ingest(copies: int = 2) -> None:
+def bench_ingest(copies: int = 4) -> None:
     docs = [p for kind in ("pdf", "docx", "html") for p in sorted((CORPUS / kind).iterdir())
             if not p.name.endswith(".json") and "模板" not in p.name]
     with tempfile.TemporaryDirectory() as tmp:
