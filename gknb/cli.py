@@ -16,7 +16,7 @@ from gknb.archive.fs import Tree
 from gknb.inputs import load_report
 from gknb.model import Report
 from gknb.parsers import DocumentError
-from gknb.rules import ERROR, SEVERITY_ZH, Violation, check
+from gknb.rules import ERROR, SEVERITY_ZH, Violation, counts_line, evaluate
 from gknb.view import to_view
 
 from . import clizh
@@ -105,11 +105,20 @@ def main() -> None:
 
 # --------------------------------------------------------------------------- parse
 
-def _reports(paths, failed: list[Path]):
+VERIFY_HELP = "PDF用两种读取引擎（pdfium、pdfplumber）分别读取并比对，读得不同的单元格标为存疑（约慢三倍）"
+
+
+def _read_settings(verify: bool):
+    from gknb.parsers import PdfSettings, ReadSettings
+    return ReadSettings(pdf=PdfSettings(verify=verify))
+
+
+def _reports(paths, failed: list[Path], verify: bool = False):
     """(path, report) for each usable input; unusable ones are reported and collected in ``failed``."""
+    settings = _read_settings(verify)
     for path in paths:
         try:
-            yield path, load_report(path)
+            yield path, load_report(path, settings)
         except DocumentError as e:
             fail(e)
             failed.append(path)
@@ -126,13 +135,14 @@ def _where(w) -> str:
     return ""
 
 
-def _explained(paths, failed: list[Path]):
+def _explained(paths, failed: list[Path], verify: bool = False):
     """Like _reports, printing how each table row and section was read."""
     from gknb.parsers import parse_source, read_source
+    settings = _read_settings(verify)
     for path in paths:
         events: list = []
         try:
-            report = parse_source(read_source(path), events=events)
+            report = parse_source(read_source(path, settings), settings, events=events)
         except DocumentError as e:
             fail(e)
             failed.append(path)
@@ -148,10 +158,11 @@ def _explained(paths, failed: list[Path]):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出数字（与语料 expected.json 相同的布局）")
 @click.option("--explain", is_flag=True, help="逐行显示表格各行是如何识别、对应到模板的（数字有误时用来查找原因）")
-def parse(paths: tuple[Path, ...], as_json: bool, explain: bool) -> None:
+@click.option("--verify", is_flag=True, help=VERIFY_HELP)
+def parse(paths: tuple[Path, ...], as_json: bool, explain: bool, verify: bool) -> None:
     """解析报告（PDF、Word、网页、文本，或数字文件），显示其中的数字和各部分。"""
     views, failed = [], []
-    for path, report in (_explained if explain else _reports)(paths, failed):
+    for path, report in (_explained if explain else _reports)(paths, failed, verify):
         if as_json:
             views.append(to_view(report))
         else:
@@ -192,18 +203,21 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
         prev = prev_report
         if prev is None and report.agency and report.year and store.root.exists():
             prev = store.get(report.agency, report.year - 1)
-        violations = check(report, prev)
+        outcomes = evaluate(report, prev)
+        violations = [v for o in outcomes for v in o.violations]
         errors |= any(v.severity == ERROR for v in violations)
         if as_json:
             results.append({"document": str(path), "agency": report.agency, "year": report.year,
                             "previous_year": prev.year if prev else None,
-                            "violations": [v.as_dict() for v in violations]})
+                            "violations": [v.as_dict() for v in violations],
+                            "outcomes": [o.as_dict() for o in outcomes]})
             continue
         click.echo(f"{path}：{_describe(report)}" + (f"，对照 {prev.year} 年度" if prev else ""))
         for v in violations:
             _print_violation(v)
         ne = sum(v.severity == ERROR for v in violations)
         click.echo(f"  共 {ne} 个错误，{len(violations) - ne} 个警告")
+        click.echo(f"  {counts_line(outcomes)}")
     if as_json:
         dump_json(results[0] if len(paths) == 1 and results else results)
     sys.exit(EXIT_UNUSABLE if failed else EXIT_ERRORS if errors else EXIT_OK)
@@ -221,7 +235,8 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
 @click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份文件的解析时限（秒）")
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="机关名录（机关名录.xlsx）：报告所印的简称、曾用名、误写按名录归入机关全称")
-def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register_path) -> None:
+@click.option("--verify", is_flag=True, help=VERIFY_HELP)
+def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register_path, verify) -> None:
     """解析、核对并归档报告（连同原始文件）。可给出文件夹：其中所有文件都会处理。"""
     from gknb import register as agency_register
     from gknb.jobs.ingest import expand
@@ -248,7 +263,8 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register
 
     outcomes = run(store, files, agency=agency, year=year, replace=replace, workers=workers,
                    timeout=timeout, progress=progress, names=register.resolve if register else None,
-                   folders=agency_register.folders_by_name(store, register).get if register else None)
+                   folders=agency_register.folders_by_name(store, register).get if register else None,
+                   verify=verify)
     words = {"new": "已归档", "unchanged": "已有，内容相同", "replaced": "已替换（原版本已保留）", "failed": "失败"}
     status = EXIT_OK
     rows = []

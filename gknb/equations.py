@@ -1,83 +1,29 @@
-"""The template's sum rules as equations over a report's cells: the one reading of their terms.
+"""The template's sum rules as equations over a report's cells, and what the parsers, the
+generator and the consolidation do with them.
 
-A sum rule in ``template/official.toml`` says, per column or per row of a block (``each``),
-that its ``left`` terms add up to its ``right`` terms; a term is a row or column id, ``*``
-(every one), ``band:<id>`` (the rows of a band), ``prev:<id>`` (last year's cell) or
-``-<id>`` (subtracted), with ``exclude`` taken out of ``*``.  This module turns a rule and a
-report's table layouts into concrete equations; the checker (:mod:`gknb.rules`), the parsers
-(splitting figures that ran together, confirming rows placed by inference) and the comparer
-use these, so no other module interprets a rule's terms.
+The equations themselves are compiled once from the template (:mod:`gknb.ruleset`: terms
+``*``, ``band:``, ``prev:``, ``-`` and ``exclude`` resolved per table format); this module
+picks the ones a report's table formats have and uses them — to split figures that ran
+together, to find the totals a table's sums determine and to fill blank totals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from . import template as tpl
+from . import ruleset
 from .model import BLANK, VALUE, Cell, Report
+from .ruleset import Equation, Term, row_key
+
+__all__ = ["Equation", "Term", "complete_totals", "instances", "linear_constraints", "lone_totals", "row_key",
+           "total_terms"]
 
 ERROR = "error"
 
 
-@dataclass(frozen=True)
-class Term:
-    """One term of an equation: a cell, its sign, and whether it is read from last year."""
-
-    sign: int
-    cell: str
-    previous: bool  # read from last year's report
-    label: str = ""  # the term's own label within its instance (row key, or column label)
-
-
-def instances(rule: tpl.Rule, report: Report) -> Iterator[tuple[str, list[Term], list[Term]]]:
-    """(scope, left terms, right terms) for each column or row the rule quantifies over."""
-    p = rule.params
-    tid = p["table"]
-    if tid not in report.table_formats or report.table_formats[tid] not in rule.formats:
-        return
-    layout = tpl.load().table(tid).layout(report.table_formats[tid])
-    block = layout.block(p.get("block"))
-    if block is None:
-        return
-    by_pos = {(c.row.id, c.column.id): c for c in layout.cells if c.block == block.id}
-    exclude = set(p.get("exclude", ()))
-    per_column = p["each"] == "column"
-    outer = block.columns if per_column else block.rows
-    inner = block.rows if per_column else block.columns
-
-    def expand(term: str) -> list[Term]:
-        sign = -1 if term.startswith("-") else 1
-        term = term.lstrip("-")
-        prev = term.startswith("prev:")
-        term = term.removeprefix("prev:")
-        if term == "*":
-            ids = [x.id for x in inner]
-        elif term.startswith("band:"):
-            ids = [r.id for r in block.rows if r.band == term[5:]]
-        else:
-            ids = [term]
-        ids = [i for i in ids if i not in exclude or i == term]
-        return [Term(sign, i, prev) for i in ids]
-
-    def cell_of(inner_id: str, outer_id: str) -> str | None:
-        c = by_pos.get((inner_id, outer_id) if per_column else (outer_id, inner_id))
-        return c.id if c else None
-
-    for o in outer:
-        sides = []
-        for side in (p["left"], p["right"]):
-            terms = []
-            for term in side:
-                for t in expand(term):
-                    cid = cell_of(t.cell, o.id)
-                    if cid is not None:
-                        cdef = tpl.load().cell(cid)
-                        label = row_key(cdef) if per_column else cdef.column.label
-                        terms.append(Term(t.sign, cid, t.previous, ("上年" if t.previous else "") + label))
-            sides.append(terms)
-        scope = f"{o.label}栏" if per_column else (row_key(tpl.load().cell(sides[0][0].cell)) if sides[0] else o.label)
-        yield scope, sides[0], sides[1]
+def instances(rule: ruleset.SumRule, report: Report) -> tuple[Equation, ...]:
+    """The rule's equations on ``report``: one per column or row it quantifies over."""
+    return rule.equations_for(report.table_formats)
 
 
 def linear_constraints(report: Report, severity: str = ERROR) -> list[list[tuple[int, str]]]:
@@ -87,16 +33,10 @@ def linear_constraints(report: Report, severity: str = ERROR) -> list[list[tuple
     table's own arithmetic allows.
     """
     out = []
-    for rule in tpl.load().rules:
-        if rule.kind != "sum" or rule.cross_year or rule.severity != severity:
-            continue
-        for _, left, right in instances(rule, report):
-            out.append([(t.sign, t.cell) for t in left] + [(-t.sign, t.cell) for t in right])
+    for rule in ruleset.load().sums(cross_year=False, severity=severity):
+        for eq in instances(rule, report):
+            out.append([(t.sign, t.cell) for t in eq.left] + [(-t.sign, t.cell) for t in eq.right])
     return out
-
-
-def row_key(cdef: tpl.CellDef) -> str:
-    return "/".join(cdef.json_path[:-1])
 
 
 def lone_totals(report: Report) -> Iterator[tuple[Term, list[Term]]]:
@@ -105,13 +45,11 @@ def lone_totals(report: Report) -> Iterator[tuple[Term, list[Term]]]:
     That term is a total the table's arithmetic determines (T3-2's （七）总计, T3-3's and T4-1's
     总计): ``total.sign * sum(part.sign * part)`` gives it.  T3-1 (two terms a side) determines none.
     """
-    for rule in tpl.load().rules:
-        if rule.kind != "sum" or rule.cross_year or rule.severity != ERROR:
-            continue
-        for _, left, right in instances(rule, report):
-            for total, parts in ((left, right), (right, left)):
+    for rule in ruleset.load().sums(cross_year=False, severity=ERROR):
+        for eq in instances(rule, report):
+            for total, parts in ((eq.left, eq.right), (eq.right, eq.left)):
                 if len(total) == 1 and parts:
-                    yield total[0], parts
+                    yield total[0], list(parts)
 
 
 def total_terms(report: Report) -> dict[str, tuple[Term, list[Term]]]:

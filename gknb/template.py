@@ -168,17 +168,9 @@ class Rule:
     severity: str  # error | warning
     title: str
     kind: str
+    # The rule's own keys, as the data file has them: read only by :mod:`gknb.ruleset`, which
+    # compiles them into typed rules (``ruleset.load()``).
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-    @property
-    def formats(self) -> tuple[str, ...]:
-        return tuple(self.params.get("formats", TABLE_FORMATS))
-
-    @property
-    def cross_year(self) -> bool:
-        """Needs last year's report: declared (``cross_year = true``), or a sum over ``prev:`` cells."""
-        terms = [*self.params.get("left", ()), *self.params.get("right", ())]
-        return bool(self.params.get("cross_year")) or any("prev:" in t for t in terms)
 
 
 @dataclass(frozen=True)
@@ -188,6 +180,7 @@ class Office:
 
     kinds: tuple[str, ...] = ()
     default_kind: str = ""
+    government_kind: str = ""  # a 本级政府: its members are the agencies whose 上级政府 it is
     deadlines: dict[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)
 
     def deadline(self, kind: str | None) -> tuple[int, int]:
@@ -314,7 +307,7 @@ def _office(d: dict[str, Any]) -> Office:
     for kind, when in d.get("deadlines", {}).items():
         month, day = (int(x) for x in str(when).split("-"))
         deadlines[kind] = (month, day)
-    return Office(tuple(d.get("kinds", ())), d.get("default_kind", ""), deadlines)
+    return Office(tuple(d.get("kinds", ())), d.get("default_kind", ""), d.get("government_kind", ""), deadlines)
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ and the government's report generated (.docx and PDF) through the generator.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,12 +32,13 @@ class Outcome:
     outputs: list[Path] = field(default_factory=list)
 
 
-def _members(store: Store, names: list[str], year: int) -> tuple[list[tuple[str, Report | None]], dict[str, str]]:
+def _members(store: Store, names: list[str], year: int,
+             folders: Mapping[str, str]) -> tuple[list[tuple[str, Report | None]], dict[str, str]]:
     reports: list[tuple[str, Report | None]] = []
     unreadable = {}
     for name in names:
         try:
-            reports.append((name, store.get(name, year) if store.root.exists() else None))
+            reports.append((name, store.get(folders.get(name, name), year) if store.root.exists() else None))
         except ArchiveError as e:  # a corrupt entry: that member is named, the others still added
             reports.append((name, None))
             unreadable[name] = str(e)
@@ -44,27 +46,31 @@ def _members(store: Store, names: list[str], year: int) -> tuple[list[tuple[str,
 
 
 def run(store: Store, government: str, year: int, names: list[str], outdir: Path, *,
-        published: Report | None = None, pdf: bool = True) -> Outcome:
+        published: Report | None = None, pdf: bool = True, folders: Mapping[str, str] | None = None,
+        write=atomic_write) -> Outcome:
     """Consolidate ``names``' reports for ``year`` into ``government``'s, writing into ``outdir``.
 
     ``published`` is the consolidated report to check; by default the archive's report of the
-    government for the year, if any.  Raises ArchiveError for the government's own unreadable
+    government for the year, if any.  ``folders``: a name (the register's) -> the archive folder
+    holding it, for agencies archived under another of their names.  ``write(path, data)`` writes
+    each file (the January job's writes only what changed).  Raises ArchiveError for the government's own unreadable
     entries, OfficeError when the PDF cannot be made, WriteError when a file cannot be written."""
-    reports, unreadable = _members(store, names, year)
+    folders = folders or {}
+    reports, unreadable = _members(store, names, year, folders)
     c = consolidate(government, year, reports)
     for m in c.members:
         if m.name in unreadable:
             m.status, m.note = UNUSABLE, unreadable[m.name]
     exists = store.root.exists()
     if published is None and exists:
-        published = store.get(government, year)
+        published = store.get(folders.get(government, government), year)
     out = Outcome(c, published)
     if published is not None:
         out.violations = check_consolidated(published, c.report)
     breakdown = outdir / file_name(f"{government}{year}年度汇总明细", ".xlsx")
-    atomic_write(breakdown, workbook(c))
+    write(breakdown, workbook(c))
     out.outputs.append(breakdown)
-    previous = store.get(government, year - 1) if exists else None
+    previous = store.get(folders.get(government, government), year - 1) if exists else None
     figures = Figures(c.report)
     data, doc = generate_docx(figures, previous)
     out.reasons = blockers(figures, doc, previous)
@@ -72,7 +78,7 @@ def run(store: Store, government: str, year: int, names: list[str], outdir: Path
         data, doc = generate_docx(figures, previous, draft=True)
     out.notes = doc.notes
     docx = outdir / file_name(draft_name(doc.title) if out.reasons else doc.title, ".docx")
-    atomic_write(docx, data)
+    write(docx, data)
     out.outputs.append(docx)
     if pdf:
         out.outputs += to_pdf([docx], outdir)

@@ -19,7 +19,7 @@ from gknb.archive.fs import read_regular
 from gknb.archive.store import Store, StoreError
 from gknb.archive.xml import ArchiveError
 from gknb.parsers import SETTINGS as READ_SETTINGS
-from gknb.parsers import DocumentError, parse
+from gknb.parsers import DocumentError, PdfSettings, parse
 
 from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Violation, check
@@ -78,12 +78,13 @@ def refusal(path: str | Path) -> str | None:
     return None
 
 
-def parse_with_limit(path: str, timeout: float) -> tuple[str, Report | None, str | None]:
+def parse_with_limit(path: str, timeout: float, verify: bool = False) -> tuple[str, Report | None, str | None]:
     """(path, report, Chinese error): runs in a worker; never raises.
 
-    The time limit is the parser's own (one alarm, inside :func:`gknb.parsers.parse`)."""
+    The time limit is the parser's own (one alarm, inside :func:`gknb.parsers.parse`);
+    ``verify`` reads a PDF with both engines (:mod:`gknb.parsers.pdf_verify`)."""
     try:
-        return path, parse(path, replace(READ_SETTINGS, timeout=timeout)), None
+        return path, parse(path, replace(READ_SETTINGS, timeout=timeout, pdf=PdfSettings(verify=verify))), None
     except DocumentError as e:
         return path, None, str(e)
     except MemoryError:
@@ -93,7 +94,7 @@ def parse_with_limit(path: str, timeout: float) -> tuple[str, Report | None, str
 
 
 def parse_many(paths: list[Path], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-               progress: Callable[[int, int, str], None] | None = None
+               progress: Callable[[int, int, str], None] | None = None, verify: bool = False
                ) -> Iterator[tuple[str, Report | None, str | None]]:
     """Parse every document, ``workers`` at a time (default: every core).
 
@@ -104,13 +105,13 @@ def parse_many(paths: list[Path], *, workers: int | None = None, timeout: float 
     jobs = [str(p) for p in paths]
     if workers == 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs, 1):
-            result = parse_with_limit(job, timeout)
+            result = parse_with_limit(job, timeout, verify)
             if progress:
                 progress(i, len(jobs), job)
             yield result
         return
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = [pool.submit(parse_with_limit, job, timeout) for job in jobs]
+        futures = [pool.submit(parse_with_limit, job, timeout, verify) for job in jobs]
         for i, fut in enumerate(futures, 1):
             result = fut.result()
             if progress:
@@ -122,7 +123,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
            replace: bool = False, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
            progress: Callable[[int, int, str], None] | None = None,
            names: Callable[[str], str] | None = None,
-           folders: Callable[[str], str | None] | None = None) -> list[Outcome]:
+           folders: Callable[[str], str | None] | None = None, verify: bool = False) -> list[Outcome]:
     """Parse, archive, and check each report against the previous year; outcomes in input order.
 
     Archiving happens in input order while later documents are still being parsed (so which
@@ -137,7 +138,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
     files = expand(paths)
     refused = {i: msg for i, f in enumerate(files) if (msg := refusal(f))}
     parsed = parse_many([f for i, f in enumerate(files) if i not in refused], workers=workers, timeout=timeout,
-                        progress=progress)
+                        progress=progress, verify=verify)
     outcomes: list[Outcome] = []
     for i, f in enumerate(files):
         if i in refused:

@@ -7,13 +7,17 @@
                                      the official Word form filled in: either wins)
     <work>/reports/<机关>/           the year-N report generated from a filled figures file
     <work>/reviews/                  one review per agency (N against N−1), index.html (who has
-                                     reported, who is late or missing) and the 催报 list
+                                     reported, who is late or missing), the 催报 list and
+                                     审核意见汇总.docx (the batch's review as a notice in Word)
+    <work>/汇总/<政府>/               each 本级政府's consolidated report of its members (by the
+                                     register's 上级政府), its breakdown, and its C-1 check
     <work>/机关名录.xlsx              the agency register: created from what was seen, then edited by
                                      the office (gknb only appends agencies it sees for the first time)
 
 Each run: ingest what the archive lacks (by content hash), check it, draft figures files
 for agencies without year N, generate year N where the figures are filled (and archive the
-result), write every review, and return one summary row per agency.
+result), write every review, consolidate each 本级政府's members, and return one summary
+row per agency.
 
 Idempotent and restartable: every file is written atomically and only when its content
 changes, state is read back from the files themselves, and the PDF (whose bytes LibreOffice
@@ -46,7 +50,7 @@ from gknb.archive.decisions import apply_fixes
 from gknb.archive.decisions import load as load_decisions
 from gknb.archive.errors import os_error_zh
 from gknb.archive.fs import DIR, FILE, Tree
-from gknb.archive.store import Store, StoreError, file_name
+from gknb.archive.store import Store, StoreError, agency_dirname, file_name
 from gknb.parsers import DocumentError
 
 from gknb import register as agency_register
@@ -55,17 +59,22 @@ from gknb.compare.html import render
 from gknb.compare.index import render_index
 from gknb.compare.submissions import MISSING, REMINDER_NAME, Submission, judge, reminder_html, reminder_xlsx
 from gknb.compare.submissions import deadline as submission_deadline
+from gknb.consolidate.members import governments
 from gknb.generator import basis as figures_file
 from gknb.generator.compose import GenerateError, generate_docx
 from gknb.generator.draft import draft, dump
+from gknb.generator.notice import FILE_NAME as SUMMARY_DOCX
+from gknb.generator.notice import summary_docx
 from gknb.generator.pdf import PdfError, to_pdf
 from gknb.generator.readiness import blockers, draft_name
 from gknb.model import VALUE
 from gknb.register import Register
-from gknb.rules import ERROR, WARNING, check
+from gknb.rules import ERROR, WARNING, Violation, check
 from gknb.verdicts import open_violations
 
+from . import consolidate as consolidation
 from .ingest import expand, ingest, refusal
+from .reviewsummary import from_rows
 
 Progress = Callable[[str, int, int, str], None]  # (phase, i, n, item)
 
@@ -74,6 +83,7 @@ DRAFTED, WAITING, GENERATED, ARCHIVED, FAILED = "已生成数字文件，待填�
 FORM_SUFFIXES = (".xlsx", ".docx")  # figures forms staff fill instead of the drafted YAML file, in this order
 UNFINISHED = "待完善（已生成征求意见稿）"  # figures that break an error-level rule, or gaps left: no final report
 
+CONSOLIDATED = "汇总"  # <work>/汇总/<政府>/: the consolidated reports
 FIRST_YEAR = 2008  # the first year under the 政府信息公开条例 (in force 1 May 2008)
 
 
@@ -140,6 +150,10 @@ class WorkFolder:
 
     def reports(self, folder: str) -> Path:
         return self.work / "reports" / folder
+
+    @property
+    def consolidated(self) -> Path:
+        return self.work / CONSOLIDATED
 
     @property
     def reviews(self) -> Path:
@@ -305,12 +319,16 @@ def _generate(task: GenerateTask, store: Store, tree: Tree, pdf: bool) -> Genera
         data, doc = generate_docx(fig, previous, draft=True)
     docx = task.outdir / file_name(draft_name(doc.title) if reasons else doc.title, ".docx")
     tree.write_if_changed(docx, data)
+    return Generated(task.folder, docx, _recorded(tree, docx, data, task.year, pdf), blockers=reasons)
+
+
+def _recorded(tree: Tree, docx: Path, data: bytes, year: int, pdf: bool) -> bool:
+    """Record in its folder's manifest the .docx just written; whether its PDF must be (re)made."""
     digest = hashlib.sha256(data).hexdigest()
-    manifest = _manifest(task.outdir, task.year)
+    manifest = _manifest(docx.parent, year)
     done = _read_manifest(tree, manifest)
     tree.write_if_changed(manifest, json.dumps({"docx_sha256": digest, "pdf_of": done.get("pdf_of")}).encode())
-    needs_pdf = pdf and (done.get("pdf_of") != digest or tree.kind(docx.with_suffix(".pdf")) != FILE)
-    return Generated(task.folder, docx, needs_pdf, blockers=reasons)
+    return pdf and (done.get("pdf_of") != digest or tree.kind(docx.with_suffix(".pdf")) != FILE)
 
 
 def convert_batch(docs: list[Path], year: int, scratch: Path, work: Path) -> str | None:
@@ -352,6 +370,88 @@ def review_one(store_root: Path, folder: str, year: int, outdir: Path, work: Pat
     except Exception as e:  # noqa: BLE001 -- a corrupt entry, a full disk: this agency's error
         return BatchItem(agency, None, None, reason(e))
     return BatchItem(agency, name, c)
+
+
+# --------------------------------------------------------------------------- 4. consolidated reports
+
+@dataclass
+class Consolidated:
+    """One 本级政府's consolidation in this run: what was added up and how its published report compares."""
+
+    government: str
+    members: int = 0
+    included: int = 0
+    notes: list[str] = field(default_factory=list)  # members missing, not added, with errors (Chinese)
+    violations: list[Violation] = field(default_factory=list)  # C-1: the published report against the sum
+    published: bool = False
+    outputs: list[Path] = field(default_factory=list)
+    error: str | None = None
+
+    def line(self) -> str:
+        """What was added up and how the published report compares, in one Chinese sentence."""
+        if self.error:
+            return f"未能汇总：{self.error}"
+        head = f"{self.members} 个成员机关，已计入 {self.included} 个"
+        if not self.published:
+            return f"{head}；档案中没有已发布的汇总报告可供核对"
+        return f"{head}；已发布的汇总报告" + (f"有 {len(self.violations)} 处与各成员机关之和不符" if self.violations
+                                          else "各项数字等于各成员机关之和")
+
+
+def consolidate_governments(layout: WorkFolder, register: Register, year: int, pdf: bool) -> list[Consolidated]:
+    """Each 本级政府 of the register with members: its consolidated report into <work>/汇总/<政府>/,
+    written only where bytes change (the PDF only when its .docx changed), and its C-1 check.
+    A government's failure is its own (``error``); never raises."""
+    tree, store = layout.tree, layout.store
+    found = governments(register)
+    if not found:
+        return []
+    try:
+        tree.sweep_scratch(layout.consolidated, ".pdf-")  # left by a run killed while converting
+    except StoreError:
+        pass  # the conversion below says what is wrong with the folder
+    try:
+        folders = agency_register.folders_by_name(store, register)
+    except Exception as e:  # noqa: BLE001 -- an unreadable archive: every government says so
+        return [Consolidated(a.full, len(m), error=reason(e)) for a, m in found]
+    out, pending = [], []
+    for agency, members in found:
+        done = Consolidated(agency.full, len(members))
+        out.append(done)
+        try:
+            o = consolidation.run(store, agency.full, year, members, layout.consolidated / agency_dirname(agency.full),
+                                  pdf=False, folders=folders, write=tree.write_if_changed)
+        except Exception as e:  # noqa: BLE001 -- a corrupt entry, a full disk: this government's error
+            done.error = reason(e)
+            continue
+        done.included, done.notes = len(o.consolidation.included), o.consolidation.notes()
+        done.published, done.violations, done.outputs = o.published is not None, o.violations, o.outputs
+        docx = next(p for p in o.outputs if p.suffix == ".docx")
+        try:
+            if _recorded(tree, docx, tree.read(docx), year, pdf):
+                pending.append(docx)
+        except Exception as e:  # noqa: BLE001
+            done.error = reason(e)
+        if pdf:
+            done.outputs.append(docx.with_suffix(".pdf"))
+    if pending and (problem := convert_batch(pending, year, layout.consolidated, layout.work)):
+        for done in out:
+            if not done.error and any(p.with_suffix(".docx") in pending for p in done.outputs):
+                done.error = problem
+    return out
+
+
+def _government_row(row: Row, c: Consolidated) -> None:
+    """The consolidation in its government's summary row: its files, and C-1 as errors and notes."""
+    row.outputs += [str(p) for p in c.outputs]
+    if c.error:
+        row.fail(f"汇总报告：{c.error}")
+        return
+    row.notes.append(f"汇总报告：{c.line()}")
+    row.notes += [f"汇总报告：{n}" for n in c.notes]
+    row.notes += [f"汇总报告 {v.rule} [{v.scope}] {v.message}" for v in c.violations]
+    row.errors += sum(v.severity == ERROR for v in c.violations)
+    row.warnings += sum(v.severity == WARNING for v in c.violations)
 
 
 # --------------------------------------------------------------------------- the job
@@ -396,7 +496,7 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
     layout = WorkFolder(Path(work), archive)
     store, tree = layout.store, layout.tree
     failures: list[str] = []
-    for folder in (layout.work / "figures", layout.work / "reports", layout.reviews):
+    for folder in (layout.work / "figures", layout.work / "reports", layout.reviews, layout.consolidated):
         try:
             tree.sweep(folder)  # temporaries of a run killed mid-write (not a live run's)
         except StoreError as e:
@@ -490,13 +590,7 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
         if s.agency not in by_name:  # registered, never seen
             rows[s.agency] = by_name[s.agency] = Row(s.agency, MISSING)
         by_name[s.agency].submission = s.state
-    try:
-        tree.write_if_changed(layout.reviews / "index.html", render_index(
-            year, items, submissions=subs, problems=failures).encode("utf-8"))
-        tree.write_if_changed(layout.reviews / f"{REMINDER_NAME}.html", reminder_html(year, subs).encode("utf-8"))
-        tree.write_if_changed(layout.reviews / f"{REMINDER_NAME}.xlsx", reminder_xlsx(year, subs))
-    except Exception as e:  # noqa: BLE001 -- the index is no agency's: the run's problem
-        failures.append(reason(e))
+    findings: dict[str, list[Violation]] = {}
     for folder, item in zip(reviewed, items, strict=True):
         row = rows[folder]
         if item.error:
@@ -508,10 +602,28 @@ def run(work: Path, year: int, *, archive: Path | None = None, workers: int | No
             if not item.error:
                 row.fail(e)
             continue
+        findings[folder] = found
         row.errors = sum(v.severity == ERROR for v in found)
         row.warnings = sum(v.severity == WARNING for v in found)
         if item.file:
             row.outputs.append(str(layout.reviews / item.file))
+    consolidated = consolidate_governments(layout, register, year, pdf)
+    for c in consolidated:
+        if c.government not in by_name:  # registered as not reporting, never seen: its row is the consolidation
+            rows[c.government] = by_name[c.government] = Row(c.government)
+        _government_row(by_name[c.government], c)
+    try:
+        tree.write_if_changed(layout.reviews / "index.html", render_index(
+            year, items, submissions=subs, problems=failures,
+            consolidations=[(c.government, c.line(), c.violations) for c in consolidated]).encode("utf-8"))
+        tree.write_if_changed(layout.reviews / f"{REMINDER_NAME}.html", reminder_html(year, subs).encode("utf-8"))
+        tree.write_if_changed(layout.reviews / f"{REMINDER_NAME}.xlsx", reminder_xlsx(year, subs))
+        tree.write_if_changed(layout.reviews / SUMMARY_DOCX,
+                              summary_docx(year, from_rows({k: r.agency for k, r in rows.items()},
+                                                           {s.agency: s.state for s in subs}, findings,
+                                                           {c.government: c.violations for c in consolidated})))
+    except Exception as e:  # noqa: BLE001 -- the index is no agency's: the run's problem
+        failures.append(reason(e))
     return [rows[k] for k in sorted(rows)], failures
 
 

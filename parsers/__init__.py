@@ -29,9 +29,10 @@ if TYPE_CHECKING:
 
 from . import sniff as _sniff
 from .errors import DocumentError, NoTextLayer
-from .source import SETTINGS, ReadSettings, Source, read_source, time_limit
+from .source import SETTINGS, PdfSettings, ReadSettings, Source, read_source, time_limit
 
-__all__ = ["parse", "parse_source", "load_figures", "read_source", "Source", "DocumentError", "READERS"]
+__all__ = ["parse", "parse_source", "load_figures", "read_source", "Source", "DocumentError", "READERS",
+           "ReadSettings", "PdfSettings"]
 
 # kind -> "module:function" reading a Source of that kind into a parsers.layout.Layout.
 READERS = {
@@ -52,7 +53,7 @@ def _reader(kind: str):
     return getattr(import_module(module), func)
 
 
-def _parse(source: Source, kind: str, events: list | None = None) -> Report:
+def _parse(source: Source, kind: str, events: list | None, settings: ReadSettings) -> Report:
     if kind == _sniff.ARCHIVE_XML:
         raise DocumentError(source.name, "这是gknb档案文件，不是原始报告；请用 gknb check 或 gknb show 查看")
     if kind in _sniff.FIGURES:
@@ -61,13 +62,21 @@ def _parse(source: Source, kind: str, events: list | None = None) -> Report:
         kind = FIGURES_FILE
     else:
         from .understand import understand
+        layout = None
         try:
-            layout = _reader(kind)(source)
+            if kind == _sniff.PDF and settings.pdf.verify:
+                from .pdf_verify import read_verified
+                report, pages = read_verified(source, events)
+            elif kind == _sniff.PDF:
+                layout = _reader(kind)(source, settings.pdf)
+            else:
+                layout = _reader(kind)(source)
         except NoTextLayer:  # a text layer of unmapped glyphs: the pages are read as images
             kind = _sniff.SCAN
             layout = _reader(kind)(source)
-        report = understand(layout, source.name, events)
-        pages = layout.pages
+        if layout is not None:
+            report = understand(layout, source.name, events)
+            pages = layout.pages
         if kind == _sniff.DOCX:
             from . import wordform
             if wordform.is_form(report):  # the official Word form, filled: a figures file
@@ -97,7 +106,7 @@ def parse_source(source: Source, settings: ReadSettings = SETTINGS, events: list
     limit = settings.scan_timeout if kind in _sniff.RECOGNISED else settings.timeout
     with time_limit(limit, source.name):
         try:
-            return _parse(source, kind, events)
+            return _parse(source, kind, events, settings)
         except DocumentError:
             raise
         except RecursionError:

@@ -1,10 +1,12 @@
 """Read a PDF report into the neutral :class:`~parsers.layout.Layout`.
 
-pdfplumber gives characters, ruling lines and ruled tables; this module turns them into
-paragraphs and table grids in reading order.  It knows PDF layout and nothing about the
-report template: that mapping happens later in ``parsers.understand``.
+An engine gives each page's characters and ruling lines — pdfium by default
+(``parsers.pdf_pdfium``), pdfplumber as the second reader (``PdfSettings``) — in the same
+dicts and coordinates; this module cleans them and hands them to ``parsers.pdf_pages``,
+which turns them into paragraphs and table grids in reading order.  It knows PDF layout and
+nothing about the report template: that mapping happens later in ``parsers.understand``.
 
-What it does on top of pdfplumber (see docs/PITFALLS.md, pdfplumber section):
+What it does on top of the engine (see docs/PITFALLS.md, pdfplumber section):
 
 * builds lines from characters itself, so CJK text gets no inserted spaces and
   Latin words keep theirs;
@@ -28,6 +30,7 @@ import io
 import math
 import os
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pdfplumber
@@ -37,11 +40,13 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
+from . import pdf_pdfium
 from .errors import DocumentError, NoTextLayer
 from .layout import Layout
 from .pdf_pages import Page, RuledTable, assemble, drop_margin_lines, page_of, ruled_tables
-from .sniff import has_text_layer
-from .source import Source, as_source
+from .pdf_paint import visible
+from .sniff import MIN_TEXT_CHARS, has_text_layer
+from .source import PDFPLUMBER, PdfSettings, Source, as_source
 
 __all__ = ["read_pdf"]
 
@@ -71,32 +76,36 @@ _RADICAL_MAP = str.maketrans(
 # --- public API -------------------------------------------------------------------------
 
 
-def read_pdf(document: Source | str | os.PathLike) -> Layout:
+def read_pdf(document: Source | str | os.PathLike, settings: PdfSettings | None = None) -> Layout:
     """Read a PDF file into paragraphs and grids in reading order.
 
     Raises :class:`DocumentError` (Chinese message naming the file) for a damaged,
-    encrypted or image-only PDF.
+    encrypted or image-only PDF.  ``settings.engine`` picks the engine (pdfium unless told).
     """
     src = as_source(document)
     path = src.name
-    n_pages = _check_readable(path, src.data)
-    pages: list[Page] = []
-    cid = _CidCounter()
+    plumber = settings is not None and settings.engine == PDFPLUMBER
+    # pdfplumber is slow: a file without text fails before it starts; pdfium reads it first
+    doc = _open_checked(path, src.data, check_text=plumber)
     try:
-        with pdfplumber.open(io.BytesIO(src.data)) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                try:
-                    pages.append(_read_page(page, number, cid))
-                finally:
-                    page.close()  # bounds memory on long documents (pdfplumber #1339)
-                if cid.is_garbage(final=False):
-                    raise NoTextLayer(path, MSG_NO_TEXT)
+        n_pages = len(doc)
+        if plumber:
+            pages, cid = _read_pages(path, _plumber_pages(src.data))
+        else:
+            try:
+                pages, cid = _read_pages(path, _pdfium_pages(doc, src.data), check_text=True)
+            except _GlyphsLost:  # pdfminer reads text pdfium cannot draw: the slow engine, but all of it
+                pages, cid = _read_pages(path, _plumber_pages(src.data))
     except (PdfminerException, PDFSyntaxError, PSException) as exc:
         if _is_password_error(exc):
             raise DocumentError(path, MSG_ENCRYPTED) from None
         raise DocumentError(path, MSG_CORRUPT) from None
-    except DAMAGE as exc:  # pdfminer/pdfplumber meeting objects no sound PDF has (boxes of names…)
+    except pdfium.PdfiumError:
+        raise DocumentError(path, MSG_CORRUPT) from None
+    except DAMAGE as exc:  # the PDF libraries meeting objects no sound PDF has (boxes of names…)
         raise DocumentError(path, f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
+    finally:
+        doc.close()
     if cid.is_garbage(final=True):
         raise NoTextLayer(path, MSG_NO_TEXT)
     try:
@@ -106,11 +115,64 @@ def read_pdf(document: Source | str | os.PathLike) -> Layout:
         raise DocumentError(path, f"{MSG_CORRUPT}（{type(exc).__name__}）") from None
 
 
+Engine = Iterator[tuple[int, float, list[dict], list[dict]]]  # page number, height, chars, edges
+
+
+def _read_pages(path: str, engine: Engine, check_text: bool = False) -> tuple[list[Page], _CidCounter]:
+    """Each page's cleaned characters and visible ruled tables; a garbage text layer fails early,
+    and with ``check_text`` a document without a page of real text (what ``sniff.has_text_layer``
+    asks of pdfium's text, asked of the characters read)."""
+    pages: list[Page] = []
+    cid = _CidCounter()
+    has_text = not check_text
+    for number, height, chars, edges in engine:
+        if not has_text:
+            has_text = _text_count(chars) >= MIN_TEXT_CHARS
+        pages.append(page_of(number, height, _clean_chars(chars, cid), _find_tables(edges)))
+        if cid.is_garbage(final=False):
+            raise NoTextLayer(path, MSG_NO_TEXT)
+    if not has_text:
+        raise NoTextLayer(path, MSG_NO_TEXT)
+    return pages, cid
+
+
+def _text_count(chars: list[dict]) -> int:
+    return sum(1 for c in chars if not c["text"].startswith("(cid:") and c["text"].isprintable()
+               and not c["text"].isspace())
+
+
+class _GlyphsLost(Exception):
+    """pdfium left out text it had no glyph for (see ``pdf_pdfium.read_page``)."""
+
+
+def _pdfium_pages(doc: pdfium.PdfDocument, data: bytes) -> Engine:
+    descents = pdf_pdfium.font_descents(data)
+    for i in range(len(doc)):
+        page = doc[i]
+        try:
+            content = pdf_pdfium.read_page(page, descents)
+        finally:
+            page.close()
+        if content.lost:
+            raise _GlyphsLost()
+        yield i + 1, content.height, content.chars, content.edges
+
+
+def _plumber_pages(data: bytes) -> Engine:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                yield number, float(page.height), page.chars, page.edges
+            finally:
+                page.close()  # bounds memory on long documents (pdfplumber #1339)
+
+
 # --- file checks ------------------------------------------------------------------------
 
 
-def _check_readable(path: str, data: bytes) -> int:
-    """Fail fast, before pdfplumber's slow parse, on damaged, encrypted or scanned files."""
+def _open_checked(path: str, data: bytes, check_text: bool = True) -> pdfium.PdfDocument:
+    """The document opened in pdfium, after failing fast on damaged, encrypted or (with
+    ``check_text``) scanned files."""
     head, tail = data[:1024], data[-8192:]
     # A download cut short loses the trailer; pdfium may still "repair" such a file.
     if b"%PDF-" not in head or b"%%EOF" not in tail:
@@ -123,16 +185,17 @@ def _check_readable(path: str, data: bytes) -> int:
         raise DocumentError(path, MSG_CORRUPT) from None
     try:
         n_pages = len(doc)
-        has_text = n_pages > 0 and has_text_layer(doc)
+        has_text = n_pages > 0 and (not check_text or has_text_layer(doc))
     except pdfium.PdfiumError:
-        raise DocumentError(path, MSG_CORRUPT) from None
-    finally:
         doc.close()
+        raise DocumentError(path, MSG_CORRUPT) from None
     if n_pages == 0:
+        doc.close()
         raise DocumentError(path, MSG_CORRUPT)
     if not has_text:
+        doc.close()
         raise NoTextLayer(path, MSG_NO_TEXT)
-    return n_pages
+    return doc
 
 
 def _is_password_error(exc: BaseException) -> bool:
@@ -159,14 +222,10 @@ class _CidCounter:
 # --- one page ---------------------------------------------------------------------------
 
 
-def _read_page(page, number: int, cid: _CidCounter) -> Page:
-    """Lines and table parts of one page, top to bottom."""
-    return page_of(number, float(page.height), _clean_chars(page.chars, cid), _find_tables(page))
-
-
 def _clean_chars(chars: list[dict], cid: _CidCounter) -> list[dict]:
     """Visible characters with normalised text, fake-bold duplicates removed."""
     out = []
+    finite = math.isfinite
     for ch in _dedupe(chars):
         text = ch["text"]
         if text.startswith("(cid:"):
@@ -175,10 +234,15 @@ def _clean_chars(chars: list[dict], cid: _CidCounter) -> list[dict]:
             continue
         if not text or text.isspace():
             continue
-        if not all(math.isfinite(ch.get(k, 0.0)) for k in ("x0", "x1", "top", "bottom", "size")):
+        if not (finite(ch.get("x0", 0.0)) and finite(ch.get("x1", 0.0)) and finite(ch.get("top", 0.0))
+                and finite(ch.get("bottom", 0.0)) and finite(ch.get("size", 0.0))):
             continue  # a glyph placed at infinity (a damaged matrix) is on no page
         cid.total += 1
-        out.append(ch if text.isascii() else dict(ch, text=_normalise(text)))
+        if not text.isascii():
+            plain = _normalise(text)
+            if plain != text:
+                ch = dict(ch, text=plain)
+        out.append(ch)
     return out
 
 
@@ -215,28 +279,6 @@ def _normalise(text: str) -> str:
 # --- tables -----------------------------------------------------------------------------
 
 
-def _find_tables(page) -> list[RuledTable]:
+def _find_tables(edges: list[dict]) -> list[RuledTable]:
     """Ruled tables drawn with visible lines."""
-    return ruled_tables([e for e in page.edges if e.get("orientation") in ("h", "v") and _visible(e)])
-
-
-def _is_white(color) -> bool:
-    if color is None:
-        return True
-    if isinstance(color, (int, float)):
-        color = (color,)
-    if not isinstance(color, (tuple, list)) or not all(isinstance(v, (int, float)) for v in color):
-        return False  # pattern or unknown colour space: assume visible
-    if len(color) == 4:  # CMYK
-        return all(v <= 0.02 for v in color)
-    return bool(color) and all(v >= 0.98 for v in color)
-
-
-def _visible(edge: dict) -> bool:
-    """Whether an edge is drawn on paper.  WPS paints a white, unstroked box behind
-    every text line; those boxes would otherwise form a one-column "table"."""
-    if edge["object_type"] == "line":
-        return not (edge.get("stroking_color") is not None and _is_white(edge["stroking_color"]))
-    if edge.get("stroke") and not _is_white(edge.get("stroking_color")):
-        return True
-    return bool(edge.get("fill")) and not _is_white(edge.get("non_stroking_color"))
+    return ruled_tables([e for e in edges if e.get("orientation") in ("h", "v") and visible(e)])

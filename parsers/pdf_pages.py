@@ -17,10 +17,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
 from pdfplumber.utils import filter_edges
 
 from .layout import Grid, GridCell, Paragraph, Where
+from .pdf_cells import intersections_to_cells  # pdfplumber's, in linear time
 from .pdf_unruled import Segment, build_grid, cut_segments, find_regions
 
 __all__ = ["RuledTable", "ruled_tables", "Page", "page_of", "drop_margin_lines", "assemble", "cluster", "nearest", "inside"]

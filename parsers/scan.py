@@ -16,6 +16,7 @@ sums confirm it, and flags recognised figures that the sums contradict.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,7 @@ from .layout import Layout
 from .pdf_pages import Page, RuledTable, assemble, drop_margin_lines, page_of, ruled_tables
 from .scan_image import ScanPage, image_pages, pdf_pages, prepare
 from .scan_ruling import erase_rules, ink, rule_ink, ruling_edges
-from .scan_text import Box, Reading, detect, figure_like, recognise
+from .scan_text import Box, Reading, detect, figure_like, model_loaded, recognise
 from .source import Source, as_source
 
 __all__ = ["read_scan", "ScanSettings", "SETTINGS"]
@@ -83,15 +84,31 @@ def _read_pages(frames: Iterable[tuple[int, np.ndarray, float]], settings: ScanS
     """Pages read one by one, or in parallel worker processes when there are several."""
     frames = list(frames)
     workers = settings.workers or min(os.cpu_count() or 1, 2)
-    if workers <= 1 or len(frames) <= 1 or os.environ.get("GKNB_OCR_SERIAL"):
+    # a worker of a batch job (ingest, january) is already one of several: it reads serially
+    nested = multiprocessing.parent_process() is not None or multiprocessing.current_process().daemon
+    if workers <= 1 or len(frames) <= 1 or nested or os.environ.get("GKNB_OCR_SERIAL"):
         for frame in frames:
             yield read_page(*frame, settings=settings)
         return
-    # each worker runs its own single-threaded model: pages in parallel beat threads in one model
-    with ProcessPoolExecutor(max_workers=workers, initializer=_single_threaded) as pool:
+    # each worker runs its own single-threaded model: pages in parallel beat threads in one model.
+    # Forked workers, so that no caller needs a __main__ guard; but a process whose model (and
+    # its thread pool) is loaded is not forked — it could deadlock — and reads on its threads.
+    if model_loaded():
+        for frame in frames:
+            yield read_page(*frame, settings=settings)
+        return
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_single_threaded)
+    try:
         futures = [pool.submit(read_page, *frame, settings=settings) for frame in frames]
         for future in futures:
             yield future.result()
+    finally:  # a time limit or an error: do not wait for the pages still being read
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
 
 
 def _single_threaded() -> None:

@@ -15,7 +15,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-__all__ = ["Box", "Reading", "OcrSettings", "detect", "recognise", "figure_like"]
+__all__ = ["Box", "Reading", "OcrSettings", "detect", "recognise", "figure_like", "model_loaded"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,11 @@ def _engine(threads: int):
     n = threads or int(os.environ.get("GKNB_OCR_THREADS", "0")) or -1
     return RapidOCR(intra_op_num_threads=n, inter_op_num_threads=1, use_cls=False,
                     rec_batch_num=SETTINGS.rec_batch)
+
+
+def model_loaded() -> bool:
+    """Whether this process has loaded the model (and started its thread pool)."""
+    return _engine.cache_info().currsize > 0
 
 
 def detect(gray: np.ndarray, dpi: float, settings: OcrSettings = SETTINGS) -> list[Box]:

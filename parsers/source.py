@@ -16,11 +16,30 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import DocumentError
 
 MB = 1024 * 1024
+
+PDFIUM, PDFPLUMBER = "pdfium", "pdfplumber"
+PDF_ENGINES = (PDFIUM, PDFPLUMBER)
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """Which engine reads a PDF's characters and ruling.
+
+    pdfium is the default (about ten times faster); pdfplumber is the second reader, kept
+    because the two must agree cell for cell.  ``verify`` reads with both and flags every
+    cell where they disagree (``parsers.pdf_verify``)."""
+
+    engine: str = PDFIUM
+    verify: bool = False
+
+    def __post_init__(self) -> None:
+        if self.engine not in PDF_ENGINES:
+            raise ValueError(f"unknown PDF engine {self.engine!r}; one of {PDF_ENGINES}")
 
 
 @dataclass(frozen=True)
@@ -30,6 +49,7 @@ class ReadSettings:
     max_bytes: int = 100 * MB  # no annual report comes near this (the corpus' largest is 0.4 MB)
     timeout: float = 120.0  # seconds for one document, reading and understanding
     scan_timeout: float = 900.0  # ... for a scan, whose pages are recognised (seconds a page, not ms)
+    pdf: PdfSettings = field(default_factory=PdfSettings)
 
 
 SETTINGS = ReadSettings()
@@ -92,6 +112,9 @@ def as_source(document: Source | str | os.PathLike) -> Source:
     return document if isinstance(document, Source) else read_source(document)
 
 
+ALARM_REPEAT = 0.05  # seconds between alarms once the limit is reached (see time_limit)
+
+
 class Timeout(BaseException):
     """Raised by the alarm; a BaseException so that no reader's ``except Exception`` swallows it."""
 
@@ -102,6 +125,9 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
 
     Uses SIGALRM, so it acts only in the main thread of a process (every CLI command and every
     pool worker); elsewhere the block runs unbounded.  An enclosing limit is kept and restored.
+    The alarm repeats every ``ALARM_REPEAT`` seconds until the block ends: an alarm that lands
+    in a finalizer (``__del__`` run by the garbage collector) is swallowed by Python, and a
+    single alarm would leave the block unbounded.
     """
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
@@ -111,16 +137,17 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
         raise Timeout()
 
     started = time.monotonic()
-    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    outer, outer_repeat = signal.getitimer(signal.ITIMER_REAL)
     limit = min(seconds, outer) if outer else seconds  # an enclosing limit that ends sooner wins
     old_handler = signal.signal(signal.SIGALRM, _alarm)
     try:  # an alarm from here on, the enclosing one included, is this document's timeout
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        signal.setitimer(signal.ITIMER_REAL, limit, ALARM_REPEAT)
         yield
     except Timeout:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         raise DocumentError(name, f"处理超时（超过{limit:g}秒）：文件可能异常或结构过于复杂") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)
         if outer:  # give the enclosing limit back what remains of it
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001), outer_repeat)

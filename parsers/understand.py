@@ -185,6 +185,7 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
     _split_runs(report, readings)
     _confirm_by_arithmetic(report, confirmable)
     if recognised:
+        _settle_misread(report)
         _flag_contradicted(report)
     for cid, cell in report.cells.items():
         if cell.state == ABSENT and not cell.flag:  # absent is never silent: it is not a blank
@@ -192,6 +193,49 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
         if cell.flag and (cid not in explained or cell.flag != explained[cid]):
             report.findings.append(Finding(UNSURE, f"{'/'.join(t.cell(cid).json_path)}：{cell.flag}", cid))
     return report
+
+
+def _settle_misread(report: Report) -> None:
+    """The sums decide where they force one answer: when the failing sums of a scan's table
+    (at least two) share exactly one recognised figure, and each of them, with its other
+    figures read without doubt, gives that figure the same value — which makes every sum
+    through it hold — the figure is that value (a misread digit), and a note says so."""
+    equations = linear_constraints(report)
+    failing = []
+    for equation in equations:
+        values = [report.value(cid) for _, cid in equation]
+        if all(v is not None for v in values) and sum(k * v for (k, _), v in zip(equation, values)) != 0:
+            failing.append(equation)
+    if len(failing) < 2:
+        return
+    common = set.intersection(*({cid for _, cid in eq} for eq in failing))
+    if len(common) != 1:
+        return
+    culprit = next(iter(common))
+    forced = set()
+    for equation in failing:
+        k = next(k for k, cid in equation if cid == culprit)
+        others = [(kk, cid) for kk, cid in equation if cid != culprit]
+        if any(report.cells[cid].flag for _, cid in others):
+            return  # a doubtful figure among the others: nothing is forced
+        forced.add(-sum(kk * report.value(cid) for kk, cid in others) / k)
+    if len(forced) != 1:
+        return
+    value = forced.pop()
+    if value < 0 or value != int(value):
+        return
+    value = int(value)
+    cell = report.cells[culprit]
+    for equation in equations:  # every sum through the figure must hold with the new value
+        if any(cid == culprit for _, cid in equation):
+            values = [value if cid == culprit else report.value(cid) for _, cid in equation]
+            if any(v is None for v in values) or sum(k * v for (k, _), v in zip(equation, values)) != 0:
+                return
+    read = cell.printed or str(cell.value)
+    report.cells[culprit] = Cell(VALUE, value, read, cell.where, None)
+    path = "/".join(tpl.load().cell(culprit).json_path)
+    report.findings.append(Finding(NOTE, f"{path}：扫描件识别为“{read}”，与表内{len(failing)}处合计不符；"
+                                         f"按这些合计取为{value}，请核对原件", culprit))
 
 
 def _flag_contradicted(report: Report) -> None:

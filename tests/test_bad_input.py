@@ -86,16 +86,18 @@ def test_cli_on_bad_input_exits_2_and_leaves_the_archive_untouched(tmp_path):
     assert after == before
 
 
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
 @pytest.mark.parametrize("error", ["MalformedPDFException", "ValueError"])
-def test_a_pdf_the_libraries_choke_on_is_refused_as_damaged(monkeypatch, error):
+def test_a_pdf_the_libraries_choke_on_is_refused_as_damaged(monkeypatch, error, engine):
     """Seen by the fuzzer: a page box of names, degenerate ruling (pdfplumber raises these)."""
     import pdfplumber.utils.exceptions
+    from gknb.parsers import PdfSettings, ReadSettings
     from gknb.parsers import pdf as reader
     exc = getattr(pdfplumber.utils.exceptions, error, None) or ValueError
 
-    def broken(page, number, cid):
+    def broken(edges):
         raise exc("Bounding box contains non-number coordinate(s)")
-    monkeypatch.setattr(reader, "_read_page", broken)
+    monkeypatch.setattr(reader, "_find_tables", broken)
     with pytest.raises(DocumentError) as e:
-        parse(CORPUS / "pdf" / "平潭综合实验区_2023.pdf")
+        parse(CORPUS / "pdf" / "平潭综合实验区_2023.pdf", ReadSettings(pdf=PdfSettings(engine)))
     assert "损坏" in e.value.problem

@@ -56,6 +56,22 @@ def test_the_size_limit_is_checked_before_reading(tmp_path):
     assert "过大" in e.value.problem and e.value.path == str(path)
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed alarm
+def test_a_time_limit_swallowed_by_a_finalizer_still_ends_the_block():
+    """An alarm that lands in a __del__ is lost (Python ignores exceptions there): the next one ends it."""
+    from gknb.parsers.source import time_limit
+
+    class Slow:
+        def __del__(self):
+            time.sleep(0.05)  # the alarm fires in here, and is swallowed
+
+    with pytest.raises(DocumentError) as e:
+        with time_limit(0.01, "慢.pdf"):
+            Slow()  # dropped at once: its __del__ runs now
+            time.sleep(5)  # a hang guard, not a speed test: the repeated alarm cuts it short
+    assert "超时" in e.value.problem
+
+
 def test_the_time_limit_holds_inside_every_parse():
     with pytest.raises(DocumentError) as e:
         parse(CORPUS / "pdf" / "淮安市洪泽区人民政府_2023.pdf", ReadSettings(timeout=0.01))

@@ -19,12 +19,12 @@ PACKAGES = ("gknb", "parsers", "archive", "jobs")
 # modules of one layer marked ``apart`` (the readers, the applications) import none of their
 # siblings: the parsers know nothing of the archive, the comparer nothing of the generator.
 LAYERS: list[tuple[str, list[str], bool]] = [
-    ("foundation", ["gknb", "gknb.template", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations",
+    ("foundation", ["gknb", "gknb.template", "gknb.ruleset", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations",
                     "gknb.formgrid", "gknb.formsheet", "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx",
                     "gknb.cellnames", "gknb.ooxml"], False),
     ("readers", ["parsers", "parsers.*", "archive", "archive.*"], True),
     ("inputs", ["gknb.inputs", "gknb.register"], False),
-    ("checker", ["gknb.rules", "gknb.verdicts"], False),
+    ("checker", ["gknb.rules", "gknb.outcomes", "gknb.textrules", "gknb.verdicts"], False),
     ("applications", ["gknb.compare", "gknb.compare.*", "gknb.generator", "gknb.generator.*",
                       "gknb.search", "gknb.search.*", "gknb.consolidate", "gknb.consolidate.*"], True),
     ("jobs", ["jobs", "jobs.*"], False),

@@ -110,3 +110,29 @@ def test_damaged_image_is_refused(tmp_path, data):
     with pytest.raises(DocumentError) as info:
         parse(path)
     assert "坏图.png" in str(info.value) and "图像" in str(info.value)
+
+
+def test_a_misread_figure_two_sums_agree_on_is_settled():
+    """The sums decide where they force one answer: a figure its row and column sums give the
+    same value is that value; two misread figures force nothing and stay flagged."""
+    from gknb.parsers.understand import _flag_contradicted, _settle_misread
+
+    from gknb.model import VALUE, Cell
+
+    report = parse(PINGTAN)  # the text PDF: the same figures, none in doubt
+    cid = "requests.disclosed.natural"
+    right = report.cells[cid]
+    report.cells[cid] = Cell(VALUE, right.value + 6, str(right.value + 6), right.where, None)
+    _settle_misread(report)
+    _flag_contradicted(report)
+    assert report.cells[cid].value == right.value and not report.cells[cid].flag
+    assert any("按这些合计取为" in f.message for f in report.findings)
+    assert not any(c.flag for c in report.cells.values())
+
+    report = parse(PINGTAN)  # two misread figures: no one figure the failing sums share
+    for cid in ("requests.disclosed.natural", "requests.disclosed.business"):
+        cell = report.cells[cid]
+        report.cells[cid] = Cell(VALUE, cell.value + 3, str(cell.value + 3), cell.where, None)
+    _settle_misread(report)
+    _flag_contradicted(report)
+    assert report.cells["requests.disclosed.natural"].flag and report.cells["requests.disclosed.business"].flag

@@ -56,6 +56,9 @@ def test_variant_parses_without_silent_errors(spec, results):
         assert spec.cls in NOT_A_REPORT, r["error"]
         return
     assert r["silent"] == [], f"{r['path']} [{r['note']}]"
+    assert r["disagree"] == [], f"{r['path']}: the PDF readers disagree"
+    if spec.kind == "pdf":
+        assert r["exact"] + r["flagged"] > 100  # a reading, not an empty report both readers agree on
 
 
 def test_the_generator_is_deterministic(tmp_path):

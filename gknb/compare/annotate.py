@@ -23,7 +23,7 @@ from lxml import etree
 from gknb import template as tpl
 from gknb.model import Report, Where
 from gknb.ooxml import CONTENT_TYPES, MAIN, OFFICE_DOCUMENT, PKG_REL, REL, W, xml_part, zip_bytes
-from gknb.rules import SEVERITY_ZH, Violation, stated_figures, statement_text
+from gknb.rules import SEVERITY_ZH, Violation, statement_text
 
 AUTHOR, INITIALS = "gknb", "gk"
 DATE = "2000-01-01T00:00:00Z"  # a fixed date: the same review gives the same file
@@ -67,13 +67,9 @@ def remark_text(v: Violation) -> str:
 def remarks(report: Report, violations: list[Violation]) -> list[Remark]:
     """One remark per violation, with what to anchor it at."""
     t = tpl.load()
-    quotes: dict[str, list[str]] = {}
-    for rule in t.rules:
-        if rule.kind == "text_figures":
-            quotes[rule.id] = [st.text for st in stated_figures(rule, report)]
     out = []
     for v in violations:
-        quote = next((q for q in quotes.get(v.rule, ()) if f"“{q}”" in v.message), None)
+        quote = v.quote
         section = next((s.key for s in t.sections if v.scope == s.heading), None)
         if section is None and v.cells:
             section = t.section(t.table(t.cell(v.cells[0]).table).section).key

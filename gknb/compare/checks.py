@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gknb import template as tpl
+from gknb import ruleset as rs
 from gknb.archive.decisions import Decisions, Verdict
-from gknb.equations import instances as rule_instances
 from gknb.model import Report
-from gknb.rules import Violation, check
+from gknb.rules import STATE_ZH, Outcome, State, Violation, evaluate
 from gknb.verdicts import verdict_for
 
+__all__ = ["FAILED", "NEW", "NOT_APPLICABLE", "OLD", "PASSED", "STATE_ZH", "UNCHECKED", "ReviewFinding",
+           "RuleStatus", "cross_year_status", "is_cross_year", "run_checks"]
+
 NEW, OLD = "new", "old"  # which year a finding is about
-PASSED, FAILED, UNCHECKED, NOT_APPLICABLE = "passed", "failed", "unchecked", "n/a"
-STATE_ZH = {PASSED: "通过", FAILED: "不符", UNCHECKED: "无法核对", NOT_APPLICABLE: "不适用"}
+PASSED, FAILED, UNCHECKED, NOT_APPLICABLE = State.PASSED, State.FAILED, State.NOT_CHECKABLE, State.NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -45,89 +46,67 @@ class ReviewFinding:
 
 @dataclass(frozen=True)
 class RuleStatus:
-    rule: tpl.Rule
-    state: str
+    rule: rs.Rule
+    state: State
     note: str = ""  # Chinese: why not checked, or what failed
 
 
-def is_cross_year(rule: tpl.Rule) -> bool:
+def is_cross_year(rule: rs.Rule) -> bool:
     """Rules that read last year's report (the unit rule compares the fee with last year's)."""
-    return rule.cross_year or rule.kind == "unit"
+    return rule.cross_year or isinstance(rule, rs.UnitRule)
 
 
 def run_checks(old: Report | None, new: Report, *, consecutive: bool, before: Report | None = None,
-               decisions: Mapping[int, Decisions] | None = None) -> list[ReviewFinding]:
+               decisions: Mapping[int, Decisions] | None = None,
+               outcomes: list[Outcome] | None = None) -> list[ReviewFinding]:
     """New year's findings (cross-year ones against ``old`` when consecutive), then old year's;
-    each with the reviewers' verdict on it, if any (``decisions``: by year)."""
+    each with the reviewers' verdict on it, if any (``decisions``: by year).  ``outcomes``: the
+    new year's, when already evaluated (:func:`gknb.rules.evaluate` against ``old`` if consecutive)."""
     d = decisions or {}
     out = []
-    for v in check(new, old if consecutive else None):
-        out.append(ReviewFinding(v, new.year, NEW, is_cross_year(tpl.load().rule(v.rule)), verdict_for(v, new, d)))
+    for o in outcomes if outcomes is not None else evaluate(new, old if consecutive else None):
+        for v in o.violations:
+            out.append(ReviewFinding(v, new.year, NEW, is_cross_year(o.rule), verdict_for(v, new, d)))
     if old is not None:
-        for v in check(old, before):
-            out.append(ReviewFinding(v, old.year, OLD, is_cross_year(tpl.load().rule(v.rule)) and before is not None,
-                                     verdict_for(v, old, d)))
+        for o in evaluate(old, before):
+            for v in o.violations:
+                out.append(ReviewFinding(v, old.year, OLD, is_cross_year(o.rule) and before is not None,
+                                         verdict_for(v, old, d)))
     return out
 
 
-def _sum_status(rule: tpl.Rule, old: Report, new: Report, failed: list[ReviewFinding]) -> tuple[str, str]:
-    """Per instance (column or row): are all its cells filled?  A difference found where some
-    are not is "无法核对", not a failure."""
-    instances = list(rule_instances(rule, new))
-    if not instances:
-        return NOT_APPLICABLE, "本年表格格式中没有这一项"
-    if all(any(t.previous and t.cell not in old.cells for t in left + right) for _, left, right in instances):
-        return NOT_APPLICABLE, "上年表格格式中没有这一项"
-    unfilled = []
-    for scope, left, right in instances:
-        src = lambda term: old if term.previous else new  # noqa: E731
-        if any(src(t).value(t.cell) is None for t in left + right):
-            unfilled.append(scope)
-    real = [f for f in failed if f.violation.scope not in unfilled]
-    gaps = f"{'、'.join(unfilled[:3])}{'等' if len(unfilled) > 3 else ''}的单元格未填写、缺失或存疑"
-    if real:
-        return FAILED, f"{len(real)}处" + (f"；另有{gaps}" if unfilled else "")
-    if len(unfilled) == len(instances):
-        return UNCHECKED, gaps
-    return PASSED, f"部分无法核对：{gaps}" if unfilled else ""
+def _status(rule: rs.Rule, outcomes: list[Outcome]) -> RuleStatus:
+    """One rule's instances summed up: failed where any failed, not checkable where all its
+    checkable instances lacked figures, passed (with what could not be checked) otherwise."""
+    applicable = [o for o in outcomes if o.state is not State.NOT_APPLICABLE]
+    if not applicable:
+        return RuleStatus(rule, State.NOT_APPLICABLE, outcomes[0].note if outcomes else "")
+    failed = sum(len(o.violations) for o in applicable if o.state is State.FAILED)
+    unchecked = [o for o in applicable if o.state is State.NOT_CHECKABLE]
+    if len(applicable) == 1 and not isinstance(rule, rs.SumRule):
+        o = applicable[0]
+        return RuleStatus(rule, o.state, f"{failed}处" if o.state is State.FAILED else o.note)
+    scopes = [o.scope for o in unchecked]
+    gaps = f"{'、'.join(scopes[:3])}{'等' if len(scopes) > 3 else ''}的单元格未填写、缺失或存疑"
+    if failed:
+        return RuleStatus(rule, State.FAILED, f"{failed}处" + (f"；另有{gaps}" if unchecked else ""))
+    if len(unchecked) == len(applicable):
+        return RuleStatus(rule, State.NOT_CHECKABLE, gaps)
+    return RuleStatus(rule, State.PASSED, f"部分无法核对：{gaps}" if unchecked else "")
 
 
-def _unit_status(rule: tpl.Rule, old: Report, new: Report) -> tuple[str, str]:
-    cells = [c for c in new.cells if c.startswith(f"{rule.params['table']}.{rule.params.get('block')}.")
-             and c.endswith(f".{rule.params['column']}")]
-    if not cells:
-        return NOT_APPLICABLE, "本年表格格式中没有这一项"
-    if all(not old.value(c) or not new.value(c) for c in cells):
-        return UNCHECKED, "两年中至少一年的金额未填写或为0，无法比较"
-    return PASSED, ""
-
-
-def cross_year_status(old: Report | None, new: Report, findings: list[ReviewFinding], *,
+def cross_year_status(old: Report | None, new: Report, outcomes: list[Outcome], *,
                       consecutive: bool) -> list[RuleStatus]:
-    """Each cross-year rule: passed, failed, not checkable (and why) or not applicable."""
+    """Each cross-year rule: passed, failed, not checkable (and why) or not applicable, from the
+    new year's ``outcomes`` (evaluated against ``old``)."""
     out = []
-    for rule in tpl.load().rules:
+    for rule in rs.load().rules:
         if not is_cross_year(rule):
             continue
-        failed = [f for f in findings if f.which == NEW and f.rule == rule.id and f.cross_year]
         if old is None:
-            out.append(RuleStatus(rule, UNCHECKED, "没有上年报告"))
+            out.append(RuleStatus(rule, State.NOT_CHECKABLE, "没有上年报告"))
         elif not consecutive:
-            out.append(RuleStatus(rule, UNCHECKED, f"两份报告不是相邻年度（{old.year}、{new.year}）"))
-        elif rule.kind == "sum":
-            out.append(RuleStatus(rule, *_sum_status(rule, old, new, failed)))
-        elif failed:
-            out.append(RuleStatus(rule, FAILED, f"{len(failed)}处"))
-        elif rule.kind == "unit":
-            out.append(RuleStatus(rule, *_unit_status(rule, old, new)))
-        elif rule.kind == "similarity":
-            key = rule.params["section"]
-            ok = old.section_text(key).strip() and new.section_text(key).strip()
-            out.append(RuleStatus(rule, PASSED if ok else UNCHECKED, "" if ok else "至少一年缺少该部分正文"))
-        elif rule.kind == "format_change":
-            ok = old.has_tables and new.has_tables
-            out.append(RuleStatus(rule, PASSED if ok else NOT_APPLICABLE, "" if ok else "至少一年没有统计表格"))
+            out.append(RuleStatus(rule, State.NOT_CHECKABLE, f"两份报告不是相邻年度（{old.year}、{new.year}）"))
         else:
-            out.append(RuleStatus(rule, PASSED))
+            out.append(_status(rule, [o for o in outcomes if o.rule is rule]))
     return out
-

@@ -74,24 +74,33 @@ def _write(path: Path, data: bytes) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出核对发现的问题（供脚本使用）")
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="批量对照的输出目录：每个机关一份HTML，外加 index.html")
+@click.option("--summary-docx", "summary_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="批量对照时，另把审核意见汇总写成一个 Word 文件（每个机关一节：报送情况、错误和警告）")
+@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="机关名录（机关名录.xlsx）：审核意见汇总中同时列出须报送而未提交的机关")
 @click.option("--swing-percent", type=click.FloatRange(0), default=50, show_default=True,
               help="大幅变化：增幅（%）不小于此值")
 @click.option("--swing-min", type=click.FloatRange(0), default=10, show_default=True,
               help="大幅变化：增减绝对值不小于此值")
 @click.option("--date", "generated_on", default=None,
               help="写入报告的生成日期（默认不写，相同输入总是得到相同的文件）")
-def compare_cmd(documents, archive_dir, agency, year, html_path, docx_path, as_json, output_dir, swing_percent,
-                swing_min, generated_on) -> None:
+def compare_cmd(documents, archive_dir, agency, year, html_path, docx_path, as_json, output_dir, summary_path,
+                register_path, swing_percent, swing_min, generated_on) -> None:
     """对照同一机关相邻两年的年度报告：两年各自核对、跨年度核对、数字增减、正文差异、上年问题的整改。
 
     \b
     gknb compare 上年报告 本年报告 [--html 对照.html] [--docx 对照.docx] [--json]
     gknb compare --archive 档案 --agency 机关 --year 年度 [--html 对照.html]
     gknb compare --archive 档案 --year 年度 -o 输出目录      （批量：每个机关一份，外加 index.html）
+    gknb compare --archive 档案 --year 年度 -o 输出目录 --summary-docx 审核意见汇总.docx [--register 机关名录.xlsx]
 
     退出码：0 无错误，1 有错误，2 无法使用的输入。
     """
     thresholds = Thresholds(relative=swing_percent / 100, absolute=swing_min)
+    if (summary_path is not None or register_path is not None) and (documents or agency):
+        raise click.UsageError("--summary-docx 和 --register 只用于批量对照（--archive 与 --year，不给 --agency）")
+    if register_path is not None and summary_path is None:
+        raise click.UsageError("--register 与 --summary-docx 同用")
     if documents and (agency or year):
         raise click.UsageError("请给出两份报告，或用 --agency/--year 从档案中选取，不要同时使用")
     if documents:
@@ -116,7 +125,8 @@ def compare_cmd(documents, archive_dir, agency, year, html_path, docx_path, as_j
                 raise click.UsageError("--docx 只用于一个机关的对照（两份报告，或 --agency 与 --year）")
             if output_dir is None:
                 raise click.UsageError("批量对照需要 -o 输出目录")
-            _batch(store, year, output_dir, thresholds, generated_on, as_json)
+            register = _register(register_path) if register_path is not None else None
+            _batch(store, year, output_dir, thresholds, generated_on, as_json, summary_path, register)
             return
         try:
             comparisons = [archive_comparison(store, agency, year, thresholds=thresholds)]
@@ -141,13 +151,31 @@ def compare_cmd(documents, archive_dir, agency, year, html_path, docx_path, as_j
     sys.exit(EXIT_ERRORS if c.errors else EXIT_OK)
 
 
-def _batch(store: Store, year: int, outdir: Path, thresholds: Thresholds, generated_on, as_json: bool) -> None:
+def _register(path: Path):
+    from gknb import register as agency_register
+    from gknb.archive.fs import Tree
+    path = path.absolute()
+    try:
+        found = agency_register.read(Tree(path.parent), path)
+    except (agency_register.RegisterError, OSError) as e:
+        _fail(e)
+    if found is None:
+        _fail(f"{path}：机关名录不存在")
+    return found
+
+
+def _batch(store: Store, year: int, outdir: Path, thresholds: Thresholds, generated_on, as_json: bool,
+           summary_path: Path | None = None, register=None) -> None:
     try:
         items = run_batch(store, year, outdir, thresholds=thresholds, generated_on=generated_on)
     except OSError as e:
         _fail(f"{outdir}：无法写入（{e.strerror or e}）")
     if not items:
         _fail(f"档案中没有{year}年度的报告（档案目录：{store.root}）")
+    if summary_path is not None:
+        from gknb.generator.notice import summary_docx
+        from gknb.jobs.reviewsummary import from_batch
+        _write(summary_path, summary_docx(year, from_batch(items, register)))
     if as_json:
         click.echo(json.dumps([to_json(i.comparison) for i in items if i.comparison], ensure_ascii=False, indent=1))
     for i in items:
@@ -158,6 +186,8 @@ def _batch(store: Store, year: int, outdir: Path, thresholds: Thresholds, genera
             click.echo(f"{i.agency}：错误 {len(c.errors)}，警告 {len(c.warnings)} → {outdir / i.file}")
     if not as_json:
         click.echo(f"汇总：{outdir / 'index.html'}")
+        if summary_path is not None:
+            click.echo(f"审核意见汇总已写入：{summary_path}")
     unusable = any(i.comparison is None for i in items)
     errors = any(i.comparison is not None and i.comparison.errors for i in items)
     sys.exit(EXIT_UNUSABLE if unusable else EXIT_ERRORS if errors else EXIT_OK)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+from gknb import ruleset as rs
 from gknb import template as tpl
 from gknb.archive.decisions import DISMISSED, Decisions
 from gknb.model import Report
-from gknb.rules import ERROR, WARNING, Statement, stated_figures
+from gknb.rules import ERROR, WARNING, Statement, evaluate, stated_figures
 
 from ..textdiff import TextDiff, diff, similarity
 from .changes import FigureChange, Thresholds, figure_changes, swings
@@ -138,22 +139,25 @@ def compare(old: Report | None, new: Report, *, old_name: str | None = None, new
         old, new, old_name, new_name = new, old, new_name, old_name
         before = None
     c = Comparison(old, new, old_name, new_name, thresholds or Thresholds(), name=name)
-    x1 = tpl.load().rule("X-1")
-    c.statements[NEW] = list(stated_figures(x1, new))
+    x1 = rs.load().of_kind(rs.TextFiguresRule)
+    c.statements[NEW] = [st for rule in x1 for st in stated_figures(rule, new)]
     c.figures = figure_changes(old, new)
     if old is None:
         c.notes.append(f"没有上年（{new.year - 1 if new.year else '上一'}年度）的报告：只作本年核对，跨年度核对未进行。")
-        c.findings = run_checks(None, new, consecutive=False, decisions=d)
+        outcomes = evaluate(new)
+        c.findings = run_checks(None, new, consecutive=False, decisions=d, outcomes=outcomes)
         _settle(c, d)
-        c.statuses = cross_year_status(None, new, c.findings, consecutive=False)
+        c.statuses = cross_year_status(None, new, outcomes, consecutive=False)
         return c
     c.consecutive = old.year is not None and new.year is not None and new.year - old.year == 1
     before_ok = before is not None and c.consecutive and before.year == old.year - 1
     c.notes = _notes(old, new, swapped, c.consecutive, name, names)
-    c.statements[OLD] = list(stated_figures(x1, old))
-    c.findings = run_checks(old, new, consecutive=c.consecutive, before=before if before_ok else None, decisions=d)
+    c.statements[OLD] = [st for rule in x1 for st in stated_figures(rule, old)]
+    outcomes = evaluate(new, old if c.consecutive else None)
+    c.findings = run_checks(old, new, consecutive=c.consecutive, before=before if before_ok else None, decisions=d,
+                            outcomes=outcomes)
     _settle(c, d)
-    c.statuses = cross_year_status(old, new, c.findings, consecutive=c.consecutive)
+    c.statuses = cross_year_status(old, new, outcomes, consecutive=c.consecutive)
     c.texts = _texts(old, new)
     if old.section_text("五").strip() and new.section_text("五").strip():
         c.carryover = follow(old, new)

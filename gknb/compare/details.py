@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from gknb import ruleset as rs
 from gknb import template as tpl
 
 from ..textdiff import ADDED, CHANGED, DELETE, EQUAL, INSERT, MOVED, REMOVED, SAME
@@ -101,7 +102,7 @@ def _segments(pair) -> str:
 def texts(c: Comparison) -> str:
     if not c.texts:
         return ""
-    s52 = tpl.load().rule("S5-2").params["max_similarity"]
+    limits = {t.key: rs.load().similarity_limit(t.key) for t in c.texts}
     out = ['<section id="texts" class="part">', "<h2>三、正文对照</h2>",
            '<p class="note">先按句子对齐，再逐字比较对齐的句子。<ins>绿色</ins>为本年新增的文字，<del>红色</del>为上年有、本年删去的文字；'
            "灰色的句子两年相同。相似度按分句对齐计算，数字不计（只改了年份和数字的段落仍算雷同）。</p>"]
@@ -113,7 +114,7 @@ def texts(c: Comparison) -> str:
                + "".join(f'<th class="n">{KIND_ZH[k]}</th>' for k in (SAME, CHANGED, ADDED, REMOVED, MOVED))
                + f"</tr></thead><tbody>{rows}</tbody></table>")
     for t in c.texts:
-        high = " high" if t.key == "五" and t.similarity > s52 else ""
+        high = " high" if (limit := limits[t.key]) is not None and t.similarity > limit else ""
         out.append(f'<h3 id="text-{esc(t.key)}">{esc(t.heading)}</h3>')
         out.append(f'<p><span class="meter{high}"><span style="width:{t.similarity * 100:.0f}%"></span></span>'
                    f"与上年相似度 {t.similarity:.0%}（上年 {t.diff.old_chars} 字，本年 {t.diff.new_chars} 字；"

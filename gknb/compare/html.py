@@ -7,16 +7,19 @@ Output is deterministic: no clock, no randomness, fixed order.
 from __future__ import annotations
 
 from gknb import __version__
+from gknb import ruleset as rs
 from gknb import template as tpl
 from gknb.archive.decisions import VERDICT_ZH
 from gknb.archive.decisions import label as cell_label
 
-from .checks import NEW, OLD, STATE_ZH, ReviewFinding
+from .checks import FAILED, NEW, NOT_APPLICABLE, OLD, PASSED, STATE_ZH, UNCHECKED, ReviewFinding
 from .comparison import PREAMBLE, Comparison
 from .details import figures, problems, texts
 from .markup import SWING, badge, cell_html, cell_name, change_text, esc, num, page, pct, signed
 from .markup import year_of as _year
 from .rectification import GONE, REWORDED, UNCHANGED
+
+BADGE = {PASSED: "passed", FAILED: "failed", UNCHECKED: "unchecked", NOT_APPLICABLE: "na"}  # CSS classes
 
 
 def header(c: Comparison) -> str:
@@ -84,14 +87,14 @@ def important_changes(c: Comparison) -> str:
     for s in c.headline_swings():
         if s.cell.id not in key_ids:
             items.append(f"大幅变化：{esc(cell_name(s))}：{esc(change_text(s))}")
-    s52 = tpl.load().rule("S5-2").params["max_similarity"]
     texts = [t for t in c.texts if t.key != PREAMBLE and t.diff.old_chars and t.diff.new_chars]
     if texts:
         parts = "；".join(f"{t.key} {t.similarity:.0%}" for t in texts)
         items.append(f"正文与上年的相似度（按部分）：{esc(parts)}")
         for t in texts:
-            if t.key == "五" and t.similarity > s52:
-                items.append(f"第五部分与上年相似度 {t.similarity:.0%}，超过 {s52:.0%}：疑似照搬上年内容。")
+            limit = rs.load().similarity_limit(t.key)
+            if limit is not None and t.similarity > limit:
+                items.append(f"第{t.key}部分与上年相似度 {t.similarity:.0%}，超过 {limit:.0%}：疑似照搬上年内容。")
     co = c.carryover
     if co is not None and co.traces:
         rect = sum(t.rectification_reported for t in co.traces)
@@ -168,7 +171,7 @@ def checks(c: Comparison) -> str:
     out.append("<h3>跨年度核对</h3>")
     rows = "".join(
         f'<tr><td><span class="rule-id">{esc(s.rule.id)}</span></td><td>{esc(s.rule.title)}</td>'
-        f'<td><span class="badge {"na" if s.state == "n/a" else s.state}">{STATE_ZH[s.state]}</span></td>'
+        f'<td><span class="badge {BADGE[s.state]}">{STATE_ZH[s.state]}</span></td>'
         f"<td>{esc(s.note)}</td></tr>" for s in c.statuses)
     out.append('<table><thead><tr><th style="width:4.5em">规则</th><th>内容</th><th style="width:5.5em">结果</th>'
                f"<th>说明</th></tr></thead><tbody>{rows}</tbody></table>")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from gknb import template as tpl
+from gknb.rules import ERROR, SEVERITY_ZH, Violation
 
 from .checks import NEW, OLD
 from .markup import esc, page
@@ -39,7 +40,10 @@ def rule_titles(rules: Counter) -> str:
 
 
 def render_index(year: int, items, *, generated_on: str | None = None,
-                 submissions: list[Submission] | None = None, problems: Sequence[str] = ()) -> str:
+                 submissions: list[Submission] | None = None, problems: Sequence[str] = (),
+                 consolidations: Sequence[tuple[str, str, Sequence[Violation]]] = ()) -> str:
+    """The page; ``consolidations``: each 本级政府's consolidated report as (government, what was
+    added up and how its published report compares, the C-1 findings)."""
     done = [i for i in items if i.comparison is not None]
     done.sort(key=lambda i: (-len(i.comparison.of(NEW, "error")), -len(i.comparison.of(NEW, "warning")), i.agency))
     counts = Counter(_state(i.comparison) for i in done)
@@ -67,11 +71,18 @@ def render_index(year: int, items, *, generated_on: str | None = None,
     count = f"应报送 {len(submissions)} 个机关，其中 {len(done)} 个可以对照" if submissions is not None \
         else f"共 {len(done)} 个机关"
     run_problems = "".join(f"<li>{esc(p)}</li>" for p in problems)
+    sums = "".join(f"<li><strong>{esc(g)}</strong>：{esc(line)}" + (
+        "<ul>" + "".join(f'<li><span class="badge {_BADGE["bad" if v.severity == ERROR else "warn"]}">'
+                         f'{SEVERITY_ZH[v.severity]}</span> <span class="rule-id">{esc(v.rule)}</span> '
+                         f'{esc(tpl.load().rule(v.rule).title)} [{esc(v.scope)}] {esc(v.message)}</li>' for v in found)
+        + "</ul>" if found else "") + "</li>" for g, line, found in consolidations)
     body = (
         f'<header><p class="kicker">政府信息公开工作年度报告 · 年度对照汇总</p><h1>{year}年度报告对照汇总</h1>'
         f'<p class="years">{count}：{esc(summary)}；其中 {no_prev} 个档案中没有上年报告。</p></header>\n'
         + roster
         + (f'<h2>本次运行的冲突和拒收</h2><ul>{run_problems}</ul>\n' if run_problems else "")
+        + (f'<h2>本级政府汇总报告</h2><p>按机关名录的“上级政府”汇总各成员机关的报告（见 汇总 文件夹），'
+           f'并核对已发布的汇总报告是否等于各成员机关之和。</p><ul>{sums}</ul>\n' if sums else "")
         + "<h2>各机关报告对照</h2>\n"
         '<table><thead><tr><th rowspan="2">机关</th><th rowspan="2" class="n">对照年度</th>'
         f'<th colspan="3">{year}年度报告（含跨年度核对）</th><th colspan="2">上年报告</th><th rowspan="2">结论</th></tr>'

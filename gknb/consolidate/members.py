@@ -1,7 +1,7 @@
 """Who belongs to a government: one small function per source of membership.
 
-The office names the member agencies on the command line or in a list file (one name a line);
-an agency register, once the work folder has one, is one more source of the same shape
+The office names the member agencies on the command line or in a list file (one name a line),
+or the agency register says it: its 上级政府 column.  Each is a source of the same shape
 (:data:`Membership`): a function from the government's name to its members' names.
 """
 
@@ -11,7 +11,9 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from gknb import template as tpl
 from gknb.parsers import DocumentError, read_bytes
+from gknb.register import Agency, Register
 
 Membership = Callable[[str], list[str]]  # government -> its member agencies, in the office's order
 
@@ -47,6 +49,24 @@ def from_file(path: Path) -> Membership:
     if not listed:
         raise MembersError(f"{path}：成员名单中没有机关名称（每行一个）")
     return lambda government: listed
+
+
+def from_register(register: Register) -> Membership:
+    """The register's agencies that must report and whose 上级政府 is the government, by any name
+    the register knows it by, in the register's order (full names)."""
+    def members(government: str) -> list[str]:
+        known = register.find(government)
+        parents = set(known.names) if known is not None else {government.strip()}
+        return [a.full for a in register.must_report() if a.parent in parents]
+    return members
+
+
+def governments(register: Register) -> list[tuple[Agency, list[str]]]:
+    """Each 本级政府 of the register that has members, with them: the consolidations a year needs."""
+    kind = tpl.load().office.government_kind
+    source = from_register(register)
+    found = ((a, members_of(a.full, [source])) for a in register.agencies if a.kind == kind)
+    return [(a, names) for a, names in found if names]
 
 
 def members_of(government: str, sources: Iterable[Membership]) -> list[str]:

@@ -69,7 +69,8 @@ def _member(name: str, report: Report | None, year: int, fmt: str) -> Member:
     return Member(name, report, INCLUDED, errors, note)
 
 
-def _sum_cell(cell_id: str, members: list[Member]) -> Cell:
+def _sum_cell(cell_id: str, members: list[Member]) -> tuple[Cell, bool]:
+    """The members' sum of a cell, and whether some member lacks a figure in it."""
     values: list[Number] = []
     lacking: list[str] = []
     unsure: list[str] = []
@@ -83,10 +84,10 @@ def _sum_cell(cell_id: str, members: list[Member]) -> Cell:
             if cell.flag:
                 unsure.append(m.name)
     if not values:
-        return Cell(BLANK)
+        return Cell(BLANK), False
     flags = [f"{_LACKING}：{'、'.join(lacking)}" if lacking else "",
              f"以下成员机关的数字存疑：{'、'.join(unsure)}" if unsure else ""]
-    return Cell(VALUE, sum(values[1:], values[0]), flag="；".join(f for f in flags if f) or None)
+    return Cell(VALUE, sum(values[1:], values[0]), flag="；".join(f for f in flags if f) or None), bool(lacking)
 
 
 def consolidate(government: str, year: int, members: list[tuple[str, Report | None]]) -> Consolidation:
@@ -95,11 +96,13 @@ def consolidate(government: str, year: int, members: list[tuple[str, Report | No
     checked = [_member(name, report, year, fmt) for name, report in members]
     included = [m for m in checked if m.status == INCLUDED]
     report = Report.empty(government, year, fmt)
-    for cell_id in report.cells:
-        report.cells[cell_id] = _sum_cell(cell_id, included)
     # Only members who left a part blank make a summed part short: a total over such parts is
     # the members' own totals added up, not recomputed from parts that lack figures.
-    partial = {cid for cid, cell in report.cells.items() if cell.flag and _LACKING in cell.flag}
+    partial = set()
+    for cell_id in report.cells:
+        report.cells[cell_id], lacks = _sum_cell(cell_id, included)
+        if lacks:
+            partial.add(cell_id)
     summed: dict[str, Cell] = {}
     short: set[str] = set()
     for total, parts in lone_totals(report):

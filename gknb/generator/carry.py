@@ -1,8 +1,8 @@
 """What last year's report hands on to this year's.
 
-Figures: read from the template's cross-year rules, not a list of our own — a rule whose
-right side names last year's cell ("prev:carried_out") says which of this year's cells
-starts from it (T3-5: 二、上年结转 = last year's 四、结转下年度继续办理; T2-1: 现行有效件数
+Figures: read from the template's compiled cross-year sums (:meth:`gknb.ruleset.SumRule.carries`),
+not a list of our own — an equation whose right side is last year's cell says which of this
+year's cells starts from it (T3-5: 二、上年结转 = last year's 四、结转下年度继续办理; T2-1: 现行有效件数
 starts from last year's, the user then adjusts by 制发/废止).
 Text: last year's section 五 read as problems, each with the measure it planned.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gknb import template as tpl
+from gknb import ruleset as rs
 from gknb.model import Number, Report
 from gknb.problems import read_section_five
 
@@ -30,32 +30,8 @@ class Carried:
 
 def carried_cells(report: Report, previous: Report) -> list[Carried]:
     """This year's cells that start from last year's figures, with those figures."""
-    out = []
-    for rule in tpl.load().rules:
-        if rule.kind != "sum" or not rule.cross_year:
-            continue
-        p = rule.params
-        tid = p["table"]
-        if tid not in report.table_formats or report.table_formats[tid] not in rule.formats:
-            continue
-        layout = tpl.load().table(tid).layout(report.table_formats[tid])
-        by_pos = {(c.row.id, c.column.id): c.id for c in layout.cells if c.block == p.get("block")}
-        sources = [t.removeprefix("prev:") for t in p["right"] if t.startswith("prev:")]
-        if len(p["left"]) != 1 or len(sources) != 1:
-            continue
-        target, source = p["left"][0], sources[0]
-        others = [t.lstrip("-") for t in p["right"] if not t.startswith("prev:")]
-        per_row = p["each"] == "row"  # terms are columns of each row, else rows of each column
-
-        def at(row: str, col: str, term: str, by_pos=by_pos, per_row=per_row) -> str:
-            return by_pos[(row, term) if per_row else (term, col)]
-
-        for row, col in by_pos:
-            if (col if per_row else row) == target:
-                other = at(row, col, source)
-                out.append(Carried(by_pos[row, col], other, previous.value(other),
-                                   tuple(at(row, col, t) for t in others)))
-    return out
+    return [Carried(c.cell, c.source, previous.value(c.source), c.adjust)
+            for rule in rs.load().sums(cross_year=True) for c in rule.carries(report.table_formats)]
 
 
 def apply(report: Report, previous: Report) -> list[Carried]:

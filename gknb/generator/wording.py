@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from gknb import ruleset as rs
 from gknb import template as tpl
 from gknb.model import Number, Report
 from gknb.problems import read_section_five
@@ -208,8 +209,7 @@ def fees(figures: Figures, own: list[str], section: tpl.Section, notes: Notes) -
     spec = load().text["fees"]
     f = figures.fees
     if f is None:
-        words = [w for r in tpl.load().rules if r.kind == "mentions" and r.params["section"] == section.key
-                 for w in r.params["any_of"]]
+        words = rs.load().mentioned(section.key)
         if any(w in p for p in own for w in words):
             return own
         return [_fee_gap(spec, notes), *own]

@@ -1,7 +1,7 @@
 """Benchmarks (``make bench``): every ratio measured in one run, cases interleaved, on the corpus documents.
 
-* PDF parse time against pdfplumber's own extract_text + extract_tables over the same pages
-  (target ≤ 1.5×): what our layout and understanding cost on top of reading the PDF at all.
+* PDF parse time on pdfium and on pdfplumber against ``pdftotext -layout`` (``bench_pdf``;
+  target ≤ 3×): what reading a report costs next to the PDF engine underneath.
 * Ingest with 1 and with 2 worker processes (target ≥ 1.7× on 2 cores), each round into an
   empty archive, the two alternating; CPU time includes the workers'.
 """
@@ -12,32 +12,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pdfplumber
 from gknb.archive.store import Store
 from gknb.jobs.dev.timing import interleaved, machine, ratio
 from gknb.jobs.ingest import ingest
-from gknb.parsers import parse
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"  # beside the repository
+from . import bench_pdf
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"  # beside the checkout, as for the tests
 ROUNDS = 3
-
-
-def _pdfplumber_baseline(path: Path) -> None:
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            page.extract_text()
-            page.extract_tables()
-            page.close()
-
-
-def bench_pdf() -> None:
-    pdfs = sorted((CORPUS / "pdf").glob("*.pdf"))
-    print(f"PDF 解析（gknb 与 pdfplumber 交替 {ROUNDS} 轮，中位数）：")
-    for path in pdfs:
-        t = interleaved({"pdfplumber": lambda path=path: _pdfplumber_baseline(path),
-                         "gknb": lambda path=path: parse(path)}, rounds=ROUNDS)
-        print(f"  {path.name:32} pdfplumber {t['pdfplumber'].ms()}   gknb {t['gknb'].ms()}   "
-              f"gknb / pdfplumber = {ratio(t['gknb'], t['pdfplumber'])}（目标 ≤ 1.5×）")
 
 
 def bench_ingest(copies: int = 4) -> None:
@@ -63,7 +45,7 @@ def bench_ingest(copies: int = 4) -> None:
 
 def main() -> None:
     print(f"基准（{machine()}）")
-    bench_pdf()
+    bench_pdf.main([])
     bench_ingest()
 
 

@@ -5,7 +5,9 @@ one the tests use.  Each variant is parsed in one of at most two worker processe
 limit: a hang or a dying worker costs that variant ("crashed: Timeout"), not the run.  A
 ``DocumentError`` is "refused", any other exception "crashed" with its type.  The tables count
 expected cells exact / flagged / silent per class and per kind; the lists after them name the
-first silent cells and crashes with the variant's path, for whoever fixes the parsers.
+first silent cells and crashes with the variant's path, for whoever fixes the parsers.  A PDF
+is read by both engines (pdfium, the default, and pdfplumber): "readers≠" counts the variants
+where they read a cell or a section differently, listed at the end.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def evaluate(path: str, expected_path: str) -> dict:
     start = time.monotonic()
     expected = load_expected(Path(expected_path))
     try:
-        view = to_view(parse(path))
+        report = parse(path)
+        view = to_view(report)
     except DocumentError as e:
         return {"status": "refused", "error": str(e)[-300:], "seconds": time.monotonic() - start}
     except Exception as e:  # noqa: BLE001 - every failure is a result here
@@ -57,7 +60,19 @@ def evaluate(path: str, expected_path: str) -> dict:
     meta = {k: [expected.get(k), view.get(k)] for k in ("year", "format") if view.get(k) != expected.get(k)}
     return {"status": "parsed", "exact": s.exact, "flagged": s.flagged,
             "silent": [[str(x) for x in cell] for cell in s.silent], "meta": meta,
+            "disagree": _readers_disagree(path, report) if path.endswith(".pdf") else [],
             "seconds": time.monotonic() - start}
+
+
+def _readers_disagree(path: str, first) -> list[str]:
+    """Where the second PDF reader (pdfplumber) reads the variant differently from the default."""
+    from gknb.parsers import PdfSettings, ReadSettings, parse
+    from gknb.parsers.pdf_verify import disagreements
+    try:
+        second = parse(path, ReadSettings(pdf=PdfSettings("pdfplumber")))
+    except Exception as e:  # noqa: BLE001 - a reader failing where the other did not is a disagreement
+        return [f"pdfplumber failed: {type(e).__name__}: {e}"[:300]]
+    return [f"{d.cell or d.part}: {d.first} / {d.second}" for d in disagreements(first, second)]
 
 
 def _worker(conn) -> None:
@@ -144,7 +159,7 @@ def run_all(entries: list[dict], out: Path, jobs: int = JOBS, timeout: float = T
 
 # ---------------------------------------------------------------- the report
 
-COLUMNS = ("variants", "exact", "flagged", "silent", "with silent", "refused", "crashed", "year/format≠")
+COLUMNS = ("variants", "exact", "flagged", "silent", "with silent", "refused", "crashed", "year/format≠", "readers≠")
 
 
 def tally(results: list[dict], key) -> dict:
@@ -158,6 +173,7 @@ def tally(results: list[dict], key) -> dict:
             row["silent"] += len(r["silent"])
             row["with silent"] += bool(r["silent"])
             row["year/format≠"] += bool(r["meta"])
+            row["readers≠"] += bool(r.get("disagree"))
         else:
             row[r["status"]] += 1
     return dict(rows)
@@ -204,6 +220,10 @@ def report(results: list[dict], examples: int = 40) -> str:
     if meta:
         parts.append("\n".join([f"Year or format wrong ({len(meta)}):"] + [
             f"  {r['path']}  {k}: expected {v[0]}, got {v[1]}" for r in meta[:examples // 2] for k, v in r["meta"].items()]))
+    differ = [r for r in results if r.get("disagree")]
+    if differ:
+        parts.append("\n".join([f"PDF readers disagree ({len(differ)} variants):"] + [
+            f"  {r['path']}  [{r['note']}]  {'; '.join(r['disagree'][:3])}" for r in differ[:examples]]))
     failed = [r for r in results if r["status"] in ("crashed", "refused")]
     if failed:
         parts.append("\n".join([f"Crashed and refused ({len(failed)}):"] + [
