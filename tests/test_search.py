@@ -203,6 +203,65 @@ def test_limit_keeps_the_best_and_reports_the_total(index):
     assert long_top.total == long_full.total and long_top.hits == long_full.hits[:3]
 
 
+def short_queries(parts: dict[tuple[str, int, str], str], pairs: int = 600) -> list[str]:
+    """Every character of the archive's text, and pairs of adjacent ones cut at random places."""
+    rnd = random.Random(13)
+    texts = sorted(parts.values())
+    chars = sorted({c for t in texts for c in t if not c.isspace()})
+    out: list[str] = []
+    while len(out) < pairs:
+        text = rnd.choice(texts)
+        start = rnd.randrange(0, len(text) - 1)
+        q = text[start:start + 2]
+        if not any(c.isspace() for c in q):
+            out.append(q)
+    return chars + out
+
+
+def test_every_short_query_of_a_sample_finds_exactly_what_a_scan_finds(index):
+    parts = scan_parts(index.store.root)
+    queries = short_queries(parts)
+    assert len(queries) > 1000 and any(q[0] == q[1] for q in queries if len(q) == 2)
+    conn = index.connection()
+    for q in [*queries, "哈哈", "龘龘", "1", "1 ", " 1"]:
+        expected = {key: text.count(q.strip()) for key, text in parts.items() if q.strip() in text}
+        result = search(conn, q, limit=None)
+        assert {(h.agency, h.year, h.section): h.score for h in result.hits} == expected, q
+        assert result.total == len(expected) and result.ranking == "count", q
+
+
+def test_short_queries_with_a_limit_keep_the_best_and_the_total(index):
+    conn = index.connection()
+    for q in ("公", "的", "开", "公开", "信息", "镇", "（", "沭"):
+        full = search(conn, q, limit=None)
+        for limit in (1, 3, 10):
+            top = search(conn, q, limit=limit)
+            assert top.total == full.total, (q, limit)
+            assert [h.as_dict() for h in top.hits] == [h.as_dict() for h in full.hits[:limit]], (q, limit)
+
+
+def test_short_queries_are_index_lookups_not_scans(index):
+    """Every statement a 1- or 2-character search runs searches an index: none scans a table."""
+    conn = index.connection()
+    statements: list[tuple[str, object]] = []
+
+    def trace(cursor, sql, bindings):
+        statements.append((sql, bindings))
+        return True
+
+    for q in ("公", "公开", "龘"):
+        statements.clear()
+        conn.exec_trace = trace
+        try:
+            search(conn, q, limit=20)
+        finally:
+            conn.exec_trace = None
+        assert statements, q
+        for sql, bindings in statements:
+            plan = [row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", bindings)]
+            assert all(step.startswith(("SEARCH", "USE TEMP B-TREE")) for step in plan), (q, sql, plan)
+
+
 def test_snippets_mark_the_hits_in_the_parts_text(index):
     parts = scan_parts(index.store.root)
     for q in ("公", "复议", "依申请公开", "政府信息公开工作年度报告"):

@@ -15,7 +15,7 @@ from gknb.archive.xml import to_xml
 
 import gknb.search.extract as extract_mod
 from gknb.model import Section
-from gknb.search import db
+from gknb.search import db, grams
 from gknb.search.fulltext import search
 from gknb.search.index import Index
 from tests import test_search as shared
@@ -168,17 +168,22 @@ def test_a_touched_file_with_the_same_bytes_is_not_reparsed(archive, parses):
                                (path.relative_to(archive).as_posix(),)).fetchone()[0] == path.stat().st_mtime_ns
 
 
+def _history(ix: Index, added: tuple[str, str], replaced: str) -> None:
+    """Some history: two reports added (乙, 丙), then 乙's replaced and 丙's removed."""
+    store = ix.store
+    store.put(_report(added[0], agency="乙县某局"))
+    store.put(_report(added[1], agency="丙县某局"))
+    ix.refresh()
+    store.put(_report(replaced, agency="乙县某局"), replace=True)
+    (store.root / "reports" / "丙县某局" / "2025.xml").unlink()
+    ix.refresh()
+
+
 def test_rebuild_from_the_xml_alone_gives_the_same_results(archive):
     store = Store(archive)
     with Index(store) as ix:
         ix.refresh()
-        # some history: add, replace, remove
-        store.put(_report("独有检索短语甲乙丙", agency="乙县某局"))
-        store.put(_report("独有检索短语甲乙丙", agency="丙县某局"))
-        ix.refresh()
-        store.put(_report("另一检索短语丁戊己", agency="乙县某局"), replace=True)
-        (archive / "reports" / "丙县某局" / "2025.xml").unlink()
-        ix.refresh()
+        _history(ix, ("独有检索短语甲乙丙", "独有检索短语甲乙丙"), "另一检索短语丁戊己")
         incremental = results(ix)
         r = ix.rebuild()
         assert r.added == len(store.entries()) and not r.updated and not r.removed
@@ -188,6 +193,48 @@ def test_rebuild_from_the_xml_alone_gives_the_same_results(archive):
         f.unlink()
     with Index(store) as ix:
         assert results(ix) == incremental
+
+
+def grams_by_part(ix: Index) -> set[tuple]:
+    """The short-query table as (agency, year, part key, gram, count): comparable across histories."""
+    return set(ix.conn.execute("SELECT p.agency, p.year, p.key, g.gram, g.n FROM grams g"
+                               " JOIN parts p ON p.id = g.part"))
+
+
+def grams_from_texts(ix: Index) -> set[tuple]:
+    """What the table must hold: every part's grams counted again from its stored text."""
+    rows = ix.conn.execute("SELECT p.agency, p.year, p.key, t.text FROM parts p JOIN texts t ON t.id = p.id")
+    return {(a, y, k, g, n) for a, y, k, text in rows for g, n in grams.grams(text)}
+
+
+def test_short_query_grams_are_kept_in_step_with_the_texts(archive):
+    store = Store(archive)
+    with Index(store) as ix:
+        ix.refresh()
+        assert grams_by_part(ix) == grams_from_texts(ix)
+        _history(ix, ("哈哈哈甲乙", "丙丁"), "戊己")
+        incremental = grams_by_part(ix)
+        assert incremental == grams_from_texts(ix)
+        orphans = ix.conn.execute("SELECT count(*) FROM grams WHERE part NOT IN (SELECT id FROM parts)")
+        assert orphans.fetchone()[0] == 0
+        assert ("乙县某局", 2025, "六", "戊己", 1) in incremental
+        assert not {r for r in incremental if r[3] in ("甲乙", "哈哈", "丙丁")}
+        assert found(ix, "戊己") == {("乙县某局", 2025, "六")} and found(ix, "丙丁") == set()
+        ix.rebuild()
+        assert grams_by_part(ix) == incremental
+
+
+def test_an_index_of_the_previous_schema_is_rebuilt_with_short_queries_indexed(archive):
+    store = Store(archive)
+    with Index(store) as ix:
+        expected = results(ix)
+        # what schema 4 was: no grams table
+        ix.conn.execute("DROP TABLE grams")
+        ix.conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema'")
+    with Index(store) as ix:
+        assert results(ix) == expected
+        assert ix.conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == db.SCHEMA_VERSION
+        assert grams_by_part(ix) == grams_from_texts(ix) != set()
 
 
 def test_a_damaged_or_older_index_is_rebuilt(archive):

@@ -18,7 +18,7 @@ from gknb import template as tpl
 
 INDEX_FILE = "index.sqlite"
 # Bump whenever the schema or what ``extract`` puts into it changes: older files are rebuilt.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"  # 5: grams (1- and 2-character queries indexed)
 BUSY_TIMEOUT_MS = 30_000
 WAL_LIMIT = 8 * 1024 * 1024  # bytes of write-ahead log kept after a checkpoint
 
@@ -63,6 +63,14 @@ CREATE TABLE texts(id INTEGER PRIMARY KEY, text TEXT NOT NULL);
 -- Trigram index over texts.text; rowid = parts.id.  Contentless: the text is kept once, in texts.
 CREATE VIRTUAL TABLE parts_fts USING fts5(
     text, content='', contentless_delete=1, tokenize='trigram case_sensitive 1');
+-- Every 1- and 2-character substring of each part with its number of occurrences (see grams):
+-- queries shorter than a trigram are a range of this key, best parts (highest n) last.
+CREATE TABLE grams(
+    gram TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    part INTEGER NOT NULL,            -- parts.id
+    PRIMARY KEY(gram, n, part)
+) WITHOUT ROWID;
 -- Every figure of every report, in the report's layout order.
 CREATE TABLE cells(
     report_id INTEGER NOT NULL,
@@ -76,7 +84,7 @@ CREATE TABLE cells(
 CREATE INDEX cells_cell ON cells(cell, state);
 """
 
-TABLES = ("meta", "reports", "dirs", "parts", "texts", "parts_fts", "cells")
+TABLES = ("meta", "reports", "dirs", "parts", "texts", "parts_fts", "grams", "cells")
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ from gknb.archive.xml import MAX_XML_BYTES, ArchiveError, from_xml
 from gknb.model import ABSENT, BLANK, VALUE, Report
 
 from .cells import numbers as cell_numbers
+from .grams import Gram, grams
 
 TITLE, PREAMBLE = "title", "preamble"
 
@@ -41,6 +42,7 @@ class Part:
     key: str
     heading: str | None
     text: str
+    grams: tuple[Gram, ...] = ()  # counted here, in the worker processes: see grams
 
 
 # A cell as the index keeps it: (cell number, state code, value in decimal notation as in the
@@ -68,13 +70,15 @@ def _number(v) -> str | None:
 def extract(report: Report) -> Extracted:
     parts = []
     if report.title is not None:
-        parts.append(Part(TITLE, None, report.title))
+        parts.append(Part(TITLE, None, report.title, grams(report.title)))
     if report.preamble:
-        parts.append(Part(PREAMBLE, None, part_text(None, report.preamble)))
+        text = part_text(None, report.preamble)
+        parts.append(Part(PREAMBLE, None, text, grams(text)))
     for key in part_keys()[2:]:
         sec = report.sections.get(key)
         if sec is not None:
-            parts.append(Part(key, sec.heading, part_text(sec.heading, sec.paragraphs)))
+            text = part_text(sec.heading, sec.paragraphs)
+            parts.append(Part(key, sec.heading, text, grams(text)))
     numbers = cell_numbers()
     cells = []
     for cdef in report.cell_defs():

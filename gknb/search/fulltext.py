@@ -2,9 +2,10 @@
 
 Queries of three characters or more go through the trigram index (ranked by bm25): with
 the tokenizer case-sensitive, a phrase of the query's trigrams at consecutive positions is
-exactly an occurrence of the query.  Shorter ones, which a trigram index cannot answer,
-scan the stored text with instr() and rank by how often the query occurs.  Ties are broken by agency, year and part
-order, so the same archive always gives the same list.
+exactly an occurrence of the query.  Shorter ones, which a trigram index cannot answer, go
+through the table of every 1- and 2-character substring (``grams``) and rank by how often
+the query occurs.  Ties are broken by agency, year and part order, so the same archive
+always gives the same list.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from dataclasses import dataclass, field
 
 import apsw
 
+from . import grams
 from .errors import SearchError
 from .scope import PART_NAMES, Scope
 from .snippet import Segments, render, segments
 
-TRIGRAM = 3
 RANKED = "bm25"
 COUNTED = "count"
 
@@ -77,7 +78,7 @@ def search(conn: apsw.Connection, query: str, scope: Scope | None = None, limit:
     where, params = (scope or Scope()).where("p", "p")
     params = {**params, "q": q, "limit": limit or -1}
     order = "ORDER BY score DESC, p.agency, p.year, p.ord LIMIT :limit"
-    if len(q) >= TRIGRAM:
+    if len(q) > grams.SHORT:
         # A phrase of consecutive trigrams (case-sensitive, nothing folded) is exactly a substring.
         params["match"] = _fts_phrase(q)
         source = f"FROM parts_fts JOIN parts p ON p.id = parts_fts.rowid WHERE parts_fts MATCH :match{where}"
@@ -85,18 +86,21 @@ def search(conn: apsw.Connection, query: str, scope: Scope | None = None, limit:
             f"SELECT p.id, p.agency, p.year, p.key, p.heading, -bm25(parts_fts) AS score {source} {order}",
             params).fetchall()
         ranking = RANKED
+        counted = f"SELECT count(*) {source}"
     else:
-        # Occurrences counted in bytes: UTF-8 matches only whole characters, and bytes are cheaper.
-        source = f"FROM texts t JOIN parts p ON p.id = t.id WHERE instr(t.text, :q) > 0{where}"
-        count = ("(length(CAST(t.text AS BLOB)) - length(CAST(replace(t.text, :q, '') AS BLOB)))"
-                 " / length(CAST(:q AS BLOB))")
+        source = f"FROM grams g JOIN parts p ON p.id = g.part WHERE g.gram = :q{where}"
+        # Unfiltered, only the top of the range can hold the best: read that, and count the range alone.
+        floor = grams.floor(conn, q, limit) if limit and not where else None
+        top = "" if floor is None else " AND g.n >= :floor"
+        params["floor"] = floor or 0
         ranked = conn.execute(
-            f"SELECT p.id, p.agency, p.year, p.key, p.heading, {count} AS score {source} {order}",
+            f"SELECT p.id, p.agency, p.year, p.key, p.heading, g.n AS score {source}{top} {order}",
             params).fetchall()
         ranking = COUNTED
+        counted = f"SELECT count(*) {source}" if where else "SELECT count(*) FROM grams g WHERE g.gram = :q"
     total = len(ranked)
     if limit and total == limit:
-        total = conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
+        total = conn.execute(counted, params).fetchone()[0]
     result = Result(q, ranking, total)
     for pid, agency, year, key, heading, score in ranked:
         text = conn.execute("SELECT text FROM texts WHERE id = ?", (pid,)).fetchone()[0]

@@ -20,7 +20,7 @@ import apsw
 
 from gknb.archive.store import Store
 
-from . import db
+from . import db, grams
 from .errors import SearchError
 from .extract import Extracted, Loaded, load
 from .sync import Plan, plan
@@ -43,6 +43,9 @@ class SyncResult:
 
 
 def _delete(conn: apsw.Connection, report_id: int) -> None:
+    for pid, text in conn.execute("SELECT t.id, t.text FROM texts t JOIN parts p ON p.id = t.id"
+                                  " WHERE p.report_id = ?", (report_id,)).fetchall():
+        grams.drop(conn, pid, text)
     conn.execute("DELETE FROM parts_fts WHERE rowid IN (SELECT id FROM parts WHERE report_id = ?)", (report_id,))
     conn.execute("DELETE FROM texts WHERE id IN (SELECT id FROM parts WHERE report_id = ?)", (report_id,))
     conn.execute("DELETE FROM parts WHERE report_id = ?", (report_id,))
@@ -68,6 +71,7 @@ def _insert(conn: apsw.Connection, item: Loaded, agency: str, year: int) -> None
         pid = conn.last_insert_rowid()
         conn.execute("INSERT INTO texts(id, text) VALUES (?, ?)", (pid, part.text))
         conn.execute("INSERT INTO parts_fts(rowid, text) VALUES (?, ?)", (pid, part.text))
+        grams.stage(conn, pid, part.grams)
     conn.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?)", [(rid, i, *x) for i, x in enumerate(c.cells)])
 
 
@@ -247,6 +251,7 @@ class Index:
                     result.updated += 1
                 if item.error:
                     result.failed.append((rel, item.error))
+            grams.merge(conn)  # new parts only: a part deleted above was indexed before this transaction
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

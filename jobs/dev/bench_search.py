@@ -1,10 +1,11 @@
-"""Search benchmark (``make bench``): ratios measured in one run on a synthetic archive.
+"""Search benchmark (``make bench``): every figure and ratio measured in one run on a synthetic archive.
 
 10,000 reports (1,000 agencies × 2016–2025, in all three formats, random figures and varied
-Chinese prose) are written as archive XML; the index is built from them; then queries of
-1, 2, 3, 6 and 12 characters are timed through the index against a scan of the XML files
-that finds the same parts (read, parse, test every part).  Also timed: building the index,
-the freshness check every search makes, and the incremental update after one report changes.
+Chinese prose) are written as archive XML; the index is built from them; then samples of
+queries of 1, 2, 3 and 12 characters cut from the text are timed (p50 / p95, wall and CPU),
+the short ones interleaved with the scan they used to cost, and one query a length
+interleaved with a scan of the XML files that finds the same parts.  Also timed: building
+the index, the freshness check every search makes, the update after one report changes.
 """
 
 from __future__ import annotations
@@ -13,22 +14,24 @@ import os
 import random
 import shutil
 import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
 from gknb.archive.store import Store, agency_dirname
 from gknb.archive.xml import to_xml
+from gknb.jobs.dev.timing import Timing, interleaved, machine, percentile, ratio
 from lxml import etree
 
 from gknb import template as tpl
 from gknb.model import Report, Section
 from gknb.search import db
 from gknb.search.fulltext import search
+from gknb.search.grams import SHORT
 from gknb.search.index import Index
 
-AGENCIES, YEARS = 1000, range(2016, 2026)
+AGENCIES = int(os.environ.get("GKNB_BENCH_SEARCH_AGENCIES", "1000"))  # × 10 years: 10,000 reports
+YEARS = range(2016, 2026)
 NS = {"a": "urn:gknb:archive:1"}
 
 _PLACES = list("东南西北中上下新长永安宁平和兴隆丰泰华阳山河湖海江清云金石白青桃柳")
@@ -136,68 +139,123 @@ def scan(root: Path, query: str) -> int:
     return hits
 
 
-def _best(fn, repeat: int = 5):
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, value
+def old_search(conn, query: str, limit: int = 20) -> int:
+    """How 1- and 2-character queries were answered before they were indexed (ranked, counted; no
+    snippets): instr() over every stored text, the occurrences counted by replace()."""
+    source = "FROM texts t JOIN parts p ON p.id = t.id WHERE instr(t.text, :q) > 0"
+    count = ("(length(CAST(t.text AS BLOB)) - length(CAST(replace(t.text, :q, '') AS BLOB)))"
+             " / length(CAST(:q AS BLOB))")
+    params = {"q": query, "limit": limit}
+    ranked = conn.execute(f"SELECT p.id, {count} AS score {source} ORDER BY score DESC, p.agency, p.year, p.ord"
+                          " LIMIT :limit", params).fetchall()
+    if len(ranked) < limit:
+        return len(ranked)
+    return conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
 
 
-QUERIES = ["镇", "复议", "依申请", "政务公开标准", "东南社区设立政务公开专区"]  # 1, 2, 3, 6 and 12 characters
+def sample_queries(conn, per_length: int = 30) -> dict[int, list[str]]:
+    """Queries of 1, 2, 3 and 12 characters cut from the index's own texts at random places.
+
+    Cut at random positions, frequent characters are drawn often, as users type them: the
+    1-character sample is mostly characters found in nearly every part.
+    """
+    rnd = random.Random(13)
+    ids = [i for (i,) in conn.execute("SELECT id FROM texts ORDER BY id")]
+    out: dict[int, list[str]] = {n: [] for n in LENGTHS}
+    for n in LENGTHS:
+        while len(out[n]) < per_length:
+            text = conn.execute("SELECT text FROM texts WHERE id = ?", (rnd.choice(ids),)).fetchone()[0]
+            if len(text) <= n:
+                continue
+            start = rnd.randrange(0, len(text) - n)
+            q = text[start:start + n]
+            if q == q.strip() and "\n" not in q:
+                out[n].append(q)
+    return out
+
+
+LENGTHS = (1, 2, 3, 12)
+ROUNDS = 3
+SCANNED = {1: "镇", 2: "复议", 3: "依申请", 12: "东南社区设立政务公开专区"}  # one query a length, against the XML scan
+
+
+def _settle(store: Store) -> None:
+    """Files and folders written moments ago are "racily clean" and looked at once more: age them."""
+    for e in store.entries():
+        for p in (e.path, e.path.parent):
+            os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns - 10_000_000_000))
 
 
 def main() -> None:
+    print(f"检索基准（{machine()}；各项交替运行 {ROUNDS} 轮，取中位数）")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "archive"
-        start = time.perf_counter()
-        build_archive(root)
+        t = Timing()
+        t.add(lambda: build_archive(root))
         store = Store(root)
         n = len(store.entries())
         mb = sum(e.path.stat().st_size for e in store.entries()) / 1e6
-        print(f"合成档案：{n} 份报告（{AGENCIES} 个机关 × {len(YEARS)} 个年度），XML 共 {mb:.0f} MB，"
-              f"生成 {time.perf_counter() - start:.1f} s")
+        print(f"合成档案：{n} 份报告（{AGENCIES} 个机关 × {len(YEARS)} 个年度），XML 共 {mb:.0f} MB，生成 {t.s()}")
 
         with Index(store) as ix:
-            start = time.perf_counter()
-            ix.rebuild()
-            build = time.perf_counter() - start
+            t = Timing()
+            t.add(ix.rebuild)
             size = sum(f.stat().st_size for f in root.glob(db.INDEX_FILE + "*")) / 1e6
-            print(f"建立索引：{build:.1f} s（索引文件 {size:.0f} MB）")
-            # files and folders written moments ago are "racily clean" and looked at once more: let that pass
-            for e in store.entries():
-                for p in (e.path, e.path.parent):
-                    os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns - 10_000_000_000))
+            short = ix.conn.execute("SELECT count(*) FROM grams").fetchone()[0]
+            print(f"建立索引（一次）：{t.s()}；索引文件 {size:.0f} MB（其中一、二字检索表 {short:,} 行）")
+            _settle(store)
             ix.refresh(thorough=True)
 
-            check, _ = _best(ix.refresh)
-            thorough, _ = _best(lambda: ix.refresh(thorough=True))
-            print(f"检索前的新鲜度检查（无变化）：{check * 1000:.1f} ms（{AGENCIES} 个文件夹）；"
-                  f"逐个文件检查（gknb index）：{thorough * 1000:.0f} ms（{n} 个文件）")
+            fresh = interleaved({"folders": ix.refresh, "files": lambda: ix.refresh(thorough=True)}, rounds=5)
+            print(f"检索前的新鲜度检查（无变化，{AGENCIES} 个文件夹）：{fresh['folders'].ms()}；"
+                  f"逐个文件检查（gknb index，{n} 个文件）：{fresh['files'].ms()}")
 
             changed = store.entries()[n // 2]
             report = store.get(changed.agency, changed.year)
             report.sections["六"].paragraphs.append("本年度新增一段用于增量更新测试的文字。")
             store.put(report, replace=True)
-            start = time.perf_counter()
-            result = ix.refresh()
-            update = time.perf_counter() - start
+            t = Timing()
+            result = t.add(ix.refresh)
             assert (result.added, result.updated, result.removed) == (0, 1, 0), result
-            print(f"增量更新（改动 1 份报告后）：{update * 1000:.0f} ms")
-
+            print(f"增量更新（改动 1 份报告后，一次）：{t.ms()}")
             ix.refresh()  # the changed report's folder is racily clean for a moment: settle it
-            print("检索（索引：新鲜度检查 + 查询 + 前20条摘要，取5次最优；扫描：逐个读取并解析全部XML）：")
-            ratios = []
-            for q in QUERIES:
-                t_index, res = _best(lambda q=q: (ix.refresh(), search(ix.conn, q, limit=20))[1])
-                t_scan, hits = _best(lambda q=q: scan(root, q), repeat=1)
-                assert hits == res.total, (q, hits, res.total)
-                ratios.append(t_scan / t_index)
-                print(f"  {len(q):2d}字 “{q}”：{res.total:5d} 个部分命中（{res.ranking:5}）  "
-                      f"索引 {t_index * 1000:7.1f} ms   扫描 {t_scan * 1000:6.0f} ms   "
-                      f"扫描 / 索引 = {t_scan / t_index:5.0f}×")
-            print(f"  扫描 / 索引：{min(ratios):.0f}× – {max(ratios):.0f}×")
+            _settle(store)
+            ix.refresh(thorough=True)
+
+            conn = ix.conn
+            queries = sample_queries(conn)
+            print(f"检索（查询 + 前20条摘要；每次检索另加上面的新鲜度检查）：每种长度 {len(queries[1])} 个检索词，"
+                  "从档案正文随机截取；每个检索词取各轮中位数，再取 p50 / p95")
+            per_query: dict[int, list[Timing]] = {k: [Timing() for _ in v] for k, v in queries.items()}
+            before: dict[int, list[Timing]] = {k: [Timing() for _ in v] for k, v in queries.items() if k <= SHORT}
+            for _ in range(ROUNDS):
+                for k, qs in queries.items():
+                    for i, q in enumerate(qs):
+                        res = per_query[k][i].add(lambda q=q: search(conn, q, limit=20))
+                        if k in before:
+                            total = before[k][i].add(lambda q=q: old_search(conn, q))
+                            assert total == res.total, (q, total, res.total)  # type: ignore[attr-defined]
+            for k in LENGTHS:
+                walls = [t.median_wall * 1000 for t in per_query[k]]
+                cpus = [t.median_cpu * 1000 for t in per_query[k]]
+                line = (f"  {k:2d}字：索引 p50 墙钟 {percentile(walls, 50):6.1f} ms / CPU {percentile(cpus, 50):6.1f} ms，"
+                        f"p95 墙钟 {percentile(walls, 95):6.1f} ms / CPU {percentile(cpus, 95):6.1f} ms")
+                if k in before:
+                    old = [t.median_cpu * 1000 for t in before[k]]
+                    line += (f"；原先的查询（逐条 instr 扫描并计数排序）p50 CPU {percentile(old, 50):6.1f} ms，"
+                             f"p95 {percentile(old, 95):6.1f} ms，原先 / 索引（p50 CPU）= "
+                             f"{percentile(old, 50) / percentile(cpus, 50):5.1f}×")
+                print(line)
+
+            print("索引（新鲜度检查 + 查询 + 前20条摘要）对扫描XML（逐个读取并解析全部XML文件），每种长度一个检索词：")
+            for k, q in SCANNED.items():
+                cases = {"index": lambda q=q: (ix.refresh(), search(conn, q, limit=20))[1],
+                         "scan": lambda q=q: scan(root, q)}
+                timings = interleaved(cases, rounds=ROUNDS)
+                res, hits = cases["index"](), cases["scan"]()
+                assert hits == res.total, (q, hits, res.total)  # type: ignore[attr-defined]
+                print(f"  {k:2d}字 “{q}”：{hits:5d} 个部分命中  索引 {timings['index'].ms()}   "
+                      f"扫描 {timings['scan'].ms()}   扫描 / 索引 = {ratio(timings['scan'], timings['index'])}")
         shutil.rmtree(root, ignore_errors=True)
 
 
