@@ -75,6 +75,17 @@ def make_scan(pdf: Path, out: Path, how: Degradation, seed: int = 7) -> Path:
     return out
 
 
+def coarse_page(pdf: Path, out: Path, page: int = 0) -> Path:
+    """One page as an image-only PDF at 36 dpi: a scan too coarse to read."""
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        image = doc[page].render(scale=0.5).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    image.save(out, "PDF", resolution=36.0)
+    return out
+
+
 def _degrade(image: Image.Image, how: Degradation, rng: np.random.Generator) -> Image.Image:
     if how.grey:
         image = image.convert("L")

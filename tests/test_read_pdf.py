@@ -21,6 +21,8 @@ from gknb.parsers.errors import DocumentError
 from gknb.parsers.layout import Grid, Layout, Paragraph
 from gknb.parsers.pdf import read_pdf
 
+from tests.scans import coarse_page
+
 PDF_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pdf"
 HONGZE_2023 = PDF_DIR / "淮安市洪泽区人民政府_2023.pdf"
 HONGZE_2024 = PDF_DIR / "淮安市洪泽区人民政府_2024.pdf"
@@ -465,11 +467,7 @@ def test_encrypted_pdf(tmp_path):
 
 
 def test_scanned_pdf(tmp_path):
-    doc = pdfium.PdfDocument(str(HONGZE_2023))
-    image = doc[0].render(scale=0.5).to_pil().convert("RGB")
-    doc.close()
-    path = tmp_path / "扫描件.pdf"
-    image.save(path, "PDF", resolution=36.0)
+    path = coarse_page(HONGZE_2023, tmp_path / "扫描件.pdf")
     check = pdfium.PdfDocument(str(path))
     assert len(check) == 1  # sanity: a valid, image-only PDF
     check.close()

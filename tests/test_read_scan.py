@@ -17,7 +17,7 @@ from gknb.parsers import DocumentError, parse
 
 from gknb.view import to_view
 from tests.conftest import CORPUS, load_expected
-from tests.scans import Degradation, make_scan
+from tests.scans import Degradation, coarse_page, make_scan
 from tests.scoring import score
 
 pytestmark = pytest.mark.slow
@@ -91,13 +91,7 @@ def test_page_image_reads_its_tables(tmp_path):
 
 
 def test_coarse_scan_is_refused(tmp_path):
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(HONGZE))
-    image = doc[0].render(scale=0.5).to_pil().convert("RGB")
-    doc.close()
-    path = tmp_path / "模糊.pdf"
-    image.save(path, "PDF", resolution=36.0)
+    path = coarse_page(HONGZE, tmp_path / "模糊.pdf")
     with pytest.raises(DocumentError) as info:
         parse(path)
     assert "模糊.pdf" in str(info.value) and "分辨率过低" in str(info.value)
