@@ -112,7 +112,7 @@ def as_source(document: Source | str | os.PathLike) -> Source:
     return document if isinstance(document, Source) else read_source(document)
 
 
-ALARM_REPEAT = 0.05  # seconds between alarms once the limit is reached (see time_limit)
+ALARM_REPEAT = 0.005  # seconds between alarms once the limit is reached (see time_limit)
 
 
 class Timeout(BaseException):
