@@ -85,16 +85,13 @@ def _read_pages(frames: Iterable[tuple[int, np.ndarray, float]], settings: ScanS
     """Pages read one by one, or in parallel worker processes when there are several."""
     frames = list(frames)
     workers = settings.workers or min(os.cpu_count() or 1, 2)
-    # a worker of a batch job (ingest, january) is already one of several: it reads serially
+    # A worker of a batch job (ingest, january) is already one of several: it reads serially.
+    # Otherwise each page worker runs its own single-threaded model (pages in parallel beat
+    # threads in one model), forked so that no caller needs a __main__ guard; but a process
+    # whose model (and its thread pool) is loaded is not forked — it could deadlock — and reads
+    # on its threads.
     nested = multiprocessing.parent_process() is not None or multiprocessing.current_process().daemon
-    if workers <= 1 or len(frames) <= 1 or nested or os.environ.get("GKNB_OCR_SERIAL"):
-        for frame in frames:
-            yield read_page(*frame, settings=settings)
-        return
-    # each worker runs its own single-threaded model: pages in parallel beat threads in one model.
-    # Forked workers, so that no caller needs a __main__ guard; but a process whose model (and
-    # its thread pool) is loaded is not forked — it could deadlock — and reads on its threads.
-    if model_loaded():
+    if workers <= 1 or len(frames) <= 1 or nested or os.environ.get("GKNB_OCR_SERIAL") or model_loaded():
         for frame in frames:
             yield read_page(*frame, settings=settings)
         return
@@ -293,7 +290,7 @@ def _unread_ink(page: ScanPage, mask: np.ndarray, tables: list[RuledTable], fill
     inset = settings.cell_inset / s + 1
     out: list[dict] = []
     index = -1
-    todo: list[tuple[Box, bool]] = []
+    todo: list[Box] = []
     for t in tables:
         for cell in t.cells:
             index += 1
@@ -309,9 +306,9 @@ def _unread_ink(page: ScanPage, mask: np.ndarray, tables: list[RuledTable], fill
                     out.append(_unreadable(Box(x0, y0, x1, y1), s, MSG_SEALED))
                 continue  # paper: a blank cell, certainly
             ys, xs = np.nonzero(region)
-            todo.append((Box(x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1), True))
-    readings = recognise([_crop(page.gray, mask, box)[0] for box, _ in todo], figures=True)
-    for (box, _), reading in zip(todo, readings):
+            todo.append(Box(x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1))
+    readings = recognise([_crop(page.gray, mask, box)[0] for box in todo], figures=True)
+    for box, reading in zip(todo, readings):
         chars = _chars(reading, box, page, settings, in_table=True)
         out += chars or [_unreadable(box, s, MSG_UNREADABLE, reading.weakest)]
     return out

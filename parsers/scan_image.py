@@ -19,7 +19,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from .errors import DocumentError
 
-__all__ = ["ScanPage", "ImageSettings", "pdf_pages", "image_pages", "prepare", "pdf_page_count"]
+__all__ = ["ScanPage", "ImageSettings", "pdf_pages", "image_pages", "prepare"]
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,6 @@ class ScanPage:
     @property
     def height_pt(self) -> float:
         return self.gray.shape[0] * self.scale
-
-
-def pdf_page_count(data: bytes) -> int:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(data)
-    try:
-        return len(doc)
-    finally:
-        doc.close()
 
 
 def pdf_pages(data: bytes, name: str, settings: ImageSettings = SETTINGS) -> Iterator[tuple[int, np.ndarray, float]]:

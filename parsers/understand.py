@@ -195,17 +195,23 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
     return report
 
 
+def _imbalance(report: Report, equation: list[tuple[int, str]], instead: dict | None = None):
+    """By how much a sum fails (0: it holds), or None when one of its figures is unknown;
+    ``instead`` gives some cells another value."""
+    instead = instead or {}
+    values = [instead[cid] if cid in instead else report.value(cid) for _, cid in equation]
+    if any(v is None for v in values):
+        return None
+    return sum(k * v for (k, _), v in zip(equation, values))
+
+
 def _settle_misread(report: Report) -> None:
     """The sums decide where they force one answer: when the failing sums of a scan's table
     (at least two) share exactly one recognised figure, and each of them, with its other
     figures read without doubt, gives that figure the same value — which makes every sum
     through it hold — the figure is that value (a misread digit), and a note says so."""
     equations = linear_constraints(report)
-    failing = []
-    for equation in equations:
-        values = [report.value(cid) for _, cid in equation]
-        if all(v is not None for v in values) and sum(k * v for (k, _), v in zip(equation, values)) != 0:
-            failing.append(equation)
+    failing = [eq for eq in equations if _imbalance(report, eq) not in (None, 0)]
     if len(failing) < 2:
         return
     common = set.intersection(*({cid for _, cid in eq} for eq in failing))
@@ -227,10 +233,8 @@ def _settle_misread(report: Report) -> None:
     value = int(value)
     cell = report.cells[culprit]
     for equation in equations:  # every sum through the figure must hold with the new value
-        if any(cid == culprit for _, cid in equation):
-            values = [value if cid == culprit else report.value(cid) for _, cid in equation]
-            if any(v is None for v in values) or sum(k * v for (k, _), v in zip(equation, values)) != 0:
-                return
+        if any(cid == culprit for _, cid in equation) and _imbalance(report, equation, {culprit: value}) != 0:
+            return
     read = cell.printed or str(cell.value)
     report.cells[culprit] = Cell(VALUE, value, read, cell.where, None)
     path = "/".join(tpl.load().cell(culprit).json_path)
@@ -242,8 +246,7 @@ def _flag_contradicted(report: Report) -> None:
     """Recognised figures that a sum of their table contradicts: one of them is misread, and
     nothing says which — every figure of the sum is flagged."""
     for equation in linear_constraints(report):
-        values = [report.value(cid) for _, cid in equation]
-        if any(v is None for v in values) or sum(k * v for (k, _), v in zip(equation, values)) == 0:
+        if _imbalance(report, equation) in (None, 0):
             continue
         for _, cid in equation:
             cell = report.cells[cid]
@@ -294,8 +297,7 @@ def _confirm_by_arithmetic(report: Report, placed: set[str]) -> None:
         return
     through: dict[str, list[bool]] = {}
     for equation in linear_constraints(report):
-        values = [report.value(cid) for _, cid in equation]
-        holds = all(v is not None for v in values) and sum(k * v for (k, _), v in zip(equation, values)) == 0
+        holds = _imbalance(report, equation) == 0
         for _, cid in equation:
             through.setdefault(cid, []).append(holds)
     for cid in placed:
