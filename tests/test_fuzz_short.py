@@ -7,10 +7,14 @@ A failure names the saved input (out/fuzz/crashes/<target>/) and the one-line re
 
 from __future__ import annotations
 
+import signal
+import time
+
 import pytest
 
+from tests.fuzz.execute import execute, prepare
 from tests.fuzz.runner import run_target
-from tests.fuzz.targets import ALL
+from tests.fuzz.targets import ALL, Target
 
 pytestmark = [pytest.mark.slow]
 
@@ -28,3 +32,32 @@ def test_fuzz_short(name, corpus):
     found = [f"{f.signature} ({f.count}x), e.g. {f.example}: {f.exc}" for f in stats.findings.values()
              if f.status in ("crash", "hang", "memory")]
     assert stats.crash == 0 and stats.hang == 0 and stats.memory == 0, "\n".join(found)
+
+
+class _Timed(Target):
+    """A target whose input says how it spends its time: computing, blocked, or briefly asleep."""
+
+    def run(self, data: bytes):
+        if data == b"spin":
+            deadline = time.process_time() + 2.0
+            while time.process_time() < deadline:
+                pass
+        else:
+            time.sleep({b"block": 2.0, b"nap": 0.3}[data])
+
+
+@pytest.fixture
+def timed():
+    old = signal.getsignal(signal.SIGALRM), signal.getsignal(signal.SIGPROF)
+    prepare(0)
+    yield _Timed("text", "text", tuple, "/fuzz/输入.txt", "")
+    signal.signal(signal.SIGALRM, old[0])
+    signal.signal(signal.SIGPROF, old[1])
+
+
+def test_a_hang_is_cpu_time_and_a_blocked_reader_is_caught_by_the_clock(timed):
+    # limit 0.5 s of CPU; 1.5 s on the clock (WALL_FACTOR 3)
+    assert execute(timed, b"spin", hang=0.5).status == "hang"
+    assert execute(timed, b"block", hang=0.5).status == "hang"
+    nap = execute(timed, b"nap", hang=0.5)  # asleep a little, computing nothing: not a hang
+    assert nap.status == "ok" and nap.seconds < 0.1

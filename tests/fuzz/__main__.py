@@ -26,6 +26,7 @@ from .execute import (
     HANG_SECONDS,
     MEM_LIMIT_MB,
     MEMORY_MIB,
+    WALL_FACTOR,
     Outcome,
     Stats,
     crash_dir,
@@ -147,7 +148,7 @@ def _watch(proc: subprocess.Popen, stats_path: Path, a: argparse.Namespace) -> b
         time.sleep(1)
         try:
             age = time.time() - stats_path.stat().st_mtime
-            limit = a.hang + STALL_GRACE if a.engine == "atheris" else a.hang + STALL_GRACE + 60
+            limit = a.hang * WALL_FACTOR + STALL_GRACE + (0 if a.engine == "atheris" else 60)
             first = False
         except OSError:
             age, limit, first = time.monotonic() - begun, STARTUP, True
