@@ -75,6 +75,7 @@ bench: setup
 	$(BIN)/python -m gknb.jobs.dev.bench_search
 	$(BIN)/python -m gknb.jobs.dev.bench_january
 	$(BIN)/python -m gknb.jobs.dev.bench_scan
+	$(BIN)/python -m gknb.jobs.dev.bench_startup
 
 # Fuzz every reader (tests/fuzz): make fuzz [N=100000] [BUDGET=seconds per target] [TARGETS="pdf docx"]
 # [ENGINE=atheris|random].  Two targets at a time; findings in out/fuzz/crashes/<target>/.
