@@ -7,8 +7,13 @@ A failure names the saved input (out/fuzz/crashes/<target>/) and the one-line re
 
 from __future__ import annotations
 
+import json
+import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +23,7 @@ from tests.fuzz.targets import ALL, Target
 
 pytestmark = [pytest.mark.slow]
 
+ROOT = Path(__file__).resolve().parents[1]
 SEED = 20240115
 # executions per target: fewer where one execution is slow (a PDF is parsed in ~0.1-0.3 s)
 RUNS = {"pdf": 80, "any": 120, "figures-yaml": 150, "docx": 250, "html": 200, "markdown": 200,
@@ -61,3 +67,20 @@ def test_a_hang_is_cpu_time_and_a_blocked_reader_is_caught_by_the_clock(timed):
     assert execute(timed, b"block", hang=0.5).status == "hang"
     nap = execute(timed, b"nap", hang=0.5)  # asleep a little, computing nothing: not a hang
     assert nap.status == "ok" and nap.seconds < 0.1
+
+
+def _fuzz(out, *args):
+    env = {**os.environ, "GKNB_FUZZ_OUT": str(out)}
+    subprocess.run([sys.executable, "-m", "tests.fuzz", "--engine", "random", "--minimize", "0", "--jobs", "1",
+                    *args, "decisions-xml"], env=env, check=True, capture_output=True, cwd=ROOT)
+    (stats,) = json.loads((out / "summary.json").read_text("utf-8"))
+    return stats
+
+
+def test_a_long_run_over_several_sittings_counts_what_earlier_runs_did_on_the_same_code(tmp_path):
+    assert _fuzz(tmp_path, "--runs", "30")["executions"] == 30
+    resumed = _fuzz(tmp_path, "--runs", "50", "--resume")  # 20 more
+    assert resumed["executions"] == 50 and "30 executions from earlier runs" in resumed["note"]
+    assert _fuzz(tmp_path, "--runs", "10")["executions"] == 10  # without --resume: counted afresh
+    (code,) = (tmp_path / "runs").iterdir()
+    assert len(list((code / "decisions-xml").glob("*.json"))) == 3  # one process a sitting, all kept

@@ -22,7 +22,7 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .seeds import OUT, ROOT
+from .seeds import OUT, ROOT, shown
 from .targets import PY, Skipped, Target
 
 HANG_SECONDS = 10.0  # an execution using more CPU time than this is a hang
@@ -235,7 +235,7 @@ def save_finding(target: Target, data: bytes, outcome: Outcome, note: str = "") 
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
-    rel = path.relative_to(ROOT)
+    rel = shown(path)
     text = (f"target: {target.name}\nstatus: {outcome.status}\nsignature: {outcome.signature}\n"
             f"exception: {outcome.exc_type}: {outcome.message}\nseconds: {outcome.seconds:.3f}\n"
             f"peak_mib: {outcome.peak_mib:.1f}\nsize: {len(data)}\n"
@@ -298,7 +298,7 @@ class Stats:
             path = save_finding(target, data, outcome)
             f.saved += 1
             if not f.example:
-                f.example = str(path.relative_to(ROOT))
+                f.example = str(shown(path))
 
     def to_json(self) -> dict:
         d = asdict(self)
