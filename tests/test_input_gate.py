@@ -76,6 +76,26 @@ def test_a_time_limit_swallowed_by_a_finalizer_still_ends_the_block(monkeypatch)
     assert "超时" in e.value.problem
 
 
+def test_an_alarm_due_as_the_block_ends_never_escapes_bare():
+    """The limit falls due around the time the block ends, again and again: each block either
+    finishes or ends in the DocumentError, never in the alarm's own exception."""
+    from gknb.parsers.source import Timeout, time_limit
+
+    outcomes = {"finished": 0, "timed out": 0}
+    for i in range(1500):
+        try:
+            with time_limit(0.002, "慢.txt"):
+                end = time.perf_counter() + 0.0015 + (i % 10) * 0.0001
+                while time.perf_counter() < end:
+                    pass
+            outcomes["finished"] += 1
+        except DocumentError:
+            outcomes["timed out"] += 1
+        except Timeout:  # pragma: no cover - what the test guards against
+            pytest.fail(f"a bare Timeout escaped after {outcomes}")
+    assert outcomes["finished"] and outcomes["timed out"]  # the limit did fall due on both sides
+
+
 def test_the_time_limit_holds_inside_every_parse():
     with pytest.raises(DocumentError) as e:
         parse(CORPUS / "pdf" / "淮安市洪泽区人民政府_2023.pdf", ReadSettings(timeout=0.01))
