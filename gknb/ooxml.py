@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import TypeAlias
 
 from lxml import etree
@@ -45,7 +46,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
 
 # What an element is made of (see :func:`el`).
-Child: TypeAlias = "etree._Element | str | Mapping[str, object] | Iterable[Child] | None"
+Child: TypeAlias = "etree._Element | str | int | Decimal | Mapping[str, object] | Iterable[Child] | None"
 
 
 def xml_text(text: object) -> str:
@@ -64,24 +65,24 @@ def _add(parent: etree._Element, child: Child) -> None:
         return
     if isinstance(child, etree._Element):
         parent.append(child)
-    elif isinstance(child, str):
-        if len(parent):
-            last = parent[-1]
-            last.tail = (last.tail or "") + xml_text(child)
-        else:
-            parent.text = (parent.text or "") + xml_text(child)
     elif isinstance(child, Mapping):
         for key, value in child.items():
-            parent.set(qn(key), xml_text(value))
-    else:
+            if value is not None:
+                parent.set(qn(key), xml_text(value))
+    elif isinstance(child, Iterable) and not isinstance(child, str):
         for c in child:
             _add(parent, c)
+    elif len(parent):  # text (a number is written as str() writes it) after the last child
+        last = parent[-1]
+        last.tail = (last.tail or "") + xml_text(child)
+    else:
+        parent.text = (parent.text or "") + xml_text(child)
 
 
 def el(name: str, *children: Child, nsmap: Mapping[str | None, str] | None = None) -> etree._Element:
-    """An element named ``"prefix:local"``: its children are elements, text (through
-    :func:`xml_text`), attribute mappings (``{"w:val": 24}``), iterables of these, or None
-    (nothing).  ``nsmap`` is for a part's root: the namespaces it declares."""
+    """An element named ``"prefix:local"``: its children are elements, text or numbers (through
+    :func:`xml_text`), attribute mappings (``{"w:val": 24}``; a None value sets nothing),
+    iterables of these, or None (nothing).  ``nsmap`` is for a part's root: the namespaces it declares."""
     node = etree.Element(qn(name), nsmap=dict(nsmap) if nsmap else None)
     for child in children:
         _add(node, child)
