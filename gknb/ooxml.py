@@ -89,17 +89,24 @@ def el(name: str, *children: Child, nsmap: Mapping[str | None, str] | None = Non
     return node
 
 
-class WordMaker:
-    """``w.p(w.pPr(w.jc(val="center")), …)``: ``w:`` elements whose keyword arguments are ``w:``
-    attributes; other attributes (``r:id``, ``xml:space``) go in a mapping among the children."""
+class Maker:
+    """``w.p(w.pPr(w.jc(val="center")), …)``: elements whose keyword arguments are attributes,
+    both in the maker's namespace (``Maker("w:")``; ``Maker()`` for HTML); other attributes
+    (``r:id``, ``xml:space``, ``http-equiv``) go in a mapping among the children.  A trailing
+    ``_`` is dropped from names Python reserves (``h.del_``, ``class_``)."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
 
     def __getattr__(self, local: str) -> Callable[..., etree._Element]:
+        p = self.prefix
+
         def make(*children: Child, **attrs: object) -> etree._Element:
-            return el(f"w:{local}", {f"w:{k}": v for k, v in attrs.items()}, *children)
+            return el(f"{p}{local.rstrip('_')}", {f"{p}{k.rstrip('_')}": v for k, v in attrs.items()}, *children)
         return make
 
 
-w = WordMaker()
+w = Maker("w:")
 PRESERVE = {"xml:space": "preserve"}
 
 

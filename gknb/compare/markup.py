@@ -8,13 +8,13 @@ Content-Security-Policy under which nothing loads or runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 
 from lxml import etree
 
 from gknb.model import ABSENT, BLANK, Cell
-from gknb.ooxml import Child, el
+from gknb.ooxml import Child, Maker
 from gknb.rules import SEVERITY_ZH
 
 from .changes import FigureChange
@@ -24,20 +24,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 SWING = {"class": "swing"}  # a row's or cell's attributes when it is a swing
 N = {"class": "n"}  # a figure's cell: right-aligned
 Element = etree._Element
-
-
-class HtmlMaker:
-    """``h.td(text, class_="n")``: an element of the page; keyword arguments are attributes,
-    a mapping among the children sets others (``{"http-equiv": …}``; None omitted), strings are
-    text.  A trailing ``_`` is dropped from names Python reserves (``h.del_``, ``class_``)."""
-
-    def __getattr__(self, tag: str) -> Callable[..., Element]:
-        def make(*children: Child, **attrs: object) -> Element:
-            return el(tag.rstrip("_"), {k.rstrip("_"): v for k, v in attrs.items()}, *children)
-        return make
-
-
-h = HtmlMaker()
+h = Maker()  # h.td(text, class_="n"): an element of the page
 
 
 def head(*labels: str | tuple[str, Mapping[str, str] | None]) -> Element:
@@ -47,15 +34,15 @@ def head(*labels: str | tuple[str, Mapping[str, str] | None]) -> Element:
 
 def page(title: str, body: Child, *, css: str = CSS) -> str:
     """The whole page, serialised once: doctype, utf-8, the policy, the stylesheet, ``body``."""
-    head = h.head(h.meta(charset="utf-8"), h.meta({"http-equiv": "Content-Security-Policy", "content": CSP}),
-                  h.meta(name="viewport", content="width=device-width, initial-scale=1"), h.title(title),
-                  h.style(css))
+    top = h.head(h.meta(charset="utf-8"), h.meta({"http-equiv": "Content-Security-Policy", "content": CSP}),
+                 h.meta(name="viewport", content="width=device-width, initial-scale=1"), h.title(title),
+                 h.style(css))
     main = h.body(body)
-    for part in (head, main):  # one block a line, for a person reading the source
+    for part in (top, main):  # one block a line, for a person reading the source
         part.text = "\n"
         for child in part:
             child.tail = "\n"
-    doc = h.html("\n", head, "\n", main, "\n", lang="zh-CN")
+    doc = h.html("\n", top, "\n", main, "\n", lang="zh-CN")
     return etree.tostring(doc, method="html", encoding="unicode", doctype="<!DOCTYPE html>") + "\n"
 
 
