@@ -2,8 +2,8 @@
 
 Shared by every writer of Word files (the generator's reports, the reviewers' annotated and
 tracked-changes copies): parts are built as lxml trees (:data:`w` makes ``w:`` elements, :func:`el`
-any other), so every text and attribute is escaped by construction, and :func:`xml_part`
-serialises them.  A report's text may hold characters XML cannot carry (crawled text, fuzzed
+any other; the HTML pages' maker is a :class:`Maker` too), so every text and attribute is
+escaped by construction, and :func:`xml_part` serialises them.  A report's text may hold characters XML cannot carry (crawled text, fuzzed
 input); :func:`xml_text` replaces them before they reach a tree, for the HTML pages too.  A zip
 entry carries the time it was written, so each entry here gets a fixed date, fixed attributes
 and the order it is given in.
@@ -29,7 +29,7 @@ CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 OFFICE_DOCUMENT = f"{REL}/officeDocument"
 
-# The prefixes :func:`qn` knows; a part's root declares those of them it uses (see :func:`el`).
+# The prefixes :func:`qn` knows; a part's root declares those it is given (``el(…, nsmap=…)``).
 NS = {
     "w": W, "r": R, "xml": "http://www.w3.org/XML/1998/namespace",
     "rel": PKG_REL, "ct": CONTENT_TYPES,
