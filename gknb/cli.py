@@ -151,7 +151,8 @@ def _explained(paths, failed: list[Path], verify: bool = False):
         click.echo(f"{path}：读取过程")
         for ev in events:
             place = _where(ev.where)
-            click.echo(f"  {place + ' ' if place else ''}{ev.kind}：{ev.text[:60]} → {ev.result}")
+            text = " ".join(ev.text.split())[:60]  # a cell's line breaks on one line
+            click.echo(f"  {place + ' ' if place else ''}{ev.kind}：{text} → {ev.result}")
         yield path, report
 
 
