@@ -99,13 +99,14 @@ def ingest_new(layout: WorkFolder, executor: Executor, *, progress: Progress | N
 
 
 def printed_names(store: Store, folder: str, entries: list[Entry]) -> list[str]:
-    """The names an agency folder's reports print (the folder's own name first)."""
+    """The names an agency folder's reports print (the folder's own name first); an unusable
+    entry is skipped here (its agency's review says what is wrong)."""
     names = [store.agency_name(folder)]
     for e in entries:
         try:
-            report = store.get(folder, e.year)
-        except StoreError:
+            name = store.printed_name(e)
+        except (StoreError, FileNotFoundError):
             continue
-        if report is not None and report.agency:
-            names.append(report.agency)
+        if name:
+            names.append(name)
     return list(dict.fromkeys(names))
