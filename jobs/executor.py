@@ -62,7 +62,8 @@ def limited(fn: Callable[..., Any], args: tuple, seconds: float | None, label: s
 
 def _watched(fn: Callable[..., Any], args: tuple, seconds: float, label: str) -> Any:
     """Raise Timeout in this thread once ``seconds`` have passed, every 5 ms until it lands
-    (one raised inside a finalizer is swallowed, as an alarm would be)."""
+    (one raised inside a finalizer is swallowed, as an alarm would be).  Disarmed before the
+    task's result or exception leaves, so that no Timeout reaches the worker's own code."""
     tid, done, lock = threading.get_ident(), threading.Event(), threading.Lock()
 
     def watch() -> None:
@@ -76,16 +77,24 @@ def _watched(fn: Callable[..., Any], args: tuple, seconds: float, label: str) ->
             if done.wait(0.005):
                 return
 
-    watcher = threading.Thread(target=watch, daemon=True)
+    def disarm() -> None:
+        while True:
+            try:
+                with lock:  # the watcher injects only under the lock, and never once done is set
+                    done.set()
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None)  # one not yet raised
+                return
+            except Timeout:  # one injected before we took the lock, landing here: again
+                continue
+
+    threading.Thread(target=watch, daemon=True).start()
     try:
-        watcher.start()
         try:
             return fn(*args)
         finally:
-            with lock:
-                done.set()
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None)  # one not yet raised
+            disarm()
     except Timeout:
+        disarm()
         raise TaskTimeout(f"{label}：{timeout_message(seconds)}") from None
 
 

@@ -30,6 +30,12 @@ generation or write (a full disk) is that agency's row (status 错误, the reaso
 and the others complete; the caller's exit status says that something failed.  Nothing is
 read or written outside the work folder and the archive: links in either are refused, never
 followed (see ``archive.fs``).
+
+This module runs the steps; each lives in its own (``inbox``, ``generate``, ``review``,
+``roster``, ``governments``; ``workfolder`` what they share).  The tasks run on an executor
+(``jobs.executor``: a process pool, or a dask cluster) and return compact results that this
+process writes, keeping one summary row an agency: its memory and its time per agency stay
+flat however many agencies there are.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from gknb.archive.fs import synced_in_batches
 from gknb.archive.store import Store
 from gknb.jobs.dev.bench_search import agency_name
 from gknb.jobs.dev.timing import Timing, interleaved, machine, ratio
@@ -47,6 +48,12 @@ def _work(root: Path, n: int) -> Path:
     store = Store(root / "archive")
     inbox = root / "inbox"
     inbox.mkdir(parents=True)
+    with synced_in_batches():
+        _fill(store, inbox, n)
+    return root
+
+
+def _fill(store: Store, inbox: Path, n: int) -> None:
     for i in range(n):
         agency = agency_name(i)
         prev = consistent_report(i, agency=agency, year=YEAR - 1)
@@ -55,7 +62,6 @@ def _work(root: Path, n: int) -> Path:
         cur = successor(prev, seed=i + 100_000)
         view["sections"] = {k: {"heading": s.heading, "paragraphs": s.paragraphs} for k, s in cur.sections.items()}
         (inbox / f"{i:05d}.json").write_text(json.dumps(view, ensure_ascii=False, default=float), "utf-8")
-    return root
 
 
 def _job(work: Path, n: int) -> None:
