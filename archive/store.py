@@ -44,7 +44,7 @@ from .errors import (  # noqa: F401
 )
 from .fs import DIR, FILE, LINK, Tree
 from .location import default_root
-from .xml import MAX_XML_BYTES, ArchiveError, from_xml, to_xml
+from .xml import MAX_XML_BYTES, ArchiveError, agency_of, from_xml, to_xml
 
 NEW, UNCHANGED, REPLACED = "new", "unchanged", "replaced"
 
@@ -345,6 +345,21 @@ class Store:
 
     def read_entry(self, path: Path) -> Report:
         """One archived year, read safely; EntryError (Chinese, naming the file) if unusable."""
+        data = self._entry_bytes(path)
+        try:
+            return from_xml(data, str(path))
+        except ArchiveError as e:
+            raise EntryError(f"档案文件已损坏：{e}") from None
+
+    def printed_name(self, entry: Entry) -> str | None:
+        """The agency an archived year's report names, checked as :meth:`read_entry` checks it
+        but without building the report; EntryError if unusable, FileNotFoundError if gone."""
+        try:
+            return agency_of(self._entry_bytes(entry.path), str(entry.path))
+        except ArchiveError as e:
+            raise EntryError(f"档案文件已损坏：{e}") from None
+
+    def _entry_bytes(self, path: Path) -> bytes:
         try:
             data = self.tree.read(path, limit=MAX_XML_BYTES)
         except FileNotFoundError:
@@ -353,10 +368,7 @@ class Store:
             raise EntryError(f"档案文件无法使用：{_reason(e)}") from None
         if not data.strip():
             raise EntryError(f"档案文件无法使用：{path} 是空文件（可能在写入时被中断或被截断）")
-        try:
-            return from_xml(data, str(path))
-        except ArchiveError as e:
-            raise EntryError(f"档案文件已损坏：{e}") from None
+        return data
 
     def get(self, agency: str, year: int) -> Report | None:
         try:

@@ -13,7 +13,7 @@ import click
 from gknb.archive.errors import StoreError
 
 from . import clizh
-from .cliutil import dump_json, fail, table
+from .cliutil import dump_json, executor_options, fail, open_executor, table
 
 if TYPE_CHECKING:
     from gknb.archive.store import Store
@@ -246,7 +246,9 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="机关名录（机关名录.xlsx）：报告所印的简称、曾用名、误写按名录归入机关全称")
 @click.option("--verify", is_flag=True, help=VERIFY_HELP)
-def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register_path, verify) -> None:
+@executor_options
+def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register_path, verify, executor_kind,
+           scheduler) -> None:
     """解析、核对并归档报告（连同原始文件）。可给出文件夹：其中所有文件都会处理。"""
     from gknb import register as agency_register
     from gknb.archive.fs import Tree
@@ -272,10 +274,11 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register
         if n > 1:
             click.echo(f"[{i}/{n}] 已解析 {path}", err=True)
 
-    outcomes = run(store, files, agency=agency, year=year, replace=replace, workers=workers,
-                   timeout=timeout, progress=progress, names=register.resolve if register else None,
-                   folders=agency_register.folders_by_name(store, register).get if register else None,
-                   verify=verify)
+    with open_executor(executor_kind, scheduler, workers) as executor:
+        outcomes = run(store, files, agency=agency, year=year, replace=replace, timeout=timeout, progress=progress,
+                       names=register.resolve if register else None,
+                       folders=agency_register.folders_by_name(store, register).get if register else None,
+                       verify=verify, executor=executor)
     words = {"new": "已归档", "unchanged": "已有，内容相同", "replaced": "已替换（原版本已保留）", "failed": "失败"}
     status = EXIT_OK
     rows = []
@@ -308,12 +311,16 @@ def list_cmd(archive_dir, agency) -> None:
 @archive_option
 @click.option("--agency", default=None, help="只重新解析这个机关的报告")
 @click.option("--dry-run", is_flag=True, help="只报告变化，不写入档案")
-def reparse(archive_dir, agency, dry_run) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行解析的进程数（默认：全部CPU核）")
+@executor_options
+def reparse(archive_dir, agency, dry_run, workers, executor_kind, scheduler) -> None:
     """用当前的解析器重新解析档案中保存的原始文件，报告哪些数字有变化。"""
     from gknb.jobs.reparse import reparse as run
     store = _store(archive_dir)
     status = EXIT_OK
-    for item in run(store, agency, write=not dry_run):
+    with open_executor(executor_kind, scheduler, workers) as executor:
+        items = run(store, agency, write=not dry_run, executor=executor)
+    for item in items:
         head = f"{item.entry.agency} {item.entry.year}"
         for note in item.notes:  # a person's fix that no longer fits the figure as read
             click.echo(f"{head}：{note}", err=True)
@@ -340,7 +347,9 @@ def reparse(archive_dir, agency, dry_run) -> None:
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="生成报告时是否同时生成PDF")
 @click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="报送截止日期（如 2026-01-31）；默认按条例：部门次年1月31日，本级政府次年3月31日")
-def january(work: Path, year: str, archive_dir: Path | None, workers: int | None, pdf: bool, deadline) -> None:
+@executor_options
+def january(work: Path, year: str, archive_dir: Path | None, workers: int | None, pdf: bool, deadline,
+            executor_kind: str, scheduler: str | None) -> None:
     """一月的年度作业：入库新文件、核对、为缺少本年度的机关生成数字文件、按填好的数字文件生成报告、
     写出每个机关的审查报告（本年对上年）和总索引（按机关名录列出已提交、逾期、未提交）及催报名单，
     最后列出汇总表。可反复运行：已完成的不会重做。机关名录 机关名录.xlsx 首次运行时生成，由办公室维护。"""
@@ -360,8 +369,9 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
         click.echo(f"[{phase} {i}/{n}] {item}".rstrip(), err=True)
 
     try:
-        rows, failures = run(work, year, archive=archive_dir, workers=workers, pdf=pdf, progress=progress,
-                             deadline=deadline.date() if deadline else None)
+        with open_executor(executor_kind, scheduler, workers) as executor:
+            rows, failures = run(work, year, archive=archive_dir, pdf=pdf, progress=progress,
+                                 deadline=deadline.date() if deadline else None, executor=executor)
     except RegisterError as e:
         fail(e)
         sys.exit(EXIT_UNUSABLE)

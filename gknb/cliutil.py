@@ -8,6 +8,7 @@ none of them imports another.
 from __future__ import annotations
 
 import json
+import sys
 import unicodedata
 from typing import Any
 
@@ -32,3 +33,23 @@ def dump_json(obj: Any) -> None:
 def fail(e: Exception | str) -> None:
     """One error line on stderr, in the users' language."""
     click.echo(f"错误：{e}", err=True)
+
+
+def executor_options(f: Any) -> Any:
+    """``--executor local|dask`` and ``--scheduler``: where a job's tasks run (:mod:`gknb.jobs.executor`)."""
+    f = click.option("--scheduler", default=None, metavar="tcp://主机:端口",
+                     help="dask 调度器的地址（与 --executor dask 一起使用；不给出则在本机启动一个 LocalCluster）")(f)
+    return click.option("--executor", "executor_kind", type=click.Choice(["local", "dask"]), default="local",
+                        show_default=True,
+                        help="任务在哪里运行：local 本机进程池；dask 为 dask.distributed 集群（需安装 gknb[cluster]）")(f)
+
+
+def open_executor(kind: str, scheduler: str | None, workers: int | None) -> Any:
+    """The executor a command asked for; a cluster that cannot be had is a Chinese error, exit 2."""
+    from gknb.jobs.executor import ExecutorError, make
+
+    try:
+        return make(kind, workers=workers, scheduler=scheduler)
+    except ExecutorError as e:
+        fail(e)
+        sys.exit(2)

@@ -1,9 +1,9 @@
 """Ingest: parse documents (in parallel), check them, and archive them with their sources.
 
-Parsing runs in a process pool, one document per task, each under a time limit; archiving
-and checking run in this process, in (agency, year) order, so that a year is checked
-against the previous year even when both arrive in the same batch, and so that the
-archive has a single writer.
+Parsing runs on an executor (a process pool, or a dask cluster: :mod:`jobs.executor`), one
+document per task, each under a time limit; archiving and checking run in this process, in
+(agency, year) order, so that a year is checked against the previous year even when both
+arrive in the same batch, and so that the archive has a single writer.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gknb.archive.fs import read_regular
+from gknb.archive.fs import read_regular, synced_in_batches
 from gknb.archive.store import Store, StoreError
 from gknb.archive.xml import ArchiveError
 from gknb.parsers import SETTINGS as READ_SETTINGS
@@ -23,6 +22,8 @@ from gknb.parsers import DocumentError, PdfSettings, parse
 
 from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Violation, check
+
+from .executor import Executor, Local
 
 MAX_SOURCE_BYTES = 200 * 1024 * 1024  # re-read for the archive after parsing: the parser's own gate is lower
 
@@ -36,6 +37,7 @@ class Outcome:
     status: str = ""  # new | unchanged | replaced | failed
     violations: list[Violation] = field(default_factory=list)
     error: str | None = None  # Chinese, for failed documents
+    agency: str = ""  # the archived name (kept when the report itself is not)
 
     @property
     def errors(self) -> int:
@@ -94,36 +96,31 @@ def parse_with_limit(path: str, timeout: float, verify: bool = False) -> tuple[s
 
 
 def parse_many(paths: list[Path], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-               progress: Callable[[int, int, str], None] | None = None, verify: bool = False
-               ) -> Iterator[tuple[str, Report | None, str | None]]:
-    """Parse every document, ``workers`` at a time (default: every core).
+               progress: Callable[[int, int, str], None] | None = None, verify: bool = False,
+               executor: Executor | None = None) -> Iterator[tuple[str, Report | None, str | None]]:
+    """Parse every document on ``executor`` (default: a pool of ``workers`` processes, every core).
 
     Results come in input order as soon as each is ready, so the caller works on one while
-    the pool parses the next.
+    the workers parse the next.
     """
-    workers = workers or os.cpu_count() or 1
-    jobs = [str(p) for p in paths]
-    if workers == 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs, 1):
-            result = parse_with_limit(job, timeout, verify)
-            if progress:
-                progress(i, len(jobs), job)
-            yield result
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = [pool.submit(parse_with_limit, job, timeout, verify) for job in jobs]
-        for i, fut in enumerate(futures, 1):
-            result = fut.result()
-            if progress:
-                progress(i, len(jobs), result[0])
-            yield result
+    jobs = [(str(p), (str(p), timeout, verify)) for p in paths]
+    yield from (executor or Local(workers)).map(parse_with_limit, jobs, _parse_failed, progress, timeout)
+
+
+def _parse_failed(args: tuple, e: BaseException) -> tuple[str, Report | None, str | None]:
+    path = args[0]
+    if isinstance(e, DocumentError):
+        return path, None, str(e)
+    message = str(e)
+    return path, None, message if message.startswith(path) else f"{path}：解析失败（{type(e).__name__}: {e}）"
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = None, year: int | None = None,
            replace: bool = False, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
            progress: Callable[[int, int, str], None] | None = None,
            names: Callable[[str], str] | None = None,
-           folders: Callable[[str], str | None] | None = None, verify: bool = False) -> list[Outcome]:
+           folders: Callable[[str], str | None] | None = None, verify: bool = False,
+           executor: Executor | None = None, check_reports: bool = True) -> list[Outcome]:
     """Parse, archive, and check each report against the previous year; outcomes in input order.
 
     Archiving happens in input order while later documents are still being parsed (so which
@@ -134,11 +131,28 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
     ``names`` maps a printed agency name to the one to archive under (the register's full
     name); a ValueError it raises refuses that document with its message.  ``folders`` gives the
     archive folder a name already has (a former name's), or None for the store's own choice.
+
+    ``check_reports=False`` (the January job, whose reviews check every report) archives only:
+    no outcome keeps its report (``agency`` says whose it was), so a batch of any size costs
+    the driver a few reports' memory at a time.  Archive writes are flushed to disk in batches
+    (:func:`archive.fs.synced_in_batches`).
     """
     files = expand(paths)
     refused = {i: msg for i, f in enumerate(files) if (msg := refusal(f))}
     parsed = parse_many([f for i, f in enumerate(files) if i not in refused], workers=workers, timeout=timeout,
-                        progress=progress, verify=verify)
+                        progress=progress, verify=verify, executor=executor)
+    with synced_in_batches():
+        outcomes = _archive(store, files, refused, parsed, agency, year, replace, names, folders, check_reports)
+    if check_reports:
+        _check(store, outcomes)
+    return outcomes
+
+
+def _archive(store: Store, files: list[Path], refused: dict[int, str],
+             parsed: Iterator[tuple[str, Report | None, str | None]], agency: str | None, year: int | None,
+             replace: bool, names: Callable[[str], str] | None, folders: Callable[[str], str | None] | None,
+             keep: bool) -> list[Outcome]:
+    """Archive each parsed report, in input order; its outcome (without the report unless ``keep``)."""
     outcomes: list[Outcome] = []
     for i, f in enumerate(files):
         if i in refused:
@@ -163,12 +177,21 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
             # parsed ones, and the store refuses a source whose hash is not the report's
             result = store.put(report, read_regular(path, MAX_SOURCE_BYTES), replace=replace,
                                folder=folders(report.agency) if folders and report.agency else None)
-            outcomes.append(Outcome(path, report, result.status))
+            outcomes.append(Outcome(path, report, result.status, agency=report.agency or ""))
         except (DocumentError, StoreError, ArchiveError) as e:  # a conflict, a link: named by its file
             message = str(e)
-            outcomes.append(Outcome(path, report, "failed", error=message if path in message else f"{path}：{message}"))
+            outcomes.append(Outcome(path, report, "failed", error=message if path in message else f"{path}：{message}",
+                                    agency=report.agency or ""))
         except OSError as e:  # the file vanished since it was parsed
-            outcomes.append(Outcome(path, report, "failed", error=f"{path}：无法读取（{e.strerror or e}）"))
+            outcomes.append(Outcome(path, report, "failed", error=f"{path}：无法读取（{e.strerror or e}）",
+                                    agency=report.agency or ""))
+        if not keep:
+            outcomes[-1].report = None
+    return outcomes
+
+
+def _check(store: Store, outcomes: list[Outcome]) -> None:
+    """Each report against the previous year: in the batch when it came with it, else archived."""
     batch = {(o.report.agency, o.report.year): o.report for o in outcomes if o.report and o.status != "failed"}
     for o in outcomes:
         if o.report is None:
@@ -183,4 +206,3 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
                 except StoreError as e:  # a corrupt entry: checked without it, and said
                     o.error = o.error or f"未能与上一年度对照：{e}"
         o.violations = check(r, previous)
-    return outcomes

@@ -4,6 +4,7 @@ import multiprocessing
 import os
 
 import pytest
+from gknb.archive import fs
 from gknb.archive.store import ConflictError, Store
 from gknb.archive.xml import ArchiveError, from_xml, schema, to_xml
 from lxml import etree
@@ -172,3 +173,20 @@ def test_temporaries_left_by_a_killed_writer_are_swept(tmp_path):
     Store(tmp_path).put(consistent_report(2, year=2026))
     assert not stale.exists()
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") and p.is_file()]
+
+
+def test_batched_writes_skip_their_fsyncs_and_the_file_system_is_synced_once_a_batch(tmp_path, monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: calls.append("fsync"))
+    monkeypatch.setattr(fs, "_syncfs", lambda fd: calls.append("syncfs"))
+    tree = fs.Tree(tmp_path)
+    with fs.synced_in_batches(size=3):
+        with fs.synced_in_batches():  # a nested block joins the outer one
+            for i in range(4):
+                tree.write(tmp_path / "d" / f"{i}.txt", f"{i}".encode())
+        assert calls == ["syncfs"]  # after the third write
+    assert calls == ["syncfs", "syncfs"]  # and at the end
+    tree.write(tmp_path / "e.txt", b"e")  # outside: the file and its folder, each fsynced
+    assert calls[2:] == ["fsync", "fsync"]
+    assert [p.read_text() for p in sorted((tmp_path / "d").iterdir())] == ["0", "1", "2", "3"]
+    assert not [p for p in tmp_path.rglob("*.tmp")]

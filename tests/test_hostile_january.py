@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from gknb.archive.store import Store
-from gknb.jobs import january
+from gknb.jobs import generate
 from gknb.jobs.january import DRAFTED, FAILED, GENERATED, WAITING, run
 
 from .builders import consistent_report
@@ -139,14 +139,14 @@ def test_a_bad_figures_file_and_a_failed_generation_cost_their_agency_only(tmp_p
     for name in AGENCIES:
         fill(work / "figures" / name / "2025.yaml")
     (work / "figures" / AGENCIES[2] / "2025.yaml").write_text("requests: [不是表格", "utf-8")
-    real = january.generate_docx
+    real = generate.generate_docx
 
     def flaky(fig, previous):
         if fig.report.agency == BAD:
             raise RuntimeError("generator bug")
         return real(fig, previous)
 
-    monkeypatch.setattr(january, "generate_docx", flaky)
+    monkeypatch.setattr(generate, "generate_docx", flaky)
     rows, _ = run(work, 2025, workers=1, pdf=False)
     assert status(rows) == {AGENCIES[0]: GENERATED, BAD: FAILED, AGENCIES[2]: FAILED}
     assert "程序内部错误" in notes(rows, BAD) and "2025.yaml" in notes(rows, AGENCIES[2])

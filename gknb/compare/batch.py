@@ -17,7 +17,7 @@ from gknb.model import Report
 from .changes import Thresholds
 from .comparison import Comparison, compare
 from .html import render
-from .index import render_index
+from .index import IndexRow, render_index
 
 
 class PairError(Exception):
@@ -81,7 +81,8 @@ def run_batch(store: Store, year: int, outdir: Path, *, thresholds: Thresholds |
         name = page_name(agency, year)
         write_if_changed(outdir / name, render(c, generated_on=generated_on).encode("utf-8"))
         items.append(BatchItem(agency, name, c))
-    write_if_changed(outdir / "index.html", render_index(year, items, generated_on=generated_on).encode("utf-8"))
+    rows = [IndexRow.of(i.agency, i.file, i.comparison, i.error) for i in items]
+    write_if_changed(outdir / "index.html", render_index(year, rows, generated_on=generated_on).encode("utf-8"))
     return items
 
 

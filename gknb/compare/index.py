@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from gknb import template as tpl
@@ -24,8 +26,37 @@ _WORD = {"bad": "有错误", "warn": "有警告", "ok": "未发现问题"}
 _BADGE = {"bad": "error", "warn": "warning", "ok": "passed"}
 
 
-def _state(c) -> str:
-    return "bad" if c.of(NEW, "error") else "warn" if c.of(NEW, "warning") else "ok"
+@dataclass(frozen=True)
+class IndexRow:
+    """What the index shows of one agency's comparison: a few counts, not the comparison, so that
+    a batch of thousands (the January job) keeps one small row an agency."""
+
+    agency: str
+    file: str | None  # the agency's page; None with ``error``
+    error: str | None = None
+    previous: int | None = None  # the year compared against; None when there is no last year
+    errors: int = 0  # this year's (cross-year findings included)
+    warnings: int = 0
+    rules: tuple[tuple[str, int], ...] = ()  # this year's findings by rule
+    old_errors: int = 0  # last year's own
+    old_warnings: int = 0
+
+    @classmethod
+    def of(cls, agency: str, file: str | None, c: Any = None, error: str | None = None) -> IndexRow:
+        """From a comparison (``compare.comparison.Comparison``), or an agency that could not be compared."""
+        if c is None:
+            return cls(agency, None, error)
+        return cls(agency, file, None, c.old.year if c.old is not None else None,
+                   len(c.of(NEW, "error")), len(c.of(NEW, "warning")),
+                   tuple(sorted(Counter(f.rule for f in c.of(NEW)).items())),
+                   len(c.of(OLD, "error")), len(c.of(OLD, "warning")))
+
+    def failed(self, error: str) -> IndexRow:
+        return IndexRow(self.agency, None, error)
+
+
+def _state(r: IndexRow) -> str:
+    return "bad" if r.errors else "warn" if r.warnings else "ok"
 
 
 def _n(x: int) -> str:
@@ -51,29 +82,26 @@ def _consolidation(government: str, line: str, found: Sequence[Violation]) -> El
     return h.li(h.strong(government), f"：{line}", h.ul(items) if found else None)
 
 
-def render_index(year: int, items, *, generated_on: str | None = None,
+def render_index(year: int, items: Sequence[IndexRow], *, generated_on: str | None = None,
                  submissions: list[Submission] | None = None, problems: Sequence[str] = (),
                  consolidations: Sequence[tuple[str, str, Sequence[Violation]]] = ()) -> str:
     """The page; ``consolidations``: each 本级政府's consolidated report as (government, what was
     added up and how its published report compares, the C-1 findings)."""
-    done = [i for i in items if i.comparison is not None]
-    done.sort(key=lambda i: (-len(i.comparison.of(NEW, "error")), -len(i.comparison.of(NEW, "warning")), i.agency))
-    counts = Counter(_state(i.comparison) for i in done)
-    no_prev = sum(i.comparison.old is None for i in done)
+    done = sorted((i for i in items if i.error is None), key=lambda i: (-i.errors, -i.warnings, i.agency))
+    counts = Counter(_state(i) for i in done)
+    no_prev = sum(i.previous is None for i in done)
     summary = "；".join(f"本年{word} {counts[k]} 个" for k, word in _WORD.items())
     rows = []
     for i in done:
-        c = i.comparison
-        rules = Counter(f.rule for f in c.of(NEW))
-        prev = f"{c.old.year}年度" if c.old is not None else "无"
-        state = _state(c)
+        prev = f"{i.previous}年度" if i.previous is not None else "无"
+        state = _state(i)
         rows.append(h.tr(
-            h.td(h.a(i.agency, href=quote(i.file))), h.td(prev, N),
-            h.td(_n(len(c.of(NEW, "error"))), N), h.td(_n(len(c.of(NEW, "warning"))), N),
-            h.td(rule_titles(rules), class_="rules"),
-            h.td(_n(len(c.of(OLD, "error"))), N), h.td(_n(len(c.of(OLD, "warning"))), N),
+            h.td(h.a(i.agency, href=quote(i.file or ""))), h.td(prev, N),
+            h.td(_n(i.errors), N), h.td(_n(i.warnings), N),
+            h.td(rule_titles(Counter(dict(i.rules))), class_="rules"),
+            h.td(_n(i.old_errors), N), h.td(_n(i.old_warnings), N),
             h.td(h.span(_WORD[state], class_=f"badge {_BADGE[state]}"))))
-    failed = [h.li(f"{i.agency}：{i.error}") for i in items if i.comparison is None]
+    failed = [h.li(f"{i.agency}：{i.error}") for i in items if i.error is not None]
     when = f"，{generated_on}" if generated_on else ""
     count = f"应报送 {len(submissions)} 个机关，其中 {len(done)} 个可以对照" if submissions is not None \
         else f"共 {len(done)} 个机关"

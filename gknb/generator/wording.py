@@ -37,11 +37,31 @@ def number(value: Number | None) -> str:
 
 
 def ordinal(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 21 -> 二十一 (item numbering in Chinese)."""
+    """1 -> 一, 12 -> 十二, 21 -> 二十一, 105 -> 一百零五, 12000 -> 一万二千 (item numbering in
+    Chinese: a batch's notice numbers every agency, and a province has thousands)."""
+    if n < 0:
+        raise ValueError(f"ordinal of a negative number: {n}")
+    out = _chinese(n)
+    return out[1:] if out.startswith("一十") else out  # 十二, 十万, not 一十二 (but 一百一十二)
+
+
+def _chinese(n: int) -> str:
     if n < 10:
         return _CN_DIGITS[n]
-    tens, unit = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[unit] if unit else "")
+    for size, unit in ((100_000_000, "亿"), (10_000, "万")):
+        if n >= size:
+            high, low = divmod(n, size)
+            gap = "零" if 0 < low < size // 10 else ""
+            return _chinese(high) + unit + gap + (_chinese(low) if low else "")
+    out, zero = "", False
+    for place, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // place % 10
+        if digit:
+            out += ("零" if zero and out else "") + _CN_DIGITS[digit] + name
+            zero = False
+        else:
+            zero = True
+    return out
 
 
 def _bare(text: str) -> str:

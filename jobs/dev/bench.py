@@ -2,8 +2,9 @@
 
 * PDF parse time on pdfium and on pdfplumber against ``pdftotext -layout`` (``bench_pdf``;
   target ≤ 3×): what reading a report costs next to the PDF engine underneath.
-* Ingest with 1 and with 2 worker processes (target ≥ 1.7× on 2 cores), each round into an
-  empty archive, the two alternating; CPU time includes the workers'.
+* Ingest with 1 and with 2 local worker processes (target ≥ 1.7× on 2 cores) and on a
+  two-worker dask LocalCluster (started once, before the rounds), each round into an empty
+  archive, the three alternating; CPU time includes the local workers', not the cluster's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from gknb.archive.store import Store
+from gknb.jobs import executor as ex
 from gknb.jobs.dev.timing import interleaved, machine, ratio
 from gknb.jobs.ingest import ingest
 
@@ -33,14 +35,18 @@ def bench_ingest(copies: int = 4) -> None:
                 shutil.copy(p, inbox / f"{i}_{p.name}")
         n = len(list(inbox.iterdir()))
 
-        def run(workers: int) -> None:
-            archive = Path(tmp) / f"archive{workers}"
+        def run(name: str, executor: ex.Executor) -> None:
+            archive = Path(tmp) / f"archive-{name}"
             shutil.rmtree(archive, ignore_errors=True)
-            ingest(Store(archive), [inbox], workers=workers)
+            ingest(Store(archive), [inbox], executor=executor)
 
-        t = interleaved({"1": lambda: run(1), "2": lambda: run(2)}, rounds=ROUNDS)
-        print(f"入库 {n} 份文件（1 个与 2 个进程交替 {ROUNDS} 轮，中位数）：1个进程 {t['1'].s()}；"
-              f"2个进程 {t['2'].s()}；加速比（1个 / 2个）{ratio(t['1'], t['2'])}（目标墙钟 ≥ 1.7×）")
+        with ex.make(ex.DASK, workers=2) as cluster:
+            t = interleaved({"1": lambda: run("1", ex.Local(1)), "2": lambda: run("2", ex.Local(2)),
+                             "dask": lambda: run("dask", cluster)}, rounds=ROUNDS)
+        print(f"入库 {n} 份文件（1 个进程、2 个进程、两个工作进程的 dask LocalCluster 交替 {ROUNDS} 轮，中位数）：")
+        print(f"  1个进程 {t['1'].s()}；2个进程 {t['2'].s()}；LocalCluster {t['dask'].s()}（CPU 不含集群进程）")
+        print(f"  加速比：1个 / 2个 {ratio(t['1'], t['2'])}（目标墙钟 ≥ 1.7×）；"
+              f"1个 / LocalCluster 墙钟 {t['1'].median_wall / t['dask'].median_wall:.2f}×")
 
 
 def main() -> None:

@@ -1,9 +1,12 @@
 """January-job and generation benchmarks (``make bench``): ratios measured in one run.
 
-* The January job on 100, 1,000 and 5,000 synthetic agencies (``GKNB_BENCH_AGENCIES``): each has
-  last year's report in the archive and this year's figures file in the inbox, so the job
-  ingests, checks and writes one review per agency.  Time per agency should stay flat as the
-  number of agencies grows; the sizes alternate round by round (``GKNB_BENCH_ROUNDS``, 3).
+* The January job's parent on 100, 1,000 and 10,000 synthetic agencies (``GKNB_BENCH_AGENCIES``):
+  each has last year's report in the archive and this year's figures file in the inbox, so the
+  job ingests, checks and writes one review per agency.  Every run is a fresh process over a
+  work folder built beforehand by another, so that the parent's peak RSS
+  (``getrusage(RUSAGE_SELF)``) and CPU time are the job's alone, its workers' not counted; the
+  sizes alternate round by round (``GKNB_BENCH_ROUNDS``, 3 — the largest size runs once), and the
+  medians are printed.  Targets: peak RSS ≤ 200 MB, and CPU per agency flat as the size grows.
 * Generation throughput: .docx per second from figures, and one LibreOffice call for a batch
   of PDFs against one call per file, alternating (``python -m gknb.jobs.dev.bench_january
   generation`` runs this part alone).
@@ -13,14 +16,19 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+from gknb.archive.fs import synced_in_batches
 from gknb.archive.store import Store
 from gknb.jobs.dev.bench_search import agency_name
 from gknb.jobs.dev.timing import Timing, interleaved, machine, ratio
-from gknb.jobs.january import run
 
 from gknb.generator.basis import Figures
 from gknb.generator.compose import generate_docx
@@ -31,14 +39,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.builders import consistent_report, successor  # noqa: E402  (synthetic consistent years)
 
 YEAR = 2025
-SIZES = tuple(int(x) for x in os.environ.get("GKNB_BENCH_AGENCIES", "100,1000,5000").split(","))
+SIZES = tuple(int(x) for x in os.environ.get("GKNB_BENCH_AGENCIES", "100,1000,10000").split(","))
 ROUNDS = int(os.environ.get("GKNB_BENCH_ROUNDS", "3"))
+ONCE = 10_000  # sizes this large run in one round only (about ten minutes each here)
 
 
 def _work(root: Path, n: int) -> Path:
     store = Store(root / "archive")
     inbox = root / "inbox"
     inbox.mkdir(parents=True)
+    with synced_in_batches():
+        _fill(store, inbox, n)
+    return root
+
+
+def _fill(store: Store, inbox: Path, n: int) -> None:
     for i in range(n):
         agency = agency_name(i)
         prev = consistent_report(i, agency=agency, year=YEAR - 1)
@@ -47,31 +62,54 @@ def _work(root: Path, n: int) -> Path:
         cur = successor(prev, seed=i + 100_000)
         view["sections"] = {k: {"heading": s.heading, "paragraphs": s.paragraphs} for k, s in cur.sections.items()}
         (inbox / f"{i:05d}.json").write_text(json.dumps(view, ensure_ascii=False, default=float), "utf-8")
-    return root
 
 
-def _january_once(n: int, per_agency: Timing) -> None:
-    """One January run over a fresh work folder of ``n`` agencies; its time per agency recorded."""
+def _job(work: Path, n: int) -> None:
+    """In a fresh process: one January run; its parent's wall, CPU and peak RSS as JSON on stdout."""
+    from gknb.jobs.january import run
+
+    cpu0, wall0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+    rows, failures = run(work, YEAR, pdf=False)
+    wall, own = time.perf_counter() - wall0, resource.getrusage(resource.RUSAGE_SELF)
+    assert not failures and len(rows) == n, failures[:3]
+    print(json.dumps({"wall": wall, "cpu": own.ru_utime + own.ru_stime - cpu0.ru_utime - cpu0.ru_stime,
+                      "rss_mb": own.ru_maxrss / 1024}))
+
+
+class Parent(Timing):
+    """A size's rounds: the parent's wall and CPU per agency, and its peak RSS."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rss: list[float] = []
+
+
+def _january_once(n: int, out: Parent) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        work = _work(Path(tmp), n)
-        t = Timing()
-        rows, failures = t.add(lambda: run(work, YEAR, pdf=False))  # type: ignore[misc]
-        assert not failures and len(rows) == n, failures[:3]
-        per_agency.wall.append(t.wall[0] / n)
-        per_agency.cpu.append(t.cpu[0] / n)
+        subprocess.run([sys.executable, "-m", "gknb.jobs.dev.bench_january", "build", tmp, str(n)], check=True)
+        done = subprocess.run([sys.executable, "-m", "gknb.jobs.dev.bench_january", "job", tmp, str(n)],
+                              check=True, capture_output=True, text=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    m = json.loads(done.stdout.strip().splitlines()[-1])
+    out.wall.append(m["wall"] / n)
+    out.cpu.append(m["cpu"] / n)
+    out.rss.append(m["rss_mb"])
 
 
 def bench_january() -> None:
-    print(f"一月作业（每个机关：上年报告已归档，本年数字文件在收件箱；入库、核对、审查报告；"
-          f"各规模交替 {ROUNDS} 轮，中位数）：")
-    per_agency = {n: Timing() for n in SIZES}
-    for _ in range(ROUNDS):
+    print(f"一月作业的主进程（每个机关：上年报告已归档，本年数字文件在收件箱；入库、核对、审查报告；"
+          f"各规模交替 {ROUNDS} 轮（≥ {ONCE} 个机关只跑 1 轮），中位数；不含工作进程）：")
+    parent = {n: Parent() for n in SIZES}
+    for r in range(ROUNDS):
         for n in SIZES:
-            _january_once(n, per_agency[n])
+            if n < ONCE or r == 0:
+                _january_once(n, parent[n])
     for n in SIZES:
-        print(f"  {n:5d} 个机关：每个机关 {per_agency[n].ms()}")
+        p = parent[n]
+        print(f"  {n:5d} 个机关：主进程峰值内存 {statistics.median(p.rss):7.1f} MB（目标 ≤ 200 MB）；"
+              f"每个机关 {p.ms()}")
     small, large = min(SIZES), max(SIZES)
-    print(f"  每个机关耗时 {large} 个 / {small} 个 = {ratio(per_agency[large], per_agency[small])}（应保持在 1 左右）")
+    print(f"  每个机关耗时 {large} 个 / {small} 个 = {ratio(parent[large], parent[small])}（目标 ≤ 1.2×）")
 
 
 def bench_generation(n_docx: int = 40, n_pdf: int = 6) -> None:
@@ -97,9 +135,17 @@ def bench_generation(n_docx: int = 40, n_pdf: int = 6) -> None:
 
 
 def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["build"]:
+        _work(Path(args[1]), int(args[2]))
+        return
+    if args[:1] == ["job"]:
+        _job(Path(args[1]), int(args[2]))
+        return
     print(f"一月作业与生成基准（{machine()}）")
-    bench_generation()
-    if "generation" not in sys.argv[1:]:
+    if "january" not in args:
+        bench_generation()
+    if "generation" not in args:
         bench_january()
 
 
