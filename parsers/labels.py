@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,7 +84,7 @@ class Match:
     exact: bool  # same key (spelling variants only), not a similarity guess
 
 
-def best_match(text: str, candidates: list[Candidate] | tuple[Candidate, ...], *,
+def best_match(text: str, candidates: Sequence[Candidate], *,
                threshold: float = 0.8) -> Match | None:
     """The candidate a printed label names, or None when nothing is close enough or two tie."""
     return _best_match(text, tuple(candidates), threshold)

@@ -113,7 +113,7 @@ def read_unlabeled(ctx: Context, values: list[tuple[int, GridCell]], kind: str, 
             if len(mapped) == len(order) and set(mapped.values()) == set(order):
                 pairs = [(mapped[col], cell) for col, cell in values if col in mapped]
             else:  # headers garbled (an export): the printed order is the form's
-                pairs = list(zip(order, (cell for _, cell in values)))  # type: ignore[arg-type]
+                pairs = list(zip(order, (cell for _, cell in values)))
             rows = dict.fromkeys(r for (r, _), _ in pairs)
             return ctx, [RowRead(tid, None, rowid, {ck: raw(c, kind, placed_by) for (r, ck), c in pairs if r == rowid})
                          for rowid in rows if rowid is not None]

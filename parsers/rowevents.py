@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from gknb.model import Where
 
@@ -61,7 +62,7 @@ class RunFound:
     """A label of the form found in running text, with the figures printed after it."""
 
     kind: str  # section | caption | row | header
-    ident: tuple  # section key | block id | (table, block, row) | (tables printing it, column key)
+    ident: tuple[Any, ...]  # section key | block id | (table, block, row) | (tables printing it, column key)
     label: str  # the label as printed
     run: str  # the figures after it, as printed (stripped)
     tokens: tuple[str, ...]  # the figures read from the run

@@ -15,7 +15,7 @@ from .context import Context
 from .labels import Candidate, Match, best_match, key
 from .layout import GridCell
 from .matchsettings import MatchSettings
-from .vocab import cell_text, is_number_like, vocab
+from .vocab import cell_text, is_number_like, row_of, vocab
 
 
 @dataclass(frozen=True)
@@ -50,22 +50,22 @@ def match_row(ctx: Context, labels: tuple[str, ...], s: MatchSettings) -> RowMat
     tables = [ctx.table] if ctx.table else []
     tables += [t for t in v.rows if t not in tables]
     for tid in tables:
-        group = None
+        group: str | None = None
         for text in labels:
             g = best_match(text, v.groups[tid], threshold=s.group)
             if g and not best_match(text, v.rows[tid], threshold=s.group_not_row):
-                group = g.ident
+                group = str(g.ident)
         target = labels[-1] if labels else ""
         cands = v.rows[tid]
         if ctx.block and v.captioned(tid):
-            in_block = [c for c in cands if c.ident[0] == ctx.block]
+            in_block = [c for c in cands if row_of(c)[0] == ctx.block]
             m = best_match(target, in_block, threshold=s.row) or best_match(target, cands, threshold=s.row)
         else:
             m = match_grouped(target, cands, tid, group or (ctx.group if tid == ctx.table else None), s)
         if m:
-            return RowMatch(tid, m, group)  # type: ignore[arg-type]
+            return RowMatch(tid, m, group)
         if group is not None and tid == (ctx.table or tid):
-            return RowMatch(tid, None, group)  # type: ignore[arg-type]
+            return RowMatch(tid, None, group)
     return None
 
 
@@ -75,10 +75,10 @@ def match_grouped(text: str, cands: Sequence[Candidate], tid: str, group: str | 
     table = tpl.load().table(tid)
     row_group = {r.id: r.group for b in table.blocks for r in b.rows}
     m = best_match(text, cands, threshold=s.row)
-    if m and (group is None or row_group.get(m.ident[1]) in (None, group) or m.exact):  # type: ignore[index]
+    if m and (group is None or row_group.get(row_of(m)[1]) in (None, group) or m.exact):
         return m
     if group is not None:
-        in_group = [c for c in cands if row_group.get(c.ident[1]) == group]  # type: ignore[index]
+        in_group = [c for c in cands if row_group.get(row_of(c)[1]) == group]
         return best_match(text, in_group, threshold=s.row_in_group) or m
     return m
 
@@ -91,8 +91,8 @@ def match_text_label(ctx: Context, text: str, s: MatchSettings) -> tuple[str, st
             continue
         cands = list(v.rows[tid])
         if v.captioned(tid) and ctx.block:
-            cands = [c for c in cands if c.ident[0] == ctx.block] or cands
+            cands = [c for c in cands if row_of(c)[0] == ctx.block] or cands
         m = best_match(text, cands, threshold=s.text_row)
         if m:
-            return (tid, *m.ident)  # type: ignore[misc]
+            return (tid, *row_of(m))
     return None

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from gknb import template as tpl
 
@@ -26,7 +27,7 @@ from .rowevents import RunFound
 from .sections import inline_headings
 from .trace import ReadAs, Trace
 from .values import UNITS
-from .vocab import vocab
+from .vocab import row_of, vocab
 
 # The figures that may follow a label: digits, decimal points, signs, spaces, units (a unit
 # stands between two figures as a separator would: "396项0项181件").
@@ -41,7 +42,7 @@ class _Anchor:
     start: int
     end: int
     kind: str  # section | caption | row | header
-    ident: tuple
+    ident: tuple[Any, ...]
 
 
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
@@ -53,7 +54,7 @@ def _stray_comma(run: str) -> bool:
     return any(m.start() not in inside for m in _DIGIT_COMMA.finditer(run))
 
 
-def _pattern(label: str) -> re.Pattern:
+def _pattern(label: str) -> re.Pattern[str]:
     """A label as printed in running text: any whitespace may fall between its characters, and
     its number in any of the styles reports use ("1." "1、" "1)" "（1）")."""
     number, rest = numbering(label)
@@ -73,16 +74,16 @@ def _number_pattern(number: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[re.Pattern, str, tuple]]:
+def _patterns() -> list[tuple[re.Pattern[str], str, tuple[Any, ...]]]:
     t = tpl.load()
     v = vocab()
-    out = []
+    out: list[tuple[re.Pattern[str], str, tuple[Any, ...]]] = []
     for c in v.captions:
         out.append((_pattern(c.label), "caption", (c.ident,)))
     for tid in t.tables:
         for c in v.rows[tid]:
-            out.append((_pattern(c.label), "row", (tid, *c.ident)))
-    headers = {}
+            out.append((_pattern(c.label), "row", (tid, *row_of(c))))
+    headers: dict[str, tuple[str, set[str]]] = {}
     for tid in t.tables:  # one pattern per label, naming every table that prints it ("总计")
         for c in (*v.columns[tid], *v.header_words[tid], *v.groups[tid]):
             headers.setdefault(key(c.label), (c.label, set()))[1].add(tid)
@@ -143,9 +144,9 @@ def run_found(ctx: Context, found: RunFound, fmt: Callable[[str], str]) -> tuple
             # a label only one table prints: the table is found by its own header,
             # whatever heading (or typo, or none) stood above it
             ctx = replace(ctx, table=next(iter(tables)), block=None)
-        if ctx.table not in tables:
-            return ctx, Trace(found, ReadAs.RUN_ELSEWHERE, ctx.table, labels=(found.label,), figures=found.run)
         tid = ctx.table
+        if tid is None or tid not in tables:
+            return ctx, Trace(found, ReadAs.RUN_ELSEWHERE, tid, labels=(found.label,), figures=found.run)
         readings: list[Reading] = [ColumnSeen(tid, column)]
         if found.tokens and t.table(tid).printed_transposed:
             rows = tuple((None, r.id) for r in t.table(tid).blocks[0].rows)

@@ -24,7 +24,7 @@ from gknb import template as tpl
 from .context import Context, Header
 from .headers import complete_transposed_header, header_table, names_data_row, read_header
 from .labels import best_match, key, simplify
-from .layout import Layout, Paragraph
+from .layout import GridCell, Layout, Paragraph
 from .matchsettings import MATCH, MatchSettings
 from .placing import fill_gaps, read_unlabeled, row_values, text_row, value_cells
 from .readings import Book, ColumnSeen, RowRead, Skipped, TableReadings, UnlabeledRead, Unmatched
@@ -33,7 +33,7 @@ from .rowmatch import match_row, match_text_label, row_label
 from .sections import heading_key
 from .stream import run_found, stream_events
 from .trace import ReadAs, Trace
-from .vocab import cell_text, is_number_like, vocab
+from .vocab import cell_text, is_number_like, row_of, vocab
 
 FormatOf = Callable[[str], str]  # table id -> its format as the evidence read so far points to
 # A row printed as a line of text: its label, then its figures ("行政许可 97", "规章 0 0 0").
@@ -96,7 +96,7 @@ def grid_seen(ctx: Context, event: GridSeen) -> tuple[Context, Trace]:
 def grid_row(ctx: Context, event: GridRow, fmt: FormatOf, kind: str, s: MatchSettings) -> tuple[Context, Trace]:
     """One grid row classified — blank, caption, header or data — and read as such."""
     row = event.cells
-    anchors: list = []
+    anchors: list[GridCell] = []
     for cell in row:
         if cell is not None and (not anchors or anchors[-1] is not cell):
             anchors.append(cell)
@@ -147,10 +147,10 @@ def data_row(ctx: Context, event: GridRow, fmt: FormatOf, kind: str, s: MatchSet
     ctx = replace(ctx, hint=None)
     if found.match is None:  # a group heading row (（三）不予公开) without figures
         return replace(ctx, group=found.group), Trace(event, ReadAs.GROUP, tid, labels=labels, figures=figures)
-    block, rowid = found.match.ident  # type: ignore[misc]
-    table = tpl.load().table(tid)
+    block, rowid = row_of(found.match)
+    form = tpl.load().table(tid)
     group = found.group if found.group is not None else next(
-        (r.group for b in table.blocks for r in b.rows if r.id == rowid), None)
+        (r.group for b in form.blocks for r in b.rows if r.id == rowid), None)
     ctx = replace(ctx, group=group, block=block if vocab().captioned(tid) else ctx.block)
     placed = row_values(ctx, tid, block, row, label_cols, fmt(tid), kind, event.placed_by)
     return ctx, Trace(event, ReadAs.DATA, tid, block, labels, figures, found.match,
@@ -171,10 +171,10 @@ def text_line(ctx: Context, event: TextLine, fmt: FormatOf, s: MatchSettings) ->
     v = vocab()
     caption = best_match(text, v.captions, threshold=s.caption)
     if caption is not None:
-        block = str(caption.ident)
-        ctx = replace(ctx, table=v.caption_table[block], block=block, hint=None,
+        captioned = str(caption.ident)
+        ctx = replace(ctx, table=v.caption_table[captioned], block=captioned, hint=None,
                       header=Header(open=ctx.header.open))
-        return ctx, Trace(event, ReadAs.CAPTION, ctx.table, block, (text,), match=caption)
+        return ctx, Trace(event, ReadAs.CAPTION, ctx.table, captioned, (text,), match=caption)
     if not ctx.table:
         return ctx, Trace(event, ReadAs.PROSE)
     m = _TEXT_ROW.match(simplify(text).strip())

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from gknb import template as tpl
 
-from .labels import Candidate, bare_key, key, numbering, similarity, simplify
+from .labels import Candidate, Match, bare_key, key, numbering, similarity, simplify
 from .layout import GridCell
 from .rowmerge import FIT_NEUTRAL
 
@@ -35,7 +36,7 @@ class Vocab:
 
     def captioned(self, tid: str | None) -> bool:
         """Whether a table's rows sit in captioned blocks (a row is matched in its block)."""
-        return tid in self.caption_table.values()
+        return tid is not None and tid in self.caption_table.values()
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +51,7 @@ def vocab() -> Vocab:
         cols, rws, seen_cols, seen_rows = [], [], set(), set()
         for fmt in tpl.TABLE_FORMATS:
             for block in table.layout(fmt).blocks:
-                if block.caption and block.id not in {c.ident for c in captions}:
+                if block.caption and block.id is not None and block.id not in {c.ident for c in captions}:
                     captions.append(Candidate.of(block.id, block.caption))
                     caption_table[block.id] = tid
                 for col in block.columns:
@@ -74,6 +75,11 @@ def vocab() -> Vocab:
         header_words[tid] = tuple(Candidate.of(w, w) for w in words)
     return Vocab(tuple(captions), caption_table, columns, {k: frozenset(v) for k, v in column_formats.items()},
                  header_words, rows, {k: frozenset(v) for k, v in row_formats.items()}, groups)
+
+
+def row_of(found: Candidate | Match) -> RowRef:
+    """The (block, row) a row candidate, or a match among them, stands for."""
+    return cast(RowRef, found.ident)
 
 
 def table_name(tid: str | None) -> str:
