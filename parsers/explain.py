@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from gknb.model import Where
 
-from .labels import Match, bare_key, similarity
+from .labels import Match, bare_key, score_all
 from .matchsettings import MATCH, MatchSettings
 from .readings import Placed, Raw, RowRead, RunRead, UnlabeledRead
 from .rowevents import GridRow, GridSeen, RunFound, TextLine
@@ -75,7 +75,10 @@ def _tell(t: Trace, s: MatchSettings) -> tuple[str, str, str] | None:
         return "数据行", shown, f"{name} {row_label_of(row.table, row.block, row.row)}（{_how(row.match)}）" + \
             _values(row.values, row.table)
     if t.read_as is ReadAs.GROUP:
-        return "分组", shown, f"{name} 分组"
+        group = next((c.label for c in vocab().groups.get(t.table or "", ()) if c.ident == t.group), t.group)
+        lost = f"；此行的数字未读入：末一个标签与模板的任何一行都对不上{_nearest(t.labels[-1], s)}" \
+            if any(ch.isdigit() for ch in t.figures) else ""
+        return "分组", shown, f"{name} 分组“{group}”{lost}"
     if t.read_as is ReadAs.UNMATCHED:
         return "未对应", shown, "与模板的任何一行都对不上" + _nearest(t.labels[-1], s)
     if t.read_as is ReadAs.UNLABELED:
@@ -147,11 +150,10 @@ def _unlabeled(t: Trace, name: str) -> str:
 
 def _nearest(label: str, s: MatchSettings) -> str:
     """The form's row a label comes nearest to, and by how much it falls short."""
-    b = bare_key(label)
-    cands = [(similarity(b, c.bare), tid, c) for tid, cs in vocab().rows.items() for c in cs]
-    if not b or not cands:
+    if not bare_key(label):
         return ""
+    cands = [(score_all(label, cs)[0][0], tid, score_all(label, cs)[0][2]) for tid, cs in vocab().rows.items() if cs]
     score, tid, c = max(cands, key=lambda x: x[0])
-    if score == 0:
+    if score <= 0:
         return ""
     return f"（最接近：{table_name(tid)}“{c.label}”，相似度 {score:.2f}，须达 {s.row:.2f} 且无并列）"

@@ -146,7 +146,8 @@ def data_row(ctx: Context, event: GridRow, fmt: FormatOf, kind: str, s: MatchSet
         ctx = replace(ctx, table=tid, block=None, header=Header())
     ctx = replace(ctx, hint=None)
     if found.match is None:  # a group heading row (（三）不予公开) without figures
-        return replace(ctx, group=found.group), Trace(event, ReadAs.GROUP, tid, labels=labels, figures=figures)
+        return replace(ctx, group=found.group), Trace(event, ReadAs.GROUP, tid, labels=labels, figures=figures,
+                                                      group=found.group)
     block, rowid = row_of(found.match)
     form = tpl.load().table(tid)
     group = found.group if found.group is not None else next(

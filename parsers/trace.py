@@ -53,3 +53,4 @@ class Trace:
     columns: tuple[str, ...] = ()  # header: the column labels recognised
     readings: tuple[Reading, ...] = ()
     row: str | None = None  # a lone label line: the row it names
+    group: str | None = None  # a group row: the group it names
