@@ -9,7 +9,21 @@ takes :class:`parsers.source.PdfSettings`.  Scores are :func:`parsers.labels.bes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MergeSettings:
+    """Joining the wrapped labels of a table without ruling (:mod:`parsers.rowmerge`), where
+    a label fit is how well a text reads as some label of the form (1.0: one of them)."""
+
+    standalone: float = 0.95  # a label-only line fitting this well is a row of its own
+    neutral_fit: float = 0.8  # a label fitting the form less than this counts against the cut that makes it
+    standalone_cost: float = 0.05  # a label line standing alone (a row with no figures) loses ties to joining one
+    max_between: int = 2  # label-only lines between the two lines of one row's split figures
+
+
+MERGE = MergeSettings()
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,7 @@ class MatchSettings:
     # The form's largest table has 28 rows and 15 columns; a grid far beyond that is not one of them.
     max_grid_rows: int = 400
     max_grid_cols: int = 60
+    merge: MergeSettings = field(default_factory=MergeSettings)
 
 
 MATCH = MatchSettings()

@@ -90,7 +90,9 @@ def grid_events(grid: Grid, settings: MatchSettings) -> Iterator[RowEvent]:
     rows = dense(grid)
     joined: set[int] = set()
     if not grid.ruled:  # one row per printed line: wrapped labels joined to their figures first
-        rows = merge_wrapped_rows(rows, label_columns(rows), is_number_like, label_fit)
+        neutral = settings.merge.neutral_fit
+        rows = merge_wrapped_rows(rows, label_columns(rows), is_number_like, lambda t: label_fit(t, neutral),
+                                  settings.merge)
         joined = joined_rows(rows)
     yield GridSeen(grid.where, grid.n_rows, grid.n_cols, grid.ruled, len(joined))
     for i, row in enumerate(rows):

@@ -15,7 +15,6 @@ from gknb import template as tpl
 
 from .labels import Candidate, Match, bare_key, key, numbering, similarity, simplify
 from .layout import GridCell
-from .rowmerge import FIT_NEUTRAL
 
 Slot = tuple[str | None, str, str]  # (block id, row id, column label key)
 RowRef = tuple[str | None, str]  # (block id, row id)
@@ -118,11 +117,12 @@ def is_number_like(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def label_fit(text: str) -> float:
-    """How well a printed text reads as some label of the form (1.0: one of them exactly)."""
+def label_fit(text: str, neutral: float) -> float:
+    """How well a printed text reads as some label of the form (1.0: one of them exactly);
+    a number alone ("（三）"), the first line of a wrapped label, is ``neutral``."""
     b = bare_key(text)
-    if not b:  # a number alone ("（三）"): the first line of a wrapped label, neither good nor bad
-        return FIT_NEUTRAL if key(text) else 0.0
+    if not b:
+        return neutral if key(text) else 0.0
     v = vocab()
     cands = [*v.captions, *(c for cs in v.rows.values() for c in cs), *(c for cs in v.groups.values() for c in cs),
              *(c for cs in v.header_words.values() for c in cs)]
