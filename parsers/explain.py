@@ -97,7 +97,7 @@ def _tell(t: Trace, s: MatchSettings) -> tuple[str, str, str] | None:
     if t.read_as is ReadAs.PLACED:
         p = next(r for r in t.readings if isinstance(r, Placed))
         return "推定", " ".join(raw.text for raw in p.values.values()), \
-            f"{name} {row_label_of(p.table, p.block, p.row)}（原文无行标签，{p.how}）" + _values(p.values, p.table)
+            f"{name} {row_label_of(p.table, p.block, p.row)}（原文无行标签，{p.how}）" + _values(p.values, p.table, False)
     return None  # blank rows, prose, context set by running text
 
 
@@ -107,12 +107,13 @@ def _how(m: Match | None) -> str:
     return "标签相同" if m.exact else f"相似度 {m.score:.2f}"
 
 
-def _values(values: Mapping[str, Raw], tid: str) -> str:
-    """"：自然人=97，商业企业=0 …" — each figure under the column it was placed in."""
+def _values(values: Mapping[str, Raw], tid: str, why: bool = True) -> str:
+    """"：自然人=97，商业企业=0 …" — each figure under the column it was placed in, and (``why``)
+    why the row was placed without certainty."""
     if not values:
         return "；数字连在一起，按表内合计拆分"
     shown = [f"{_column(tid, col)}={_raw(raw)}" for col, raw in list(values.items())[:MAX_VALUES]]
-    inferred = next((raw.inferred for raw in values.values() if raw.inferred), None)
+    inferred = next((raw.inferred for raw in values.values() if raw.inferred), None) if why else None
     return "：" + "，".join(shown) + (f"（{inferred}）" if inferred else "")
 
 

@@ -93,9 +93,12 @@ def values_from_tokens(tid: str, block: str | None, rowid: str, tokens: Sequence
 
 
 def text_row(tid: str, block: str | None, rowid: str, tokens: Sequence[str], where: Where,
-             fmt: str) -> list[Reading]:
-    """A row printed as text: its figures, or its run of digits (the run first)."""
+             fmt: str, unsure: str | None = None) -> list[Reading]:
+    """A row printed as text: its figures, or its run of digits (the run first); ``unsure``
+    says why its figures are doubtful (digits left unread after them)."""
     values, run = values_from_tokens(tid, block, rowid, tokens, where, fmt)
+    if unsure:
+        values = {k: replace(r, inferred=unsure) for k, r in values.items()}
     return [*([run] if run else []), RowRead(tid, block, rowid, values)]
 
 

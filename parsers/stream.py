@@ -21,7 +21,7 @@ from gknb import template as tpl
 from .context import Context
 from .labels import key, numbering, simplify
 from .layout import Paragraph
-from .placing import values_from_tokens
+from .placing import text_row
 from .readings import ColumnSeen, Reading, RowRead, RunRead
 from .rowevents import RunFound
 from .sections import inline_headings
@@ -161,8 +161,5 @@ def run_found(ctx: Context, found: RunFound, fmt: Callable[[str], str]) -> tuple
         # rows only inside a table: "发布现行有效行政规范性文件393件" in section 一 is prose; and
         # "行政许可" read under another caption is not this block's row
         return ctx, Trace(found, ReadAs.RUN_ELSEWHERE, tid, row_block, (found.label,), found.run)
-    values, run = values_from_tokens(tid, row_block, rowid, found.tokens, found.where, fmt(tid))
-    if found.unsure:
-        values = {k: replace(r, inferred=UNSURE_ROW) for k, r in values.items()}
-    out: list[Reading] = [*([run] if run else []), RowRead(tid, row_block, rowid, values)]
+    out = text_row(tid, row_block, rowid, found.tokens, found.where, fmt(tid), UNSURE_ROW if found.unsure else None)
     return ctx, Trace(found, ReadAs.RUN_ROW, tid, row_block, (found.label,), found.run, readings=tuple(out))
