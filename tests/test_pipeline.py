@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import FrozenInstanceError, replace
+from dataclasses import FrozenInstanceError
 
 import pytest
 from gknb.parsers import MatchSettings, ReadSettings, parse, parse_source, read_source
 from gknb.parsers import tables as pipeline
 from gknb.parsers.context import Context
-from gknb.parsers.rowevents import layout_events
+from gknb.parsers.rowevents import TextLine, layout_events
 from gknb.parsers.text import read_text
+from gknb.parsers.trace import ReadAs
 
 from gknb.model import MISSING_ROW, VALUE
 
@@ -83,7 +84,9 @@ def test_steps_are_pure_the_same_events_read_twice_give_the_same_trace():
     ctx = Context()
     with pytest.raises(FrozenInstanceError):
         ctx.table = "x"  # type: ignore[misc]
-    events = list(layout_events(read_text(read_source(CORPUS / "md" / "上海市科学技术委员会_2024.md")),
-                                MatchSettings()))
-    after, trace = pipeline.step(ctx, events[0], lambda tid: "2021", "markdown", MatchSettings())
-    assert ctx == Context() and replace(after) == after  # the context given is not changed
+    md = read_text(read_source(CORPUS / "md" / "上海市科学技术委员会_2024.md"))
+    heading = next(e for e in layout_events(md, MatchSettings()) if isinstance(e, TextLine)
+                   and e.text.endswith("收到和处理政府信息公开申请情况"))
+    after, trace = pipeline.step(ctx, heading, lambda tid: "2021", md.kind, MatchSettings())
+    assert after.table == "requests" and trace.read_as is ReadAs.HEADING  # a new context is returned
+    assert ctx == Context()  # the one given is left as it was
