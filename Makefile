@@ -75,9 +75,11 @@ bench: setup
 	$(BIN)/python -m gknb.jobs.dev.bench_search
 	$(BIN)/python -m gknb.jobs.dev.bench_january
 	$(BIN)/python -m gknb.jobs.dev.bench_scan
+	$(BIN)/python -m gknb.jobs.dev.bench_startup
 
 # Fuzz every reader (tests/fuzz): make fuzz [N=100000] [BUDGET=seconds per target] [TARGETS="pdf docx"]
-# [ENGINE=atheris|random].  Two targets at a time; findings in out/fuzz/crashes/<target>/.
+# [ENGINE=atheris|random] [RESUME=1: count earlier runs on the same code, for a run over several sittings].
+# Two targets at a time; findings in out/fuzz/crashes/<target>/.
 N ?= 100000
 BUDGET ?= 0
 TARGETS ?=
@@ -86,4 +88,4 @@ fuzz: $(STAMP)
 	@$(BIN)/python -c 'import atheris' 2>/dev/null || \
 	  $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,fuzz]' || \
 	  echo "atheris could not be installed: fuzzing with the random engine"
-	$(BIN)/python -m tests.fuzz --engine $(ENGINE) --runs $(N) --budget $(BUDGET) --jobs 2 $(TARGETS)
+	$(BIN)/python -m tests.fuzz --engine $(ENGINE) --runs $(N) --budget $(BUDGET) --jobs 2 $(if $(RESUME),--resume) $(TARGETS)

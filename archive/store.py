@@ -43,18 +43,10 @@ from .errors import (  # noqa: F401
     os_error_zh,
 )
 from .fs import DIR, FILE, LINK, Tree
+from .location import default_root
 from .xml import MAX_XML_BYTES, ArchiveError, from_xml, to_xml
 
-ENV = "GKNB_ARCHIVE"
 NEW, UNCHANGED, REPLACED = "new", "unchanged", "replaced"
-
-
-def default_root() -> Path:
-    """$GKNB_ARCHIVE, else $XDG_DATA_HOME/gknb/archive (~/.local/share/gknb/archive)."""
-    if os.environ.get(ENV):
-        return Path(os.environ[ENV])
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "gknb" / "archive"
 
 
 _PARENT = re.compile(r"(?:省|市|自治区|自治州|州|盟|地区)$")

@@ -10,20 +10,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gknb import template as tpl
 from gknb.archive.errors import StoreError
-from gknb.archive.fs import Tree
-from gknb.inputs import load_report
-from gknb.model import Report
-from gknb.parsers import DocumentError
-from gknb.rules import ERROR, SEVERITY_ZH, Violation, counts_line, evaluate
-from gknb.view import to_view
 
 from . import clizh
 from .cliutil import dump_json, fail, table
 
 if TYPE_CHECKING:
     from gknb.archive.store import Store
+    from gknb.model import Report
+    from gknb.rules import Violation
+
+# Each command imports what it uses, when it runs: ``gknb check`` on one file loads the readers
+# and the checker, not the archive's writer, the generator, the comparer or the search index.
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -40,6 +38,7 @@ def _store(archive_dir: Path | None) -> Store:
 
 
 def _describe(r: Report) -> str:
+    from gknb import template as tpl
     t = tpl.load()
     year = f"{r.year}年度" if r.year else "年度不详"
     return f"{r.agency or '机关不详'} {year}（{t.formats[r.format].name}）"
@@ -115,6 +114,8 @@ def _read_settings(verify: bool):
 
 def _reports(paths, failed: list[Path], verify: bool = False):
     """(path, report) for each usable input; unusable ones are reported and collected in ``failed``."""
+    from gknb.inputs import load_report
+    from gknb.parsers import DocumentError
     settings = _read_settings(verify)
     for path in paths:
         try:
@@ -137,7 +138,7 @@ def _where(w) -> str:
 
 def _explained(paths, failed: list[Path], verify: bool = False):
     """Like _reports, printing how each table row and section was read."""
-    from gknb.parsers import parse_source, read_source
+    from gknb.parsers import DocumentError, parse_source, read_source
     settings = _read_settings(verify)
     for path in paths:
         events: list = []
@@ -150,7 +151,8 @@ def _explained(paths, failed: list[Path], verify: bool = False):
         click.echo(f"{path}：读取过程")
         for ev in events:
             place = _where(ev.where)
-            click.echo(f"  {place + ' ' if place else ''}{ev.kind}：{ev.text[:60]} → {ev.result}")
+            text = " ".join(ev.text.split())[:60]  # a cell's line breaks on one line
+            click.echo(f"  {place + ' ' if place else ''}{ev.kind}：{text} → {ev.result}")
         yield path, report
 
 
@@ -161,6 +163,8 @@ def _explained(paths, failed: list[Path], verify: bool = False):
 @click.option("--verify", is_flag=True, help=VERIFY_HELP)
 def parse(paths: tuple[Path, ...], as_json: bool, explain: bool, verify: bool) -> None:
     """解析报告（PDF、Word、网页、文本，或数字文件），显示其中的数字和各部分。"""
+    from gknb import template as tpl
+    from gknb.view import to_view
     views, failed = [], []
     for path, report in (_explained if explain else _reports)(paths, failed, verify):
         if as_json:
@@ -181,6 +185,7 @@ def parse(paths: tuple[Path, ...], as_json: bool, explain: bool, verify: bool) -
 # --------------------------------------------------------------------------- check
 
 def _print_violation(v: Violation) -> None:
+    from gknb.rules import SEVERITY_ZH
     click.echo(f"  {SEVERITY_ZH[v.severity]} {v.rule} [{v.scope}] {v.message}")
 
 
@@ -192,7 +197,12 @@ def _print_violation(v: Violation) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出核对结果")
 def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path | None, as_json: bool) -> None:
     """按官方格式和勾稽关系核对报告。退出码：0 无错误，1 有错误，2 无法使用的输入。"""
-    store = _store(archive_dir)
+    from gknb.archive.location import default_root
+    from gknb.inputs import load_report
+    from gknb.parsers import DocumentError
+    from gknb.rules import ERROR, counts_line, evaluate
+    root = archive_dir or default_root()
+    store = _store(root) if root.exists() else None  # no archive: no previous year to look up
     results, failed, errors = [], [], False
     try:
         prev_report = load_report(previous) if previous else None
@@ -201,7 +211,7 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
         sys.exit(EXIT_UNUSABLE)
     for path, report in _reports(paths, failed):
         prev = prev_report
-        if prev is None and report.agency and report.year and store.root.exists():
+        if prev is None and store is not None and report.agency and report.year:
             prev = store.get(report.agency, report.year - 1)
         outcomes = evaluate(report, prev)
         violations = [v for o in outcomes for v in o.violations]
@@ -239,6 +249,7 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
 def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register_path, verify) -> None:
     """解析、核对并归档报告（连同原始文件）。可给出文件夹：其中所有文件都会处理。"""
     from gknb import register as agency_register
+    from gknb.archive.fs import Tree
     from gknb.jobs.ingest import expand
     from gknb.jobs.ingest import ingest as run
     store = _store(archive_dir)

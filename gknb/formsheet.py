@@ -9,10 +9,8 @@ with this module, so a figure is read from exactly where it was written.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -55,7 +53,7 @@ class Spec:
 
 @cache
 def spec() -> Spec:
-    data = tomllib.loads((Path(tpl.__file__).parent / "template" / "official.toml").read_text("utf-8"))["workbook"]
+    data = tpl.part("workbook")
     blocks = tuple(
         TextBlock("section" if "section" in b else b["feeds"], b["kind"], b["title"], dict(b["fields"]),
                   dict(b.get("types", {})), b.get("section"), b.get("rows"))

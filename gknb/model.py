@@ -93,7 +93,10 @@ class Finding:
 
     kind: str
     message: str  # Chinese
-    ref: str | None = None  # a cell id, table id or section key
+    ref: str | None = None  # a cell id, table id or section key, or IDENTITY_AGENCY
+
+
+IDENTITY_AGENCY = "agency"  # a finding's ref: it is about the agency's name
 
 
 @dataclass

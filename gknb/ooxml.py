@@ -1,16 +1,24 @@
-"""Office Open XML packages written byte for byte the same: the zip, the namespaces, escaping.
+"""Office Open XML packages written byte for byte the same: the zip, the namespaces, the trees.
 
 Shared by every writer of Word files (the generator's reports, the reviewers' annotated and
-tracked-changes copies): a zip entry carries the time it was written, so each entry here gets
-a fixed date, fixed attributes and the order it is given in.
+tracked-changes copies): parts are built as lxml trees (:data:`w` makes ``w:`` elements, :func:`el`
+any other; the HTML pages' maker is a :class:`Maker` too), so every text and attribute is
+escaped by construction, and :func:`xml_part` serialises them.  A report's text may hold characters XML cannot carry (crawled text, fuzzed
+input); :func:`xml_text` replaces them before they reach a tree, for the HTML pages too.  A zip
+entry carries the time it was written, so each entry here gets a fixed date, fixed attributes
+and the order it is given in.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
-from collections.abc import Iterable
-from xml.sax.saxutils import escape
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import TypeAlias
+
+from lxml import etree
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: no clock in the output
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -21,14 +29,92 @@ CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 OFFICE_DOCUMENT = f"{REL}/officeDocument"
 
+# The prefixes :func:`qn` knows; a part's root declares those it is given (``el(…, nsmap=…)``).
+NS = {
+    "w": W, "r": R, "xml": "http://www.w3.org/XML/1998/namespace",
+    "rel": PKG_REL, "ct": CONTENT_TYPES,
+    "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+WORD_NS = {"w": W, "r": R}  # the root namespaces of a document, header or footer part
 
-def esc(text: str) -> str:
-    """Text or attribute value for XML (quotes included)."""
-    return escape(text, {'"': "&quot;"})
+# What XML 1.0 cannot carry: C0 controls but tab, newline and carriage return; lone surrogates;
+# U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+# What an element is made of (see :func:`el`).
+Child: TypeAlias = "etree._Element | str | int | Decimal | Mapping[str, object] | Iterable[Child] | None"
 
 
-def xml_part(body: str) -> bytes:
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode("utf-8")
+def xml_text(text: object) -> str:
+    """``text`` as a string XML can carry: each character it cannot replaced by U+FFFD."""
+    return _NOT_XML.sub(REPLACEMENT, "" if text is None else str(text))
+
+
+def qn(name: str) -> str:
+    """``"w:p"`` → ``"{…wordprocessingml…}p"``; a name without a prefix is left as it is."""
+    prefix, colon, local = name.partition(":")
+    return f"{{{NS[prefix]}}}{local}" if colon else name
+
+
+def _add(parent: etree._Element, child: Child) -> None:
+    if child is None:
+        return
+    if isinstance(child, etree._Element):
+        parent.append(child)
+    elif isinstance(child, Mapping):
+        for key, value in child.items():
+            if value is not None:
+                parent.set(qn(key), xml_text(value))
+    elif isinstance(child, Iterable) and not isinstance(child, str):
+        for c in child:
+            _add(parent, c)
+    elif len(parent):  # text (a number is written as str() writes it) after the last child
+        last = parent[-1]
+        last.tail = (last.tail or "") + xml_text(child)
+    else:
+        parent.text = (parent.text or "") + xml_text(child)
+
+
+def el(name: str, *children: Child, nsmap: Mapping[str | None, str] | None = None) -> etree._Element:
+    """An element named ``"prefix:local"``: its children are elements, text or numbers (through
+    :func:`xml_text`), attribute mappings (``{"w:val": 24}``; a None value sets nothing),
+    iterables of these, or None (nothing).  ``nsmap`` is for a part's root: the namespaces it declares."""
+    node = etree.Element(qn(name), nsmap=dict(nsmap) if nsmap else None)
+    for child in children:
+        _add(node, child)
+    return node
+
+
+class Maker:
+    """``w.p(w.pPr(w.jc(val="center")), …)``: elements whose keyword arguments are attributes,
+    both in the maker's namespace (``Maker("w:")``; ``Maker()`` for HTML); other attributes
+    (``r:id``, ``xml:space``, ``http-equiv``) go in a mapping among the children.  A trailing
+    ``_`` is dropped from names Python reserves (``h.del_``, ``class_``)."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+
+    def __getattr__(self, local: str) -> Callable[..., etree._Element]:
+        p = self.prefix
+
+        def make(*children: Child, **attrs: object) -> etree._Element:
+            return el(f"{p}{local.rstrip('_')}", {f"{p}{k.rstrip('_')}": v for k, v in attrs.items()}, *children)
+        return make
+
+
+w = Maker("w:")
+PRESERVE = {"xml:space": "preserve"}
+
+
+def xml_part(root: etree._Element) -> bytes:
+    """A part's bytes: the declaration Word writes, then the tree (lxml declares a namespace
+    once where an ancestor already does, so a part built from :func:`el` declares its root's)."""
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            + etree.tostring(root, encoding="utf-8"))
 
 
 def zip_bytes(parts: Iterable[tuple[str, bytes]]) -> bytes:
@@ -46,6 +132,16 @@ def zip_bytes(parts: Iterable[tuple[str, bytes]]) -> bytes:
 
 def rels_xml(items: Iterable[tuple[str, str, str]]) -> bytes:
     """A relationships part from ``(id, type, target)``; a type without a scheme is below :data:`REL`."""
-    out = [f'<Relationship Id="{esc(rid)}" Type="{esc(kind if kind.startswith("http") else f"{REL}/{kind}")}" '
-           f'Target="{esc(target)}"/>' for rid, kind, target in items]
-    return xml_part(f'<Relationships xmlns="{PKG_REL}">' + "".join(out) + "</Relationships>")
+    return xml_part(el("rel:Relationships", (
+        el("rel:Relationship", {"Id": rid, "Type": kind if kind.startswith("http") else f"{REL}/{kind}",
+                                "Target": target}) for rid, kind, target in items), nsmap={None: PKG_REL}))
+
+
+def content_types_xml(overrides: Iterable[tuple[str, str]]) -> bytes:
+    """``[Content_Types].xml``: relationships and XML by extension, then each ``(part, type)``."""
+    return xml_part(el(
+        "ct:Types",
+        el("ct:Default", {"Extension": "rels", "ContentType": "application/vnd.openxmlformats-package.relationships+xml"}),
+        el("ct:Default", {"Extension": "xml", "ContentType": "application/xml"}),
+        (el("ct:Override", {"PartName": part, "ContentType": kind}) for part, kind in overrides),
+        nsmap={None: CONTENT_TYPES}))

@@ -1,7 +1,8 @@
 """Section 五 read as a list: last year's rectification, the problems, the measures.
 
 Reports state problems in a handful of ways — "一是……；二是……", "1.……2.……", "（一）……",
-or "如A；B；C等" — and then the measures, after a cue such as "下一步" or "针对上述问题".
+or "如A；B；C等" — and then the measures, after a cue such as "下一步" or "针对上述问题" (the
+cues are the template's ``[vocabulary.problems]``).
 The comparer follows each problem into the next year; the generator carries them forward
 into 上年度问题整改情况.
 """
@@ -11,17 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Where the measures begin.
-_MEASURE_CUES = re.compile(
-    r"下一步|将采取以下措施|采取以下措施|(?<![及和与])改进措施|(?<![及和与])整改措施|针对上述问题|针对存在(?:的)?问题|针对以上问题|"
-    r"将重点从以下方面|措施如下|(?:[(（]二[)）]|二、)\s*改进|改进情况[:：]|[0-9]{4}\s*年[，,]?\s*(?:我|将|本)")
-# Where last year's rectification is reported (and where that part ends).
-_RECTIFICATION = re.compile(r"(?:[(（][一二三四][)）]|[一二三四]、)?\s*上(?:一)?年度?(?:存在的?)?问题(?:的)?整改(?:落实)?情况|上年度整改情况")
+from gknb import template as tpl
+
+_CUES = tpl.load().vocabulary.problems
+_MEASURE_CUES = re.compile(_CUES.measures)
+_RECTIFICATION = re.compile(_CUES.rectification)
 _SUBHEAD = re.compile(r"(?:[(（][一二三四五六][)）]|[一二三四五六]、)")
 # Item markers: 一是 / （一） / 1. / 第一，
 _MARKER = re.compile(r"(?:^|(?<=[。；;：:，,\s]))(?:[一二三四五六七八九十]是|[(（][一二三四五六七八九十][)）]|"
                      r"\d{1,2}\s*[.．、](?!\d)|第[一二三四五六七八九十][，,、])")
-WEAKNESS = re.compile(r"不够|不足|有待|欠缺|需(?:要)?进一步|需要加强|还需|仍需|尚需|尚待|不高|不强|不及时|不规范|不到位|较少|单一|薄弱|滞后")
+WEAKNESS = re.compile(_CUES.weakness)
+_LIST_START = re.compile(_CUES.list_start)
+_LIST_END = re.compile(_CUES.list_end)
 
 
 @dataclass
@@ -41,10 +43,10 @@ def _items(text: str) -> list[str]:
             out.append(text[m.end():nxt.start() if nxt else len(text)])
         return [_clean(x) for x in out if _clean(x) and not _HEADING_ITEM.match(re.sub(r"\s+", "", x))]
     body = text
-    m = re.search(r"(?:如|主要(?:表现)?(?:在|是|有)|存在(?:着)?(?:一些|以下)?(?:问题|不足|短板)[:：，,])", body)
+    m = _LIST_START.search(body)
     if m:
         body = body[m.end():]
-    body = re.split(r"等(?:问题|方面)?[。；]|。", body)[0] if m else body
+    body = _LIST_END.split(body)[0] if m else body
     for sep in ("；", ";", "，", ",", "、"):
         parts = [_clean(p) for p in body.split(sep)]
         parts = [p for p in parts if len(p) >= 4]
@@ -55,8 +57,8 @@ def _items(text: str) -> list[str]:
     return [cleaned] if cleaned else []
 
 
-_HEADING_ITEM = re.compile(r"^(?:存在的?)?(?:主要)?问题(?:及|和|与)?(?:改进|整改)?(?:措施|情况)?[。：:]?$")
-_LEAD = re.compile(r"^[。：:，,、；;]*(?:[(（][一二三][)）])?(?:存在的?主要问题|主要问题|存在问题|主要是|主要有|如)?[：:，,、；;]*")
+_HEADING_ITEM = re.compile(_CUES.heading_item)
+_LEAD = re.compile(_CUES.lead)
 
 
 def _clean(item: str) -> str:

@@ -7,9 +7,11 @@ itself: the TOML file is the single place where the official form is spelled out
 
 from __future__ import annotations
 
+import copy
+import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -189,15 +191,68 @@ class Office:
 
 
 @dataclass(frozen=True)
+class ProblemCues:
+    """How section 五 is read: regular expressions from the data file's ``[vocabulary.problems]``
+    (each field is its ``<name>_pattern`` key)."""
+
+    measures: str
+    rectification: str
+    weakness: str
+    list_start: str
+    list_end: str
+    heading_item: str
+    lead: str
+    start: str
+    last_year: str
+    done: str
+    done_outright: str
+    weak_clause: str
+    vague: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words reports use around the form: units after a figure, words for "nothing", how an
+    agency's name ends, a web page's furniture, and the cues of section 五."""
+
+    units: tuple[str, ...]
+    none_words: tuple[str, ...]
+    agency_endings: tuple[str, ...]
+    furniture: tuple[str, ...]  # a furniture line starts with one of these
+    furniture_in_text: tuple[str, ...]  # furniture a crawler ran into the last sentence
+    problems: ProblemCues
+
+    def ending_pattern(self) -> str:
+        """A regular expression for "ends like an agency's name"."""
+        return "(?:" + "|".join(re.escape(e) for e in self.agency_endings) + ")$"
+
+
+@dataclass(frozen=True)
 class Template:
     formats: dict[str, Format]
     sections: tuple[Section, ...]
     tables: dict[str, Table]
     rules: tuple[Rule, ...]
+    vocabulary: Vocabulary = field(hash=False, compare=False)
     office: Office = field(default_factory=Office, hash=False, compare=False)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
+
+    @property
+    def problems_section(self) -> Section:
+        """The section on problems and improvements: the one that reports last year's rectification."""
+        return next(s for s in self.sections if s.rectification_heading)
+
+    @property
+    def closing_section(self) -> Section:
+        """The last section: the report's own text ends with it (signature, date, web furniture after)."""
+        return self.sections[-1]
+
+    @property
+    def prose_sections(self) -> tuple[Section, ...]:
+        """Sections the agency writes in its own words: no table, not the problems section."""
+        return tuple(s for s in self.sections if s.table is None and s != self.problems_section)
 
     def table(self, table_id: str) -> Table:
         return self.tables[table_id]
@@ -299,7 +354,14 @@ def parse_template(data: dict[str, Any]) -> Template:
              {k: v for k, v in r.items() if k not in ("id", "severity", "title", "kind")})
         for r in data["rules"]
     )
-    return Template(formats, sections, tables, rules, _office(data.get("office", {})))
+    return Template(formats, sections, tables, rules, _vocabulary(data["vocabulary"]), _office(data.get("office", {})))
+
+
+def _vocabulary(d: dict[str, Any]) -> Vocabulary:
+    web, cues = d["web_page"], d["problems"]
+    problems = ProblemCues(**{f.name: cues[f"{f.name}_pattern"] for f in fields(ProblemCues)})
+    return Vocabulary(tuple(d["units"]), tuple(d["none_words"]), tuple(d["agency_endings"]),
+                      tuple(web["furniture"]), tuple(web["run_into_text"]), problems)
 
 
 def _office(d: dict[str, Any]) -> Office:
@@ -310,9 +372,22 @@ def _office(d: dict[str, Any]) -> Office:
     return Office(tuple(d.get("kinds", ())), d.get("default_kind", ""), d.get("government_kind", ""), deadlines)
 
 
+DATA_FILE = Path(__file__).parent / "template" / "official.toml"
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    return tomllib.loads(DATA_FILE.read_text("utf-8"))
+
+
+def part(name: str) -> dict[str, Any]:
+    """A top-level table of the data file that its own module turns into objects (the
+    generator's layout and wording, the figures workbook, the Word form): the file is read once."""
+    return copy.deepcopy(_data()[name])
+
+
 @lru_cache(maxsize=1)
 def load() -> Template:
     """The official template (cached; the data file ships inside the package)."""
-    text = (Path(__file__).parent / "template" / "official.toml").read_text("utf-8")
-    return parse_template(tomllib.loads(text))
+    return parse_template(_data())
 

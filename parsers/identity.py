@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from gknb import template as tpl
+
 from .labels import key, simplify
 
 _TITLE = re.compile(r"(?P<agency>.*?)\s*(?:关于)?\s*(?:(?P<year>(?:19|20)\d{2})\s*年(?:度)?)?\s*"
@@ -75,7 +77,7 @@ def year_from_text(texts: list[str]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-_AGENCY_END = re.compile(r"(局|政府|办公室|办公厅|委员会|管委会|办事处|中心|委|厅|署|院|镇|乡|街道)$")
+_AGENCY_END = re.compile(tpl.load().vocabulary.ending_pattern())
 
 
 def agency_from_lines(paragraphs: list[str]) -> str | None:

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from gknb import template as tpl
+
 from .layout import Grid, GridCell, Where
 
 
@@ -46,7 +48,9 @@ class UnruledSettings:
 
 SETTINGS = UnruledSettings()
 
-_VALUE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|个|项|次|%)?|[-—–―/／]{1,3}|无")
+_WORDS = tpl.load().vocabulary
+_VALUE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?(?:" + "|".join(map(re.escape, (*_WORDS.units, "%"))) + ")?|[-—–―/／]{1,3}|"
+                    + "|".join(map(re.escape, _WORDS.none_words)))
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]+部分)")
 
 

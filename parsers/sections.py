@@ -16,9 +16,8 @@ from gknb import template as tpl
 from .labels import Candidate, best_match, key, numbering, similarity, simplify
 
 _DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇○零一二三四五六七八九十]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日\s*$")
-_FURNITURE = ("附件", "下载", "打印", "关闭", "分享", "扫一扫", "责任编辑", "来源：", "【打印", "【关闭", "【字体", "相关链接", "字号",
-              "收藏", "纠错", "浏览次数", "返回顶部", "上一篇", "下一篇")
-_SIGNATURE_END = re.compile(r"(局|政府|办公室|办公厅|委员会|管委会|办事处|中心|院|委|厅|署|站|所|部)$")
+_WORDS = tpl.load().vocabulary
+_SIGNATURE_END = re.compile(_WORDS.ending_pattern())
 
 
 @dataclass
@@ -48,7 +47,7 @@ def heading_key(text: str) -> str | None:
     if m is None:
         return None
     section = tpl.load().section(m.ident)
-    if n is not None and n not in "一二三四五六" and not m.exact:
+    if n is not None and n not in {s.key for s in tpl.load().sections} and not m.exact:
         return None
     return section.key
 
@@ -123,7 +122,7 @@ def is_trailer(text: str, agency: str | None) -> bool:
         return True
     if _DATE_LINE.match(t):
         return True
-    if any(t.startswith(f) for f in _FURNITURE) or t in ("打印", "关闭", "【打印】", "【关闭】"):
+    if t.startswith(_WORDS.furniture):
         return True
     flat = re.sub(r"\s+", "", t)
     if agency and key(flat) == key(agency):
@@ -148,7 +147,7 @@ def assign(paragraphs: list[str], agency: str | None = None) -> tuple[list[str],
         else:
             current.paragraphs.append(para)
     _recover_problems_section(sections)
-    last = sections.get("六")
+    last = sections.get(tpl.load().closing_section.key)
     if last is not None:
         while last.paragraphs and is_trailer(last.paragraphs[-1], agency):
             last.paragraphs.pop()
@@ -157,7 +156,7 @@ def assign(paragraphs: list[str], agency: str | None = None) -> tuple[list[str],
     return preamble, sections
 
 
-_FURNITURE_RUN = re.compile(r"(?:附件下载|附件：|【打印】|【关闭】|打印本页|关闭窗口|分享到|扫一扫)")
+_FURNITURE_RUN = re.compile("|".join(re.escape(w) for w in _WORDS.furniture_in_text))
 
 
 def _cut_furniture(text: str) -> str:
@@ -168,21 +167,24 @@ def _cut_furniture(text: str) -> str:
     return text
 
 
-_PROBLEMS_START = re.compile(r"^\s*(?:[(（]\s*一\s*[)）]|一[、.．])?\s*(?:存在的?)?主要问题|^\s*存在(?:的)?问题")
+_PROBLEMS_START = re.compile(_WORDS.problems.start)
 
 
 def _recover_problems_section(sections: dict[str, SectionText]) -> None:
-    """A report without the 五 heading: its body starts at the first sub-heading about problems
-    ("（一）主要问题") after the tables."""
-    if "五" in sections:
+    """A report without the problems section's heading: its body starts at the first sub-heading
+    about problems ("（一）主要问题") in the last table section found before it."""
+    t = tpl.load()
+    problems = t.problems_section
+    if problems.key in sections:
         return
-    for k in ("四", "三", "二"):
-        host = sections.get(k)
-        if host is None:
+    before = t.sections[:t.sections.index(problems)]
+    for s in reversed(before):
+        host = sections.get(s.key)
+        if host is None or s.table is None:
             continue
         for i, para in enumerate(host.paragraphs):
             if _PROBLEMS_START.match(simplify(para)):
-                sections["五"] = SectionText("五", None, host.paragraphs[i:])
+                sections[problems.key] = SectionText(problems.key, None, host.paragraphs[i:])
                 del host.paragraphs[i:]
                 break
         break

@@ -116,6 +116,7 @@ def as_source(document: Source | str | os.PathLike) -> Source:
 
 
 ALARM_REPEAT = 0.005  # seconds between alarms once the limit is reached (see time_limit)
+ALARM_RERAISE = 0.05  # seconds after a raised alarm before the next may raise again (see time_limit)
 
 
 class Timeout(BaseException):
@@ -136,21 +137,33 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
         yield
         return
 
+    armed, fired = [True], [0.0]
+
     def _alarm(signum, frame):
-        raise Timeout()
+        # A repeat that lands once the block has ended, or while the Timeout just raised is on
+        # its way out (through contextlib's __exit__), is dropped: raised there, it would escape
+        # bare.  One that lands later means the last one was swallowed: raise again.
+        now = time.monotonic()
+        if armed[0] and now - fired[0] >= ALARM_RERAISE:
+            fired[0] = now
+            raise Timeout()
 
     started = time.monotonic()
     outer, outer_repeat = signal.getitimer(signal.ITIMER_REAL)
     limit = min(seconds, outer) if outer else seconds  # an enclosing limit that ends sooner wins
     old_handler = signal.signal(signal.SIGALRM, _alarm)
     try:  # an alarm from here on, the enclosing one included, is this document's timeout
-        signal.setitimer(signal.ITIMER_REAL, limit, ALARM_REPEAT)
-        yield
+        try:
+            signal.setitimer(signal.ITIMER_REAL, limit, ALARM_REPEAT)
+            yield
+        finally:
+            # Disarmed before anything that could run a signal handler (a call): a repeat due
+            # while the block ends can no longer escape as a bare Timeout.
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except Timeout:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         raise DocumentError(name, f"处理超时（超过{limit:g}秒）：文件可能异常或结构过于复杂") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)
         if outer:  # give the enclosing limit back what remains of it
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001), outer_repeat)

@@ -13,6 +13,7 @@ from gknb.model import (
     ABSENT,
     ALTERED_TABLE,
     BLANK,
+    IDENTITY_AGENCY,
     MISSING_ROW,
     MISSING_SECTION,
     MISSING_TABLE,
@@ -67,7 +68,7 @@ def understand(layout: Layout, path: str, events: list[Event] | None = None,
     if agency is None:
         agency = identity.agency_from_lines(paragraphs[:3]) or identity.agency_from_lines(paragraphs[::-1][:4])
         findings.append(Finding(NOTE, f"未能从标题识别机关名称，按正文取为“{agency}”" if agency
-                                else "未能从标题识别机关名称"))
+                                else "未能从标题识别机关名称", IDENTITY_AGENCY))
     preamble, found = sec.assign(body, agency)
 
     if not found and not any(r.slots or r.runs for r in tables.tables.values()):

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from gknb import template as tpl
 from gknb.template import Column
 
 from .labels import simplify
@@ -18,8 +19,9 @@ from .labels import simplify
 _DASHES = re.compile(r"^[-－—–―/／\\、.。·…]*$")
 _LEADING_NUMBER = re.compile(r"^([+\-－−]?)\s*(\d[\d,，]*(?:\.\d+)?)")
 MAX_DIGITS = 12  # the largest figure of any report (万元 amounts included) has far fewer
-UNITS = ("万元", "元", "亿元", "件", "个", "项", "次", "人次", "人", "条", "篇", "份", "家")  # longest first where one holds another
-_UNIT = re.compile("^(" + "|".join(UNITS) + ")")
+_WORDS = tpl.load().vocabulary
+UNITS = _WORDS.units  # longest first where one holds another
+_UNIT = re.compile("^(" + "|".join(map(re.escape, UNITS)) + ")")
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def read_cell(text: str, column: Column) -> Reading:
     flat = re.sub(r"\s+", "", simplify(raw))
     if not flat or _DASHES.match(flat):
         return Reading(None, raw or None, None)
-    if flat in ("无", "/无", "暂无"):
+    if flat in _WORDS.none_words:
         return Reading(None, raw, None)
     m = _LEADING_NUMBER.match(flat)
     if not m:

@@ -11,22 +11,19 @@ said once, in Chinese, for the command line to supply (``--agency``/``--year``).
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from gknb import template as tpl
 from gknb.equations import complete_totals
-from gknb.model import NOTE, Finding, Report
+from gknb.model import IDENTITY_AGENCY, NOTE, Finding, Report
 
 _SPACE = re.compile(r"\s+")
 
 
 @cache
 def _form() -> dict[str, Any]:
-    data = tomllib.loads((Path(tpl.__file__).parent / "template" / "official.toml").read_text("utf-8"))
-    return dict(data["word_form"])
+    return tpl.part("word_form")
 
 
 def _flat(text: str | None) -> str:
@@ -49,7 +46,7 @@ def as_figures(report: Report) -> list[str]:
         section.paragraphs = [p for p in section.paragraphs if _flat(p) not in placeholders]
     if _flat(report.title) == _flat(form["title"]):
         report.title = None  # the form's title names no report
-        report.findings = [f for f in report.findings if f.kind != NOTE or "机关名称" not in f.message]
+        report.findings = [f for f in report.findings if f.kind != NOTE or f.ref != IDENTITY_AGENCY]
         if not report.agency or report.year is None:
             report.findings.append(Finding(NOTE, form["no_identity"]))
     computed = complete_totals(report)

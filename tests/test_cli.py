@@ -2,6 +2,7 @@
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +155,31 @@ def test_mistyped_folders_and_names_are_caught_before_any_work(tmp_path):
     assert gknb("draft", "洪泽区人民政府", "--year", 2024, "--archive", archive).returncode == 0
     res = gknb("draft", "新设立的某某局", "--year", 2024, "--archive", archive)  # no name near it: a new agency
     assert res.returncode == 0 and "档案中没有新设立的某某局2023年度报告" in res.stderr
+
+
+# Modules a command does not use: `gknb check` on a text report reads and checks; it writes
+# nothing, generates nothing, compares nothing, and has no archive to open here.
+NOT_FOR_CHECK = ("lxml", "gknb.archive.store", "gknb.generator", "gknb.compare", "gknb.search", "gknb.jobs",
+                 "pdfplumber", "pypdfium2", "docx", "openpyxl")
+_LOADED = """
+import sys, contextlib, io
+from gknb.cli import main
+group = set(sys.modules)
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    main(args=sys.argv[1:], standalone_mode=False)
+print(sorted(group), sorted(set(sys.modules)), sep="\\n")
+"""
+
+
+def _loaded(*args, env):
+    out = subprocess.run([sys.executable, "-c", _LOADED, *args], capture_output=True, text=True, env=env, check=True)
+    group, after = (json.loads(line.replace("'", '"')) for line in out.stdout.splitlines()[-2:])
+    return group, after
+
+
+def test_each_command_imports_only_what_it_uses(tmp_path):
+    env = {**os.environ, "GKNB_ARCHIVE": str(tmp_path / "没有档案")}
+    group, after = _loaded("check", str(CORPUS / "txt" / "平潭综合实验区_2019.txt"), env=env)
+    assert not any(m.startswith(("gknb.parsers", "gknb.rules", "lxml")) for m in group)  # the group alone
+    assert "gknb.rules" in after and "gknb.parsers.text" in after  # the check did run
+    assert [m for m in after if m.startswith(NOT_FOR_CHECK)] == []

@@ -1,5 +1,9 @@
 """The template data: the official form's shape as FORMAT.md gives it."""
 
+import ast
+import re
+from pathlib import Path
+
 from gknb import template as tpl
 
 
@@ -66,3 +70,62 @@ def test_sections_with_variants():
     s = tpl.load().section("四")
     assert "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况" in s.headings
     assert tpl.load().section("五").heading == "五、存在的主要问题及改进情况"
+
+
+# --------------------------------------------------------------------------- the template is read, not spelled
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = ("gknb", "parsers", "archive", "jobs")
+
+
+def _section_keys_addressed(path: Path, keys: set[str]) -> list[str]:
+    """Where code addresses a section by its printed key: ``x["五"]``, ``f("五")``, ``{"一": …}``,
+    ``"五" in x``."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        used: list[ast.expr] = []
+        if isinstance(node, ast.Subscript):
+            used = [node.slice]
+        elif isinstance(node, ast.Call):
+            used = list(node.args)
+        elif isinstance(node, ast.Dict):
+            used = [k for k in node.keys if k is not None]
+        elif isinstance(node, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+            used = [node.left]
+        out += [f"{path.name}:{node.lineno} {u.value!r}" for u in used
+                if isinstance(u, ast.Constant) and u.value in keys]
+    return out
+
+
+def test_no_code_addresses_a_section_by_its_key():
+    keys = {s.key for s in tpl.load().sections}
+    found = [x for pkg in CODE for p in sorted((ROOT / pkg).rglob("*.py")) for x in _section_keys_addressed(p, keys)]
+    assert found == []
+
+
+def test_the_section_key_scan_finds_what_it_looks_for(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text('a = r.section_text("五")\nb = s["六"]\nc = {"一": 1}\nd = "五" in s\nok = "\\u4e00" <= c\n',
+                     "utf-8")
+    found = _section_keys_addressed(probe, {"一", "五", "六"})
+    assert found == ["probe.py:1 '五'", "probe.py:2 '六'", "probe.py:3 '一'", "probe.py:4 '五'"]
+
+
+def _imports_tomllib(path: Path) -> bool:
+    return any(isinstance(n, ast.Import) and any(a.name == "tomllib" for a in n.names)
+               or isinstance(n, ast.ImportFrom) and n.module == "tomllib" for n in ast.walk(ast.parse(path.read_text("utf-8"))))
+
+
+def test_the_data_file_is_read_by_the_template_module_alone():
+    readers = [str(p.relative_to(ROOT)) for pkg in CODE for p in sorted((ROOT / pkg).rglob("*.py")) if _imports_tomllib(p)]
+    assert readers == ["gknb/template.py"]
+
+
+def test_the_problems_and_closing_sections_come_from_the_data():
+    t = tpl.load()
+    assert t.problems_section.rectification_heading and t.problems_section.heading.startswith(t.problems_section.key)
+    assert t.closing_section is t.sections[-1]
+    assert all(s.table is None for s in t.prose_sections) and t.problems_section not in t.prose_sections
+    v = t.vocabulary
+    assert "万元" in v.units and v.units.index("万元") < v.units.index("元")  # longest first
+    assert re.search(v.ending_pattern(), "示例县数据资源局") and not re.search(v.ending_pattern(), "总体情况")

@@ -22,7 +22,7 @@ from lxml import etree
 
 from gknb import template as tpl
 from gknb.model import Report, Where
-from gknb.ooxml import CONTENT_TYPES, MAIN, OFFICE_DOCUMENT, PKG_REL, REL, W, xml_part, zip_bytes
+from gknb.ooxml import CONTENT_TYPES, MAIN, OFFICE_DOCUMENT, PKG_REL, REL, W, qn, xml_part, xml_text, zip_bytes
 from gknb.rules import SEVERITY_ZH, Violation, statement_text
 
 AUTHOR, INITIALS = "gknb", "gk"
@@ -130,13 +130,13 @@ def annotate(data: bytes, report: Report, items: list[Remark], name: str = "æ–‡ä
         _mark(anchor[0], anchor[-1], cid, w)
         comments.append(_comment(cid, item.text, w))
         placed.append(Placed(item, cid, kind, where))
-    files[main] = _serialise(root)
-    files[comments_name] = _serialise(comments)
+    files[main] = xml_part(root)
+    files[comments_name] = xml_part(comments)
     if target is None:
         ids = {r.get("Id") for r in rels}
         rid = next(f"rIdGknbComments{n or ''}" for n in range(len(ids) + 1) if f"rIdGknbComments{n or ''}" not in ids)
         etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id=rid, Type=COMMENTS_TYPE, Target="comments.xml")
-        files[rels_name] = _serialise(rels)
+        files[rels_name] = xml_part(rels)
         files["[Content_Types].xml"] = _with_override(files["[Content_Types].xml"], f"/{comments_name}")
     order = [n for n, _ in entries] + [n for n in (rels_name, comments_name) if n not in dict(entries)]
     return zip_bytes((n, files[n]) for n in order), placed
@@ -148,15 +148,11 @@ def _join(folder: str, target: str) -> str:
     return f"{folder}/{target}" if folder else target
 
 
-def _serialise(el: etree._Element) -> bytes:
-    return xml_part(etree.tostring(el, encoding="unicode"))
-
-
 def _with_override(data: bytes, part: str) -> bytes:
     types = etree.fromstring(data, _PARSER)
     if not any(o.get("PartName") == part for o in types):
         etree.SubElement(types, f"{{{CONTENT_TYPES}}}Override", PartName=part, ContentType=COMMENTS_CONTENT)
-    return _serialise(types)
+    return xml_part(types)
 
 
 def _comment(cid: int, text: str, w: str) -> etree._Element:
@@ -168,8 +164,8 @@ def _comment(cid: int, text: str, w: str) -> etree._Element:
     for line in text.split("\n"):
         p = etree.SubElement(c, f"{{{w}}}p")
         t = etree.SubElement(etree.SubElement(p, f"{{{w}}}r"), f"{{{w}}}t")
-        t.text = line
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        t.text = xml_text(line)
+        t.set(qn("xml:space"), "preserve")
     return c
 
 

@@ -159,6 +159,7 @@ def compare(old: Report | None, new: Report, *, old_name: str | None = None, new
     _settle(c, d)
     c.statuses = cross_year_status(old, new, outcomes, consecutive=c.consecutive)
     c.texts = _texts(old, new)
-    if old.section_text("五").strip() and new.section_text("五").strip():
+    problems = tpl.load().problems_section.key
+    if old.section_text(problems).strip() and new.section_text(problems).strip():
         c.carryover = follow(old, new)
     return c

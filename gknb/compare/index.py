@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from gknb import template as tpl
+from gknb.ooxml import Child
 from gknb.rules import ERROR, SEVERITY_ZH, Violation
 
 from .checks import NEW, OLD
-from .markup import esc, page
-from .submissions import Submission, summary_line, table_html
+from .markup import Element, N, h, page
+from .submissions import REMINDER_NAME, Submission, summary_line, table_html
 
 _WORD = {"bad": "有错误", "warn": "有警告", "ok": "未发现问题"}
 _BADGE = {"bad": "error", "warn": "warning", "ok": "passed"}
@@ -31,12 +32,23 @@ def _n(x: int) -> str:
     return str(x) if x else ""
 
 
-def rule_titles(rules: Counter) -> str:
+def rule_titles(rules: Counter) -> list[Child]:
     """"T3-1 第一项加第二项之和…×2" for each rule, by code: the code and what it means."""
     t = tpl.load()
-    return "<br>".join(
-        f'<span class="rule-id">{esc(r)}</span> {esc(t.rule(r).title)}{f"×{n}" if n > 1 else ""}'
-        for r, n in sorted(rules.items()))
+    out: list[Child] = []
+    for r, n in sorted(rules.items()):
+        if out:
+            out.append(h.br())
+        out += [h.span(r, class_="rule-id"), f" {t.rule(r).title}{f'×{n}' if n > 1 else ''}"]
+    return out
+
+
+def _consolidation(government: str, line: str, found: Sequence[Violation]) -> Element:
+    """A 本级政府's consolidated report: what was added up, and its C-1 findings."""
+    items = (h.li(h.span(SEVERITY_ZH[v.severity], class_=f"badge {_BADGE['bad' if v.severity == ERROR else 'warn']}"),
+                  " ", h.span(v.rule, class_="rule-id"), f" {tpl.load().rule(v.rule).title} [{v.scope}] {v.message}")
+             for v in found)
+    return h.li(h.strong(government), f"：{line}", h.ul(items) if found else None)
 
 
 def render_index(year: int, items, *, generated_on: str | None = None,
@@ -55,39 +67,37 @@ def render_index(year: int, items, *, generated_on: str | None = None,
         rules = Counter(f.rule for f in c.of(NEW))
         prev = f"{c.old.year}年度" if c.old is not None else "无"
         state = _state(c)
-        rows.append(
-            f'<tr><td><a href="{esc(quote(i.file))}">{esc(i.agency)}</a></td><td class="n">{esc(prev)}</td>'
-            f'<td class="n">{_n(len(c.of(NEW, "error")))}</td><td class="n">{_n(len(c.of(NEW, "warning")))}</td>'
-            f'<td class="rules">{rule_titles(rules)}</td>'
-            f'<td class="n">{_n(len(c.of(OLD, "error")))}</td><td class="n">{_n(len(c.of(OLD, "warning")))}</td>'
-            f'<td><span class="badge {_BADGE[state]}">{_WORD[state]}</span></td></tr>')
-    failed = "".join(f"<li>{esc(i.agency)}：{esc(i.error)}</li>" for i in items if i.comparison is None)
-    when = f"，{esc(generated_on)}" if generated_on else ""
-    roster = ""
-    if submissions is not None:
-        roster = (f'<h2>报送情况</h2><p>{esc(summary_line(submissions))}。'
-                  '未提交的机关见<a href="催报名单.html">催报名单</a>（另有 催报名单.xlsx）。</p>\n'
-                  f"{table_html(submissions)}\n")
+        rows.append(h.tr(
+            h.td(h.a(i.agency, href=quote(i.file))), h.td(prev, N),
+            h.td(_n(len(c.of(NEW, "error"))), N), h.td(_n(len(c.of(NEW, "warning"))), N),
+            h.td(rule_titles(rules), class_="rules"),
+            h.td(_n(len(c.of(OLD, "error"))), N), h.td(_n(len(c.of(OLD, "warning"))), N),
+            h.td(h.span(_WORD[state], class_=f"badge {_BADGE[state]}"))))
+    failed = [h.li(f"{i.agency}：{i.error}") for i in items if i.comparison is None]
+    when = f"，{generated_on}" if generated_on else ""
     count = f"应报送 {len(submissions)} 个机关，其中 {len(done)} 个可以对照" if submissions is not None \
         else f"共 {len(done)} 个机关"
-    run_problems = "".join(f"<li>{esc(p)}</li>" for p in problems)
-    sums = "".join(f"<li><strong>{esc(g)}</strong>：{esc(line)}" + (
-        "<ul>" + "".join(f'<li><span class="badge {_BADGE["bad" if v.severity == ERROR else "warn"]}">'
-                         f'{SEVERITY_ZH[v.severity]}</span> <span class="rule-id">{esc(v.rule)}</span> '
-                         f'{esc(tpl.load().rule(v.rule).title)} [{esc(v.scope)}] {esc(v.message)}</li>' for v in found)
-        + "</ul>" if found else "") + "</li>" for g, line, found in consolidations)
-    body = (
-        f'<header><p class="kicker">政府信息公开工作年度报告 · 年度对照汇总</p><h1>{year}年度报告对照汇总</h1>'
-        f'<p class="years">{count}：{esc(summary)}；其中 {no_prev} 个档案中没有上年报告。</p></header>\n'
-        + roster
-        + (f'<h2>本次运行的冲突和拒收</h2><ul>{run_problems}</ul>\n' if run_problems else "")
-        + (f'<h2>本级政府汇总报告</h2><p>按机关名录的“上级政府”汇总各成员机关的报告（见 汇总 文件夹），'
-           f'并核对已发布的汇总报告是否等于各成员机关之和。</p><ul>{sums}</ul>\n' if sums else "")
-        + "<h2>各机关报告对照</h2>\n"
-        '<table><thead><tr><th rowspan="2">机关</th><th rowspan="2" class="n">对照年度</th>'
-        f'<th colspan="3">{year}年度报告（含跨年度核对）</th><th colspan="2">上年报告</th><th rowspan="2">结论</th></tr>'
-        '<tr><th class="n">错误</th><th class="n">警告</th><th>涉及规则</th><th class="n">错误</th><th class="n">警告</th></tr>'
-        f'</thead><tbody>{"".join(rows)}</tbody></table>\n'
-        + (f'<h2>无法对照</h2><ul>{failed}</ul>\n' if failed else "")
-        + f"<footer>由 gknb 生成{when}。每个机关一份对照报告，点击机关名称打开。</footer>")
+    body: list[Child] = [h.header(
+        h.p("政府信息公开工作年度报告 · 年度对照汇总", class_="kicker"), h.h1(f"{year}年度报告对照汇总"),
+        h.p(f"{count}：{summary}；其中 {no_prev} 个档案中没有上年报告。", class_="years"))]
+    if submissions is not None:
+        body += [h.h2("报送情况"),
+                 h.p(f"{summary_line(submissions)}。未提交的机关见", h.a("催报名单", href=quote(f"{REMINDER_NAME}.html")),
+                     "（另有 催报名单.xlsx）。"),
+                 table_html(submissions)]
+    if problems:
+        body += [h.h2("本次运行的冲突和拒收"), h.ul(h.li(p) for p in problems)]
+    if consolidations:
+        body += [h.h2("本级政府汇总报告"),
+                 h.p("按机关名录的“上级政府”汇总各成员机关的报告（见 汇总 文件夹），并核对已发布的汇总报告是否等于各成员机关之和。"),
+                 h.ul(_consolidation(*c) for c in consolidations)]
+    body += [h.h2("各机关报告对照"),
+             h.table(h.thead(h.tr(h.th("机关", rowspan=2), h.th("对照年度", rowspan=2, class_="n"),
+                                  h.th(f"{year}年度报告（含跨年度核对）", colspan=3), h.th("上年报告", colspan=2),
+                                  h.th("结论", rowspan=2)),
+                             h.tr(h.th("错误", N), h.th("警告", N), h.th("涉及规则"), h.th("错误", N), h.th("警告", N))),
+                     h.tbody(rows))]
+    if failed:
+        body += [h.h2("无法对照"), h.ul(failed)]
+    body.append(h.footer(f"由 gknb 生成{when}。每个机关一份对照报告，点击机关名称打开。"))
     return page(f"{year}年度政府信息公开工作年度报告对照汇总", body)

@@ -1,33 +1,49 @@
-"""Markup helpers shared by the report pages: escaping, the page shell, figures as text.
+"""Markup shared by the report pages: the element maker, the page shell, figures as elements.
 
-Reports are untrusted input: every piece of document text goes through :func:`esc`, and
-the page shell declares a Content-Security-Policy under which nothing loads or runs.
+Reports are untrusted input: pages are lxml trees made with :data:`h`, so every piece of
+document text is a text node or an attribute value, escaped when :func:`page` serialises the
+tree (and cleaned of what XML cannot carry, :func:`gknb.ooxml.xml_text`); the shell declares a
+Content-Security-Policy under which nothing loads or runs.
 """
 
 from __future__ import annotations
 
-import html
+from collections.abc import Mapping
 from decimal import Decimal
 
+from lxml import etree
+
 from gknb.model import ABSENT, BLANK, Cell
+from gknb.ooxml import Child, Maker
 from gknb.rules import SEVERITY_ZH
 
 from .changes import FigureChange
 from .style import CSS
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-SWING = ' class="swing"'
+SWING = {"class": "swing"}  # a row's or cell's attributes when it is a swing
+N = {"class": "n"}  # a figure's cell: right-aligned
+Element = etree._Element
+h = Maker()  # h.td(text, class_="n"): an element of the page
 
 
-def esc(s) -> str:
-    return html.escape("" if s is None else str(s), quote=True)
+def head(*labels: str | tuple[str, Mapping[str, str] | None]) -> Element:
+    """A table's head row: each column a label, or a label and its header cell's attributes."""
+    return h.thead(h.tr(h.th(*label) if isinstance(label, tuple) else h.th(label) for label in labels))
 
 
-def page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n')
+def page(title: str, body: Child, *, css: str = CSS) -> str:
+    """The whole page, serialised once: doctype, utf-8, the policy, the stylesheet, ``body``."""
+    top = h.head(h.meta(charset="utf-8"), h.meta({"http-equiv": "Content-Security-Policy", "content": CSP}),
+                 h.meta(name="viewport", content="width=device-width, initial-scale=1"), h.title(title),
+                 h.style(css))
+    main = h.body(body)
+    for part in (top, main):  # one block a line, for a person reading the source
+        part.text = "\n"
+        for child in part:
+            child.tail = "\n"
+    doc = h.html("\n", top, "\n", main, "\n", lang="zh-CN")
+    return etree.tostring(doc, method="html", encoding="unicode", doctype="<!DOCTYPE html>") + "\n"
 
 
 def num(v) -> str:
@@ -36,40 +52,39 @@ def num(v) -> str:
     return str(v)
 
 
-def signed(v) -> str:
+def signed(v) -> Element | None:
     if v is None:
-        return ""
+        return None
     cls = "up" if v > 0 else "down" if v < 0 else "muted"
     text = f"+{num(v)}" if v > 0 else f"−{num(-v)}" if v < 0 else "0"
-    return f'<span class="{cls}">{text}</span>'
+    return h.span(text, class_=cls)
 
 
-def pct(fc: FigureChange) -> str:
+def pct(fc: FigureChange) -> Element | None:
     if fc.delta is None:
-        return ""
+        return None
     if fc.ratio is None:
-        return '<span class="up">新增</span>' if fc.delta > 0 else ""
+        return h.span("新增", class_="up") if fc.delta > 0 else None
     r = fc.ratio * 100
     text = f"+{r:.0f}%" if r > 0 else f"−{-r:.0f}%" if r < 0 else "0%"
-    return f'<span class="{"up" if r > 0 else "down" if r < 0 else "muted"}">{text}</span>'
+    return h.span(text, class_="up" if r > 0 else "down" if r < 0 else "muted")
 
 
-def cell_html(cell: Cell | None) -> str:
+def cell_html(cell: Cell | None) -> Child:
     if cell is None:
-        return '<span class="blank" title="该年表格格式中没有这一项">—</span>'
+        return h.span("—", class_="blank", title="该年表格格式中没有这一项")
     if cell.state == BLANK:
-        return '<span class="blank" title="单元格空白（空白不等于0）">空白</span>'
+        return h.span("空白", class_="blank", title="单元格空白（空白不等于0）")
     if cell.state == ABSENT:
-        flag = f' title="{esc(cell.flag)}"' if cell.flag else ' title="表中没有这一行或这一栏"'
-        return f'<span class="blank"{flag}>{"存疑" if cell.flag else "缺失"}</span>'
-    text = esc(num(cell.value))
+        return h.span("存疑" if cell.flag else "缺失", class_="blank", title=cell.flag or "表中没有这一行或这一栏")
+    text = num(cell.value)
     if cell.flag:
-        return f'{text}<span class="flag" title="{esc(cell.flag)}">?</span>'
+        return [text, h.span("?", class_="flag", title=cell.flag)]
     return text
 
 
 def change_text(fc: FigureChange) -> str:
-    """"21 → 95（+74，+352%）" for the verdict's lists (plain text, escaped by the caller)."""
+    """"21 → 95（+74，+352%）" for the verdict's lists (plain text)."""
     o = num(fc.old_value) if fc.old_value is not None else "—"
     n = num(fc.new_value) if fc.new_value is not None else "—"
     if fc.delta is None:
@@ -87,8 +102,8 @@ def cell_name(fc: FigureChange) -> str:
     return " / ".join(path)
 
 
-def badge(severity: str) -> str:
-    return f'<span class="badge {severity}">{SEVERITY_ZH[severity]}</span>'
+def badge(severity: str) -> Element:
+    return h.span(SEVERITY_ZH[severity], class_=f"badge {severity}")
 
 
 def year_of(r) -> str:

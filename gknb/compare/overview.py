@@ -18,7 +18,8 @@ from gknb.archive.xml import ArchiveError
 from gknb.model import Report
 from gknb.rules import ERROR, Violation, check
 
-from .markup import esc, num, page
+from .markup import Element, N, h, head, num, page
+from .style import CSS
 
 SPARK_W, SPARK_H, BAR_W, BAR_H = 110, 30, 300, 16
 
@@ -113,11 +114,11 @@ def _shown(m: Measure, v: float | None) -> str:
     return f"{v * 100:.1f}%" if m.share else num(Decimal(f"{v:.2f}").normalize() if v != int(v) else int(v))
 
 
-def sparkline(m: Measure, years: list[int], values: list[float | None]) -> str:
+def sparkline(m: Measure, years: list[int], values: list[float | None]) -> Element:
     """A small line over the years; a year without a figure breaks the line (never drawn as 0)."""
     known = [v for v in values if v is not None]
     if not known:
-        return '<span class="blank">—</span>'
+        return h.span("—", class_="blank")
     top = max(max(known), 1.0 if m.share else 0.0) or 1.0
     step = (SPARK_W - 8) / max(len(years) - 1, 1)
     pts = [(4 + i * step, SPARK_H - 4 - (v / top) * (SPARK_H - 8)) if v is not None else None
@@ -128,29 +129,27 @@ def sparkline(m: Measure, years: list[int], values: list[float | None]) -> str:
             runs.append([])
         else:
             runs[-1].append(p)
-    lines = "".join(f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in run)}"/>'
-                    for run in runs if len(run) > 1)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2"/>' for x, y in (p for p in pts if p is not None))
+    lines = (h.polyline(points=" ".join(f"{x:.1f},{y:.1f}" for x, y in run)) for run in runs if len(run) > 1)
+    dots = (h.circle(cx=f"{x:.1f}", cy=f"{y:.1f}", r=2) for x, y in (p for p in pts if p is not None))
     label = "；".join(f"{y}年 {_shown(m, v)}" for y, v in zip(years, values))
-    return (f'<svg class="spark" width="{SPARK_W}" height="{SPARK_H}" viewBox="0 0 {SPARK_W} {SPARK_H}" '
-            f'role="img"><title>{esc(m.label)}：{esc(label)}</title>{lines}{dots}</svg>')
+    return h.svg(h.title(f"{m.label}：{label}"), lines, dots, {"class": "spark", "width": SPARK_W, "height": SPARK_H,
+                                                             "viewBox": f"0 0 {SPARK_W} {SPARK_H}", "role": "img"})
 
 
-def bars(m: Measure, rows: list[tuple[str, float]]) -> str:
+def bars(m: Measure, rows: list[tuple[str, float]]) -> Element:
     """A ranking as horizontal bars, largest first."""
     rows = sorted(rows, key=lambda r: (-r[1], r[0]))
     top = max((v for _, v in rows), default=0.0) or 1.0
     height = BAR_H * len(rows) + 4
-    out = [f'<svg class="bars" width="100%" height="{height}" viewBox="0 0 {BAR_W + 260} {height}" role="img">'
-           f"<title>{esc(m.label)}排名</title>"]
+    svg = h.svg({"class": "bars", "width": "100%", "height": height, "viewBox": f"0 0 {BAR_W + 260} {height}",
+                 "role": "img"}, h.title(f"{m.label}排名"))
     for i, (name, v) in enumerate(rows):
         y = 2 + i * BAR_H
         w = max(v / top * BAR_W, 1.0)
-        out.append(f'<text x="170" y="{y + BAR_H - 4}" text-anchor="end">{esc(name[:14])}</text>'
-                   f'<rect x="176" y="{y + 2}" width="{w:.1f}" height="{BAR_H - 4}"/>'
-                   f'<text x="{176 + w + 4:.1f}" y="{y + BAR_H - 4}">{esc(_shown(m, v))}</text>')
-    out.append("</svg>")
-    return "".join(out)
+        svg.extend([h.text(name[:14], {"x": 170, "y": y + BAR_H - 4, "text-anchor": "end"}),
+                    h.rect(x=176, y=y + 2, width=f"{w:.1f}", height=BAR_H - 4),
+                    h.text(_shown(m, v), x=f"{176 + w + 4:.1f}", y=y + BAR_H - 4)])
+    return svg
 
 
 # --------------------------------------------------------------------------- the page
@@ -171,8 +170,7 @@ table.matrix td.warning { background: var(--warn-bg); color: var(--warn); }
 """
 
 
-def _figures_table(o: Overview, measures: list[Measure]) -> str:
-    head = "".join(f"<th>{esc(m.label)}</th>" for m in measures)
+def _figures_table(o: Overview, measures: list[Measure]) -> Element:
     rows = []
     for a in o.agencies:
         cells = []
@@ -180,58 +178,58 @@ def _figures_table(o: Overview, measures: list[Measure]) -> str:
             values = [m.value(a.reports.get(y)) for y in o.years]
             last = next((f"{y}年 {_shown(m, v)}" for y, v in zip(reversed(o.years), reversed(values)) if v is not None),
                         "")
-            cells.append(f'<td class="spark">{sparkline(m, o.years, values)}<span class="last">{esc(last)}</span></td>')
-        rows.append(f'<tr><td class="agency">{esc(a.name)}</td>{"".join(cells)}</tr>')
-    return f'<table class="figures"><thead><tr><th>机关</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            cells.append(h.td(sparkline(m, o.years, values), h.span(last, class_="last"), class_="spark"))
+        rows.append(h.tr(h.td(a.name, class_="agency"), cells))
+    return h.table(head("机关", *(m.label for m in measures)), h.tbody(rows), class_="figures")
 
 
-def _figures(o: Overview) -> str:
-    return (f'<h2>关键数字（{o.years[0]}—{o.latest}年度）</h2>'
-            '<p class="note">每条折线为该机关各年度的数字，缺少某年报告或数字时折线断开（不按0画）。</p>'
-            '<h3>数量</h3>' + _figures_table(o, [m for m in MEASURES if not m.share])
-            + '<h3>比例</h3>' + _figures_table(o, [m for m in MEASURES if m.share]))
+def _figures(o: Overview) -> list[Element]:
+    return [h.h2(f"关键数字（{o.years[0]}—{o.latest}年度）"),
+            h.p("每条折线为该机关各年度的数字，缺少某年报告或数字时折线断开（不按0画）。", class_="note"),
+            h.h3("数量"), _figures_table(o, [m for m in MEASURES if not m.share]),
+            h.h3("比例"), _figures_table(o, [m for m in MEASURES if m.share])]
 
 
-def _rankings(o: Overview) -> str:
-    out = [f"<h2>{o.latest}年度排名</h2>"]
+def _rankings(o: Overview) -> list[Element]:
+    out = [h.h2(f"{o.latest}年度排名")]
     for m in RANKED:
         rows = [(a.name, v) for a in o.agencies if (v := m.value(a.reports.get(o.latest))) is not None]
-        out.append(f'<div class="ranking"><h3>{esc(m.label)}</h3>'
-                   + (bars(m, rows) if rows else '<p class="note">没有机关填写这一数字。</p>') + "</div>")
-    return "".join(out)
+        out.append(h.div(h.h3(m.label), bars(m, rows) if rows else h.p("没有机关填写这一数字。", class_="note"),
+                         class_="ranking"))
+    return out
 
 
-def _matrix(o: Overview) -> str:
+def _matrix(o: Overview) -> list[Element]:
     t = tpl.load()
     seen = {v.rule for a in o.agencies for v in a.findings}
     rules = [r for r in t.rules if r.id in seen]
-    head = "".join(f'<th class="n" title="{esc(r.title)}">{esc(r.id)}</th>' for r in rules)
+    heading = h.h2("核对结果（各机关最近一年的报告，含与上年的跨年度核对）")
+    if not rules:
+        return [heading, h.p("各机关的报告均未发现问题。", class_="note")]
     rows = []
     for a in o.agencies:
         counts = Counter(v.rule for v in a.findings)
         worst = {v.rule for v in a.findings if v.severity == ERROR}
         year = max(a.reports) if a.reports else None
-        cells = "".join(
-            f'<td class="n {"error" if r.id in worst else "warning" if counts[r.id] else ""}">{counts[r.id] or ""}</td>'
-            for r in rules)
-        rows.append(f"<tr><td>{esc(a.name)}</td><td class=\"n\">{year or ''}</td>{cells}</tr>")
-    legend = "".join(f'<li><span class="rule-id">{esc(r.id)}</span> {esc(r.title)}</li>' for r in rules)
-    return ("<h2>核对结果（各机关最近一年的报告，含与上年的跨年度核对）</h2>"
-            + (f'<table class="matrix"><thead><tr><th>机关</th><th class="n">年度</th>{head}</tr></thead>'
-               f'<tbody>{"".join(rows)}</tbody></table><ul class="legend">{legend}</ul>'
-               if rules else '<p class="note">各机关的报告均未发现问题。</p>'))
+        cells = (h.td(str(counts[r.id] or ""), class_=f'n {"error" if r.id in worst else "warning" if counts[r.id] else ""}')
+                 for r in rules)
+        rows.append(h.tr(h.td(a.name), h.td(str(year or ""), N), cells))
+    return [heading,
+            h.table(h.thead(h.tr(h.th("机关"), h.th("年度", N), (h.th(r.id, class_="n", title=r.title) for r in rules))),
+                    h.tbody(rows), class_="matrix"),
+            h.ul((h.li(h.span(r.id, class_="rule-id"), f" {r.title}") for r in rules), class_="legend")]
 
 
 def render(o: Overview) -> str:
     """The overview page; ``o`` must hold at least one year."""
-    unreadable = [f"<li>{esc(e)}</li>" for a in o.agencies for e in a.errors]
-    body = (f'<header><p class="kicker">政府信息公开工作年度报告 · 各机关总览</p>'
-            f'<h1>{o.years[0]}—{o.latest}年度各机关总览</h1>'
-            f'<p class="years">共 {len(o.agencies)} 个机关，{len(o.years)} 个年度。</p></header>'
-            + _figures(o) + _rankings(o) + _matrix(o)
-            + (f"<h2>无法读取的档案</h2><ul>{''.join(unreadable)}</ul>" if unreadable else "")
-            + "<footer>由 gknb 根据档案生成。</footer>")
-    return page(f"{o.years[0]}—{o.latest}年度各机关总览", body).replace("</style>", f"{_CSS}</style>", 1)
+    unreadable = [h.li(e) for a in o.agencies for e in a.errors]
+    body = [h.header(h.p("政府信息公开工作年度报告 · 各机关总览", class_="kicker"),
+                     h.h1(f"{o.years[0]}—{o.latest}年度各机关总览"),
+                     h.p(f"共 {len(o.agencies)} 个机关，{len(o.years)} 个年度。", class_="years")),
+            *_figures(o), *_rankings(o), *_matrix(o),
+            *([h.h2("无法读取的档案"), h.ul(unreadable)] if unreadable else []),
+            h.footer("由 gknb 根据档案生成。")]
+    return page(f"{o.years[0]}—{o.latest}年度各机关总览", body, css=CSS + _CSS)
 
 
 def workbook(o: Overview) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gknb import template as tpl
 from gknb.model import Report
 from gknb.problems import WEAKNESS, read_section_five
 
@@ -20,10 +21,11 @@ SAME_MIN = 0.85  # at least this alike (whole wording): carried forward unchange
 REWORDED_MIN = 0.5  # at least this share of the shorter topic repeated: the same problem reworded
 COVERED_MIN = 0.5  # share of a problem's word pairs the rectification text repeats
 
+_CUES = tpl.load().vocabulary.problems
 # A sentence reporting on last year's problems: it names last year and a result, or says it is done.
-_LAST_YEAR = re.compile(r"上年|上一年|去年")
-_DONE = re.compile(r"整改|已(?:经)?(?:解决|改进|完善|落实|建立|修订|完成)|得到(?:有效)?(?:解决|改进)")
-_DONE_OUTRIGHT = re.compile(r"已整改|整改完成|整改到位|已完成整改")
+_LAST_YEAR = re.compile(_CUES.last_year)
+_DONE = re.compile(_CUES.done)
+_DONE_OUTRIGHT = re.compile(_CUES.done_outright)
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,9 @@ class Carryover:
         return sum(t.status == status for t in self.traces)
 
 
-_WEAK_CLAUSE = re.compile(WEAKNESS.pattern + r"|尚需|尚待|待进一步|待提升|待加强|仍有")
+_WEAK_CLAUSE = re.compile(WEAKNESS.pattern + "|" + _CUES.weak_clause)
 # Words that say "not good enough" without saying what: left out when comparing topics.
-_WEAK = re.compile(WEAKNESS.pattern + r"|尚需|尚待|仍有|有待|进一步|加强|提升|提高|完善|还要|更加|的")
+_WEAK = re.compile(WEAKNESS.pattern + "|" + _CUES.vague)
 
 
 def _topic_grams(problem: str) -> frozenset[str]:
@@ -90,7 +92,8 @@ def _covers(text: str, problem: str) -> bool:
 
 
 def follow(old: Report, new: Report) -> Carryover:
-    old_text, new_text = old.section_text("五"), new.section_text("五")
+    key = tpl.load().problems_section.key
+    old_text, new_text = old.section_text(key), new.section_text(key)
     before, after = read_section_five(old_text), read_section_five(new_text)
     old_problems, new_problems = problems_of(old_text), problems_of(new_text)
     flat_new = re.sub(r"\s+", "", new_text)

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from gknb import template as tpl
 from gknb.xlsx import workbook_bytes
 
-from .markup import esc, page
+from .markup import Element, N, h, head, page
 
 SUBMITTED, LATE, MISSING = "已提交", "逾期", "未提交"
 _BADGE = {SUBMITTED: "passed", LATE: "warning", MISSING: "error"}
@@ -63,19 +63,17 @@ def summary_line(subs: list[Submission]) -> str:
             f"未提交 {n[MISSING]} 个")
 
 
-def table_html(subs: list[Submission]) -> str:
+def table_html(subs: list[Submission]) -> Element:
     """The index's first table: every agency that must report and where its report is."""
     order = {MISSING: 0, LATE: 1, SUBMITTED: 2}
     rows = []
     for s in sorted(subs, key=lambda s: (order[s.state], s.agency)):
-        name = f'<a href="{esc(quote(s.page))}">{esc(s.agency)}</a>' if s.page else esc(s.agency)
-        rows.append(f"<tr><td>{name}</td><td>{esc(s.kind)}</td><td>{esc(s.parent)}</td>"
-                    f'<td class="n">{_date(s.deadline)}</td><td class="n">{_date(s.arrived)}</td>'
-                    f"<td>{esc(s.file or '')}</td>"
-                    f'<td><span class="badge {_BADGE[s.state]}">{s.state}</span></td></tr>')
-    return ('<table><thead><tr><th>机关</th><th>类别</th><th>上级政府</th><th class="n">截止日期</th>'
-            '<th class="n">收到日期</th><th>收到的文件</th><th>报送情况</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+        name = h.a(s.agency, href=quote(s.page)) if s.page else s.agency
+        rows.append(h.tr(h.td(name), h.td(s.kind), h.td(s.parent), h.td(_date(s.deadline), N),
+                         h.td(_date(s.arrived), N), h.td(s.file or ""),
+                         h.td(h.span(s.state, class_=f"badge {_BADGE[s.state]}"))))
+    return h.table(head("机关", "类别", "上级政府", ("截止日期", N), ("收到日期", N), "收到的文件", "报送情况"),
+                   h.tbody(rows))
 
 
 def missing(subs: list[Submission]) -> list[Submission]:
@@ -90,15 +88,12 @@ def _reminder_rows(year: int, subs: list[Submission]) -> list[tuple[str, ...]]:
 def reminder_html(year: int, subs: list[Submission]) -> str:
     """The printable 催报 list: who has not sent the report on ``year``."""
     rows = _reminder_rows(year, subs)
-    head = "".join(f"<th>{h}</th>" for h in REMINDER_HEADERS)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
-    table = (f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" if rows
-             else '<p class="muted">应报送的机关均已提交。</p>')
-    text = (f'<header><p class="kicker">政府信息公开工作年度报告 · 催报名单</p>'
-            f"<h1>{year}年度报告未提交机关名单</h1>"
-            f'<p class="years">共 {len(rows)} 个机关尚未提交{year}年度政府信息公开工作年度报告。</p></header>\n'
-            f"{table}\n<footer>由 gknb 按机关名录生成。</footer>")
-    return page(f"{year}年度政府信息公开工作年度报告催报名单", text)
+    table = (h.table(head(*REMINDER_HEADERS), h.tbody(h.tr(h.td(c) for c in r) for r in rows)) if rows
+             else h.p("应报送的机关均已提交。", class_="muted"))
+    return page(f"{year}年度政府信息公开工作年度报告催报名单", [
+        h.header(h.p("政府信息公开工作年度报告 · 催报名单", class_="kicker"), h.h1(f"{year}年度报告未提交机关名单"),
+                 h.p(f"共 {len(rows)} 个机关尚未提交{year}年度政府信息公开工作年度报告。", class_="years")),
+        table, h.footer("由 gknb 按机关名录生成。")])
 
 
 def reminder_xlsx(year: int, subs: list[Submission]) -> bytes:

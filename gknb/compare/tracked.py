@@ -8,44 +8,46 @@ change last year's.  The diff is :mod:`gknb.textdiff`'s (sentences aligned first
 
 from __future__ import annotations
 
+from lxml import etree
+
 from gknb.model import Report
-from gknb.ooxml import CONTENT_TYPES, MAIN, OFFICE_DOCUMENT, R, W, esc, rels_xml, xml_part, zip_bytes
+from gknb.ooxml import MAIN, OFFICE_DOCUMENT, PRESERVE, WORD_NS, content_types_xml, el, rels_xml, w, xml_part, zip_bytes
 from gknb.textdiff import DELETE, INSERT, Segment, edits
 
 from .comparison import section_texts
 
 AUTHOR = "gknb"
 DATE = "2000-01-01T00:00:00Z"  # a fixed date: the same comparison gives the same file
-_LANG = '<w:lang w:val="en-US" w:eastAsia="zh-CN"/>'
+
+
+def _lang() -> etree._Element:
+    return w.lang(val="en-US", eastAsia="zh-CN")
 
 
 def _year(r: Report) -> str:
     return f"{r.year}年度" if r.year else "年度不详"
 
 
-def _para(runs: str, *, heading: bool = False) -> str:
-    props = '<w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/></w:pPr>' if heading else (
-        '<w:pPr><w:ind w:firstLineChars="200"/></w:pPr>')
-    return f"<w:p>{props}{runs}</w:p>"
+def _para(*runs: etree._Element | list[etree._Element], heading: bool = False) -> etree._Element:
+    props = w.pPr(w.keepNext(), w.spacing(before=240, after=120)) if heading else w.pPr(w.ind(firstLineChars=200))
+    return w.p(props, *runs)
 
 
-def _run(text: str, *, bold: bool = False, deleted: bool = False) -> str:
-    rpr = f"<w:rPr>{'<w:b/>' if bold else ''}{_LANG}</w:rPr>"
-    tag = "w:delText" if deleted else "w:t"
-    return f'<w:r>{rpr}<{tag} xml:space="preserve">{esc(text)}</{tag}></w:r>'
+def _run(text: str, *, bold: bool = False, deleted: bool = False) -> etree._Element:
+    return w.r(w.rPr(w.b() if bold else None, _lang()), (w.delText if deleted else w.t)(PRESERVE, text))
 
 
-def _segments(segments: tuple[Segment, ...], ids: list[int]) -> str:
+def _segments(segments: tuple[Segment, ...], ids: list[int]) -> list[etree._Element]:
     out = []
     for seg in segments:
         if seg.op in (INSERT, DELETE):
             ids.append(len(ids) + 1)
-            tag = "w:ins" if seg.op == INSERT else "w:del"
-            out.append(f'<{tag} w:id="{ids[-1]}" w:author="{AUTHOR}" w:date="{DATE}">'
-                       f"{_run(seg.text, deleted=seg.op == DELETE)}</{tag}>")
+            change = "w:ins" if seg.op == INSERT else "w:del"  # (w.del is not Python)
+            out.append(el(change, {"w:id": ids[-1], "w:author": AUTHOR, "w:date": DATE},
+                          _run(seg.text, deleted=seg.op == DELETE)))
         else:
             out.append(_run(seg.text))
-    return "".join(out)
+    return out
 
 
 def document_xml(old: Report, new: Report) -> bytes:
@@ -59,26 +61,22 @@ def document_xml(old: Report, new: Report) -> bytes:
     for _, heading, a, b in section_texts(old, new):
         body.append(_para(_run(heading, bold=True), heading=True))
         body += [_para(_segments(p, ids)) for p in edits(a, b)]
-    sect = ('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" '
-            'w:left="1440" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>')
-    return xml_part(f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{"".join(body)}{sect}</w:body></w:document>')
+    sect = w.sectPr(w.pgSz(w=11906, h=16838),
+                    w.pgMar(top=1440, right=1440, bottom=1440, left=1440, header=851, footer=992, gutter=0))
+    return xml_part(el("w:document", w.body(body, sect), nsmap=WORD_NS))
 
 
 def _styles() -> bytes:
     """Chinese as the East Asian language of the whole document (no Japanese glyph defaults)."""
-    return xml_part(f'<w:styles xmlns:w="{W}"><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="24"/>'
-                    f'{_LANG}</w:rPr></w:rPrDefault></w:docDefaults>'
-                    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-                    '</w:style></w:styles>')
+    return xml_part(el("w:styles", w.docDefaults(w.rPrDefault(w.rPr(w.sz(val=24), _lang()))),
+                       w.style(w.name(val="Normal"), type="paragraph", default=1, styleId="Normal"),
+                       nsmap={"w": WORD_NS["w"]}))
 
 
 def tracked_docx(old: Report, new: Report) -> bytes:
     """The .docx of this year's text against last year's, byte-identical for the same reports."""
-    types = xml_part(f'<Types xmlns="{CONTENT_TYPES}">'
-                     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                     '<Default Extension="xml" ContentType="application/xml"/>'
-                     f'<Override PartName="/word/document.xml" ContentType="{MAIN}.document.main+xml"/>'
-                     f'<Override PartName="/word/styles.xml" ContentType="{MAIN}.styles+xml"/></Types>')
+    types = content_types_xml([("/word/document.xml", f"{MAIN}.document.main+xml"),
+                               ("/word/styles.xml", f"{MAIN}.styles+xml")])
     return zip_bytes([
         ("[Content_Types].xml", types),
         ("_rels/.rels", rels_xml([("rId1", OFFICE_DOCUMENT, "word/document.xml")])),

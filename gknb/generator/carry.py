@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from gknb import ruleset as rs
+from gknb import template as tpl
 from gknb.model import Number, Report
 from gknb.problems import read_section_five
 
@@ -56,7 +57,7 @@ def last_contact(previous: Report) -> dict[str, str]:
 
 def last_problems(previous: Report) -> list[Rectified]:
     """Last year's problems, each with the measure it planned (nothing done yet)."""
-    five = read_section_five(previous.section_text("五"))
+    five = read_section_five(previous.section_text(tpl.load().problems_section.key))
     measures = pair(five.problems, five.measures)
     return [Rectified(p, m) for p, m in zip(five.problems, measures)]
 

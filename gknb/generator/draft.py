@@ -51,7 +51,7 @@ def draft(agency: str, year: int, store: Store | None) -> Draft:
     view = to_view(report)
     for key in ("document", "flags", "absent"):
         view.pop(key, None)
-    view["sections"] = {"一": {"paragraphs": []}, "六": {"paragraphs": []}}
+    view["sections"] = {s.key: {"paragraphs": []} for s in tpl.load().prose_sections}
     view["rectification"] = [{"problem": r.problem, "measure": r.measure, "done": None} for r in rectification]
     view["problems"] = []
     view["fees"] = dict.fromkeys(FIELDS["fees"])

@@ -7,28 +7,23 @@ place in the archive.
 
 from __future__ import annotations
 
-from gknb.ooxml import zip_bytes
+from gknb.ooxml import MAIN, NS, content_types_xml, el, rels_xml, w, xml_part, zip_bytes
 
 from .document import Document
 from .settings import Settings
-from .wordml import FOOTER_EVEN, FOOTER_ODD, HEADER_DRAFT, document_xml, draft_header_xml, esc, footer_xml, xml_part
+from .wordml import FOOTER_EVEN, FOOTER_ODD, HEADER_DRAFT, document_xml, draft_header_xml, footer_xml
 
-_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
 
 def docx_bytes(doc: Document, s: Settings) -> bytes:
     """The whole .docx, byte-identical for the same document."""
     parts = [
         ("[Content_Types].xml", _content_types(doc.draft)),
-        ("_rels/.rels", _rels([("officeDocument", "word/document.xml"),
-                               ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
-                                "core-properties", "docProps/core.xml"),
+        ("_rels/.rels", _rels([("officeDocument", "word/document.xml"), (_CORE_PROPERTIES, "docProps/core.xml"),
                                ("extended-properties", "docProps/app.xml")])),
         ("docProps/core.xml", _core(doc)),
-        ("docProps/app.xml", xml_part('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-                                  'extended-properties"><Application>gknb</Application></Properties>')),
+        ("docProps/app.xml", xml_part(el("ep:Properties", el("ep:Application", "gknb"), nsmap={None: NS["ep"]}))),
         ("word/_rels/document.xml.rels", _rels([("styles", "styles.xml"), ("settings", "settings.xml"),
                                                 ("fontTable", "fontTable.xml"),
                                                 ("footer", "footer1.xml", FOOTER_ODD),
@@ -47,71 +42,66 @@ def docx_bytes(doc: Document, s: Settings) -> bytes:
 
 
 def _content_types(draft: bool = False) -> bytes:
-    over = [*([("/word/header1.xml", f"{_MAIN}.header+xml")] if draft else []),("/word/document.xml", f"{_MAIN}.document.main+xml"), ("/word/styles.xml", f"{_MAIN}.styles+xml"),
-            ("/word/settings.xml", f"{_MAIN}.settings+xml"), ("/word/fontTable.xml", f"{_MAIN}.fontTable+xml"),
-            ("/word/footer1.xml", f"{_MAIN}.footer+xml"), ("/word/footer2.xml", f"{_MAIN}.footer+xml"),
-            ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
-            ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml")]
-    return xml_part('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                '<Default Extension="xml" ContentType="application/xml"/>'
-                + "".join(f'<Override PartName="{p}" ContentType="{c}"/>' for p, c in over) + "</Types>")
+    return content_types_xml([
+        *([("/word/header1.xml", f"{MAIN}.header+xml")] if draft else []),
+        ("/word/document.xml", f"{MAIN}.document.main+xml"), ("/word/styles.xml", f"{MAIN}.styles+xml"),
+        ("/word/settings.xml", f"{MAIN}.settings+xml"), ("/word/fontTable.xml", f"{MAIN}.fontTable+xml"),
+        ("/word/footer1.xml", f"{MAIN}.footer+xml"), ("/word/footer2.xml", f"{MAIN}.footer+xml"),
+        ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+        ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml")])
 
 
-def _rels(items: list[tuple]) -> bytes:
-    out = []
-    for i, (kind, target, *rid) in enumerate(items, 1):
-        rtype = kind if kind.startswith("http") else f"{_REL}/{kind}"
-        out.append(f'<Relationship Id="{rid[0] if rid else f"rId{i}"}" Type="{rtype}" Target="{target}"/>')
-    return xml_part('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                + "".join(out) + "</Relationships>")
+def _rels(items: list[tuple[str, ...]]) -> bytes:
+    """Relationships numbered rId1, rId2… in order, unless an item names its own id."""
+    return rels_xml((rid[0] if rid else f"rId{i}", kind, target) for i, (kind, target, *rid) in enumerate(items, 1))
 
 
 def _core(doc: Document) -> bytes:
     """Title and author; the dates are fixed: 1 January of the year the report is written in."""
     when = f"{doc.year + 1}-01-01T00:00:00Z"
-    return xml_part('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-                'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-                f'<dc:title>{esc(doc.title)}</dc:title><dc:creator>{esc(doc.agency)}</dc:creator>'
-                '<cp:lastModifiedBy>gknb</cp:lastModifiedBy><dc:language>zh-CN</dc:language>'
-                f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
-                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified></cp:coreProperties>')
+    return xml_part(el(
+        "cp:coreProperties", el("dc:title", doc.title), el("dc:creator", doc.agency),
+        el("cp:lastModifiedBy", "gknb"), el("dc:language", "zh-CN"),
+        el("dcterms:created", {"xsi:type": "dcterms:W3CDTF"}, when),
+        el("dcterms:modified", {"xsi:type": "dcterms:W3CDTF"}, when),
+        nsmap={k: NS[k] for k in ("cp", "dc", "dcterms", "xsi")}))
 
 
 def _styles(s: Settings) -> bytes:
     """Document defaults in the body face with Chinese as the East Asian language (no Japanese default)."""
     body = s.fonts["body"]
-    f = esc(body.face)
-    return xml_part(
-        f'<w:styles xmlns:w="{_W}"><w:docDefaults><w:rPrDefault><w:rPr>'
-        f'<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}"/><w:kern w:val="2"/>'
-        f'<w:sz w:val="{body.half_points}"/><w:szCs w:val="{body.half_points}"/>'
-        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-        '<w:pPrDefault><w:pPr><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>'
-        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>'
-        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
-        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
-        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
-        '<w:uiPriority w:val="99"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
-        '<w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
-        '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>')
+    f = body.face
+    cell_margins = w.tblCellMar(w.top(w=0, type="dxa"), w.left(w=108, type="dxa"), w.bottom(w=0, type="dxa"),
+                                w.right(w=108, type="dxa"))
+    return xml_part(el(
+        "w:styles",
+        w.docDefaults(
+            w.rPrDefault(w.rPr(w.rFonts(ascii=f, hAnsi=f, eastAsia=f, cs=f), w.kern(val=2),
+                               w.sz(val=body.half_points), w.szCs(val=body.half_points),
+                               w.lang(val="en-US", eastAsia="zh-CN", bidi="ar-SA"))),
+            w.pPrDefault(w.pPr(w.jc(val="both")))),
+        w.style(w.name(val="Normal"), w.qFormat(), type="paragraph", default=1, styleId="Normal"),
+        w.style(w.name(val="Default Paragraph Font"), w.uiPriority(val=1), w.semiHidden(),
+                type="character", default=1, styleId="DefaultParagraphFont"),
+        w.style(w.name(val="Normal Table"), w.uiPriority(val=99), w.semiHidden(),
+                w.tblPr(w.tblInd(w=0, type="dxa"), cell_margins), type="table", default=1, styleId="TableNormal"),
+        nsmap={"w": NS["w"]}))
 
 
 def _settings() -> bytes:
     """Different odd and even footers (page numbers right and left); Chinese punctuation compression."""
-    return xml_part(f'<w:settings xmlns:w="{_W}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>'
-                '<w:evenAndOddHeaders/><w:characterSpacingControl w:val="compressPunctuation"/>'
-                '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
-                'w:val="15"/></w:compat><w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/></w:settings>')
+    return xml_part(el(
+        "w:settings", w.zoom(percent=100), w.defaultTabStop(val=420), w.evenAndOddHeaders(),
+        w.characterSpacingControl(val="compressPunctuation"),
+        w.compat(w.compatSetting(name="compatibilityMode", uri="http://schemas.microsoft.com/office/word", val=15)),
+        w.themeFontLang(val="en-US", eastAsia="zh-CN"), nsmap={"w": NS["w"]}))
 
 
 def _font_table(s: Settings) -> bytes:
     """The faces used, each with the face Word substitutes where it is not installed (GB2312 charset)."""
-    faces = {}
+    faces: dict[str, str] = {}
     for font in s.fonts.values():
         faces.setdefault(font.face, font.alt)
-    fonts = "".join(f'<w:font w:name="{esc(face)}">' + (f'<w:altName w:val="{esc(alt)}"/>' if alt != face else "")
-                    + '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
-                    for face, alt in faces.items())
-    return xml_part(f'<w:fonts xmlns:w="{_W}">{fonts}</w:fonts>')
+    return xml_part(el("w:fonts", (
+        w.font(w.altName(val=alt) if alt != face else None, w.charset(val=86), w.family(val="auto"),
+               w.pitch(val="variable"), name=face) for face, alt in faces.items()), nsmap={"w": NS["w"]}))

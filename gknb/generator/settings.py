@@ -6,10 +6,8 @@ Kept beside the form itself so that layout facts and sentences are data, like th
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from gknb import template as tpl
 
@@ -67,8 +65,7 @@ class Settings:
 
 @lru_cache(maxsize=1)
 def load() -> Settings:
-    path = Path(tpl.__file__).parent / "template" / "official.toml"
-    data = tomllib.loads(path.read_text("utf-8"))["generator"]
+    data = tpl.part("generator")
     fonts = {role: Font(f["face"], f.get("alt", f["face"]), f["size"]) for role, f in data["fonts"].items()}
     tables = {
         tid: TableStyle(t["font"], tuple(t["label_widths"]), t["value_width"], t["label_align"], t["row_height"],

@@ -90,8 +90,7 @@ TABLES = ("meta", "reports", "dirs", "parts", "texts", "parts_fts", "grams", "ce
 @lru_cache(maxsize=1)
 def template_fingerprint() -> str:
     """The official template's hash: cell ids and labels are read through it, so a new template rebuilds."""
-    path = Path(tpl.__file__).parent / "template" / "official.toml"
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(tpl.DATA_FILE.read_bytes()).hexdigest()
 
 
 def connect(path: Path | str) -> apsw.Connection:

@@ -212,7 +212,7 @@ def main() -> None:
 
             changed = store.entries()[n // 2]
             report = store.get(changed.agency, changed.year)
-            report.sections["六"].paragraphs.append("本年度新增一段用于增量更新测试的文字。")
+            report.sections[tpl.load().closing_section.key].paragraphs.append("本年度新增一段用于增量更新测试的文字。")
             store.put(report, replace=True)
             t = Timing()
             result = t.add(ix.refresh)

@@ -139,7 +139,7 @@ def figures(year: int, previous: Report | None) -> dict:
     view = to_view(r)
     for k in ("document", "flags"):
         view.pop(k)
-    view["sections"] = {"一": {"paragraphs": [spec["overview"]]}}
+    view["sections"] = {tpl.load().sections[0].key: {"paragraphs": [spec["overview"]]}}  # 总体情况
     previous_problems = YEARS[year - 1]["problems"] if year - 1 in YEARS else spec["previous_problems"]
     view["rectification"] = [{"problem": p, "measure": m, "done": d}
                              for (p, m), d in zip(previous_problems, spec.get("done", []), strict=True)]

@@ -7,12 +7,19 @@
 Each target runs in its own process (at most ``--jobs`` at a time: the machine is shared),
 watched from here: a process that stops reporting for longer than the hang limit plus a grace
 is killed, its current input recorded as a hang, and the target restarted for the runs left.
+
+A long run may take several sittings: every process's counts are kept under
+``out/fuzz/runs/<code>/<target>/`` (``<code>``: a digest of the readers' and the harness's
+sources), and ``--resume`` counts what earlier runs did on the same code towards ``--runs``.
+A change to the code starts the count again.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -26,12 +33,13 @@ from .execute import (
     HANG_SECONDS,
     MEM_LIMIT_MB,
     MEMORY_MIB,
+    WALL_FACTOR,
     Outcome,
     Stats,
     crash_dir,
     signature,
 )
-from .seeds import OUT, ROOT
+from .seeds import OUT, ROOT, shown
 from .targets import ALL, TARGETS
 
 STALL_GRACE = 30.0  # beyond the hang limit, before a silent atheris process is killed
@@ -61,11 +69,40 @@ def _log_tail(path: Path, lines: int = 40) -> str:
         return ""
 
 
+CODE_DIRS = ("gknb", "parsers", "archive", "tests/fuzz")
+CODE_SUFFIXES = (".py", ".toml", ".xsd")
+
+
+def code_digest() -> str:
+    """What a long run's executions are counted against: the readers' and the harness's sources."""
+    h = hashlib.sha256()
+    for d in CODE_DIRS:
+        for path in sorted((ROOT / d).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def earlier_runs(folder: Path, engine: str) -> Stats:
+    """The counts of every process an earlier run on this code left in ``folder``."""
+    total = Stats(folder.name, engine)
+    for path in sorted(folder.glob("*.json")):
+        part = _read_stats(path)
+        if part is not None:
+            total.merge(part)
+    return total
+
+
 def run_one(name: str, a: argparse.Namespace, lock: threading.Lock) -> Stats:
     """One target to the end of its runs or budget, restarting its process when it dies or stalls."""
     logs = OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    total = Stats(name, a.engine)
+    runs = OUT / "runs" / a.code / name
+    runs.mkdir(parents=True, exist_ok=True)
+    total = earlier_runs(runs, a.engine) if a.resume else Stats(name, a.engine)
+    before = total.executions
+    earlier_seconds = total.seconds
+    run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
     started = time.monotonic()
     attempt = 0
     harness_notes: list[str] = []
@@ -74,9 +111,7 @@ def run_one(name: str, a: argparse.Namespace, lock: threading.Lock) -> Stats:
         left_time = a.budget - (time.monotonic() - started) if a.budget else 0.0
         if left_runs <= 0 or (a.budget and left_time <= 1):
             break
-        stats_path = OUT / "work" / name / f"stats-{attempt}.json"
-        stats_path.parent.mkdir(parents=True, exist_ok=True)
-        stats_path.unlink(missing_ok=True)
+        stats_path = runs / f"{run_id}-{attempt}.json"
         common = ["--runs", str(left_runs), "--budget", f"{left_time:.0f}", "--seed", str(a.seed + attempt),
                   "--hang", str(a.hang), "--memory-mib", str(a.memory_mib), "--mem-limit-mb", str(a.mem_limit_mb),
                   "--stats", str(stats_path)]
@@ -93,10 +128,12 @@ def run_one(name: str, a: argparse.Namespace, lock: threading.Lock) -> Stats:
         total.merge(part)
         if part.done or attempt > MAX_RESTARTS:
             break
-    total.seconds = time.monotonic() - started
+    total.seconds = earlier_seconds + time.monotonic() - started
     total.done = True
     if attempt > 1:
         total.note = f"restarted {attempt - 1}x" + (f" ({'; '.join(harness_notes)})" if harness_notes else "")
+    if before:
+        total.note = "; ".join(x for x in (total.note, f"{before:,} executions from earlier runs on this code") if x)
     with lock:
         print(f"  {name}: {total.executions} executions in {total.seconds:.0f} s, "
               f"{sum(getattr(total, k) for k in FINDINGS)} findings", flush=True)
@@ -147,7 +184,7 @@ def _watch(proc: subprocess.Popen, stats_path: Path, a: argparse.Namespace) -> b
         time.sleep(1)
         try:
             age = time.time() - stats_path.stat().st_mtime
-            limit = a.hang + STALL_GRACE if a.engine == "atheris" else a.hang + STALL_GRACE + 60
+            limit = a.hang * WALL_FACTOR + STALL_GRACE + (0 if a.engine == "atheris" else 60)
             first = False
         except OSError:
             age, limit, first = time.monotonic() - begun, STARTUP, True
@@ -254,7 +291,7 @@ def minimize_findings(results: list[Stats], budget: float, hang: float) -> None:
             if len(small) < len(data):
                 out = path.with_suffix(".min.bin")
                 out.write_bytes(small)
-                f.example = f"{f.example}  (minimized: {out.relative_to(ROOT)}, {len(small)} of {len(data)} bytes)"
+                f.example = f"{f.example}  (minimized: {shown(out)}, {len(small)} of {len(data)} bytes)"
 
 
 # --------------------------------------------------------------------------- command line
@@ -293,7 +330,10 @@ def main(argv=None) -> int:
     p.add_argument("--mem-limit-mb", type=int, default=MEM_LIMIT_MB, help="address-space limit per process")
     p.add_argument("--minimize", type=float, default=60.0, help="seconds to shrink each distinct finding (0: off)")
     p.add_argument("--json", type=Path, default=OUT / "summary.json")
+    p.add_argument("--resume", action="store_true",
+                   help="count earlier runs on the same code towards --runs (a long run over several sittings)")
     a = p.parse_args(argv)
+    a.code = code_digest()
     names = a.targets or ALL
     unknown = [n for n in names if n not in TARGETS]
     if unknown:
@@ -305,7 +345,8 @@ def main(argv=None) -> int:
     jobs = max(1, min(a.jobs, 2))
     budget = f", at most {a.budget:.0f} s each" if a.budget else ""
     print(f"fuzzing {len(names)} target(s) with {a.engine}: {a.runs:,} executions each{budget}, {jobs} at a time; "
-          f"findings in {crash_dir('<target>').relative_to(ROOT)}", flush=True)
+          f"findings in {shown(crash_dir('<target>'))}; code {a.code}"
+          + (" (resuming)" if a.resume else ""), flush=True)
     from . import seeds
     seeds.archive_xml()  # made once here, not by two processes at the same time
     lock = threading.Lock()

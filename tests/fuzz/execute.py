@@ -1,9 +1,11 @@
 """One execution of a target: time-limited, its peak RSS measured, its outcome classified.
 
 The limit is ``signal.setitimer`` raising :class:`Hang` (a BaseException, so no reader's
-``except Exception`` swallows it).  ``parsers.parse_source`` keeps an enclosing timer and
-turns it into its own DocumentError, so an execution is a hang by its elapsed time, whatever
-it returned.  Code stuck in C never sees the signal: the engines kill such a process from
+``except Exception`` swallows it).  A hang is measured in CPU time (``ITIMER_PROF``): the
+machine is shared, and a reader starved of a core for a while is not hanging; a wall-clock
+alarm at ``WALL_FACTOR`` times the limit still catches a reader blocked without computing.
+``parsers.parse_source`` keeps an enclosing timer and turns it into its own DocumentError, so
+an execution is a hang by its measured time, whatever it returned.  Code stuck in C never sees the signal: the engines kill such a process from
 outside (see ``runner`` and ``__main__``).  Peak RSS is per execution: Linux resets the
 high-water mark when "5" is written to ``/proc/self/clear_refs``.
 """
@@ -20,10 +22,11 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .seeds import OUT, ROOT
+from .seeds import OUT, ROOT, shown
 from .targets import PY, Skipped, Target
 
-HANG_SECONDS = 10.0  # an execution longer than this is a hang
+HANG_SECONDS = 10.0  # an execution using more CPU time than this is a hang
+WALL_FACTOR = 3.0  # ... and so is one that takes this many times as long on the clock
 MEMORY_MIB = 1024  # an execution whose process peaks above this is a memory blow-up
 MEM_LIMIT_MB = 4096  # address-space limit of a fuzzing process (the machine is shared)
 SAVE_PER_SIGNATURE = 3  # inputs kept per distinct finding; the rest are only counted
@@ -62,6 +65,7 @@ def _alarm(signum, frame):
 def prepare(mem_limit_mb: int = MEM_LIMIT_MB) -> None:
     """Once per fuzzing process: the alarm handler and an address-space ceiling."""
     signal.signal(signal.SIGALRM, _alarm)
+    signal.signal(signal.SIGPROF, _alarm)
     if mem_limit_mb:
         limit = mem_limit_mb * 1024 * 1024
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -115,9 +119,10 @@ def execute(target: Target, data: bytes, hang: float = HANG_SECONDS, memory_mib:
     _alarm_stack = []
     clean = target.clean()
     _reset_peak()
-    started = time.monotonic()
+    started, started_cpu = time.monotonic(), time.process_time()
     status, exc = "ok", None
-    signal.setitimer(signal.ITIMER_REAL, hang)
+    signal.setitimer(signal.ITIMER_PROF, hang)
+    signal.setitimer(signal.ITIMER_REAL, hang * WALL_FACTOR)
     try:
         target.run(data)
     except Hang as e:
@@ -127,15 +132,16 @@ def execute(target: Target, data: bytes, hang: float = HANG_SECONDS, memory_mib:
     except clean as e:
         status, exc = "refused", e
     except KeyboardInterrupt:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _disarm()
         raise
     except BaseException as e:  # noqa: BLE001 - anything else escaping is what we are looking for
         status, exc = ("masked" if target.name == "any" and isinstance(e, Exception) else "crash"), e
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    seconds = time.monotonic() - started
+        _disarm()
+    seconds = time.process_time() - started_cpu
+    wall = time.monotonic() - started
     peak = peak_mib()
-    if seconds > hang or (status == "hang"):
+    if seconds > hang or wall > hang * WALL_FACTOR or status == "hang":
         status = "hang"
     elif peak > memory_mib:
         status = "memory"
@@ -149,7 +155,7 @@ def execute(target: Target, data: bytes, hang: float = HANG_SECONDS, memory_mib:
         else:  # a hang: where the alarm found it (parse_source rewraps the error, dropping the traceback)
             frames = _alarm_stack
             out.exc_type = "Hang"
-            out.message = f"{seconds:.1f} s (limit {hang:g} s)"
+            out.message = f"{seconds:.1f} s CPU, {wall:.1f} s wall (limits {hang:g} s, {hang * WALL_FACTOR:g} s)"
             out.traceback = ("Stack when the time limit fired:\n" + "".join(traceback.format_list(frames))
                              if frames else "(the alarm did not fire inside the target)")[-6000:]
         if status == "memory" and exc is None:
@@ -158,6 +164,11 @@ def execute(target: Target, data: bytes, hang: float = HANG_SECONDS, memory_mib:
             frames, out.traceback = _where_memory_goes(target, data, hang, memory_mib)
         out.signature = signature(status, out.exc_type, project_frame(frames) if frames else "?")
     return out
+
+
+def _disarm() -> None:
+    signal.setitimer(signal.ITIMER_PROF, 0)
+    signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _vm_size() -> int:
@@ -224,7 +235,7 @@ def save_finding(target: Target, data: bytes, outcome: Outcome, note: str = "") 
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
-    rel = path.relative_to(ROOT)
+    rel = shown(path)
     text = (f"target: {target.name}\nstatus: {outcome.status}\nsignature: {outcome.signature}\n"
             f"exception: {outcome.exc_type}: {outcome.message}\nseconds: {outcome.seconds:.3f}\n"
             f"peak_mib: {outcome.peak_mib:.1f}\nsize: {len(data)}\n"
@@ -287,7 +298,7 @@ class Stats:
             path = save_finding(target, data, outcome)
             f.saved += 1
             if not f.example:
-                f.example = str(path.relative_to(ROOT))
+                f.example = str(shown(path))
 
     def to_json(self) -> dict:
         d = asdict(self)

@@ -29,6 +29,7 @@ from .execute import (
     HANG_SECONDS,
     MEM_LIMIT_MB,
     MEMORY_MIB,
+    WALL_FACTOR,
     Outcome,
     Stats,
     bounded,
@@ -58,7 +59,7 @@ def _serve(conn, name: str, hang: float, memory_mib: float, mem_limit_mb: int, d
         except (EOFError, OSError):
             return
         # if even the parent's kill comes first, this shows where the worker was stuck
-        faulthandler.dump_traceback_later(hang + GRACE / 2, exit=False, file=dump)
+        faulthandler.dump_traceback_later(hang * WALL_FACTOR + GRACE / 2, exit=False, file=dump)
         try:
             outcome = execute(target, data, hang, memory_mib)
         finally:
@@ -94,7 +95,7 @@ class Worker:
         started = time.monotonic()
         try:
             self.conn.send_bytes(data)
-            if self.conn.poll(self.hang + GRACE):
+            if self.conn.poll(self.hang * WALL_FACTOR + GRACE):
                 return pickle.loads(self.conn.recv_bytes())
         except (EOFError, OSError, BrokenPipeError):
             return self._died(time.monotonic() - started)

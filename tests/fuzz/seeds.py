@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
 SAMPLE = ROOT / "samples" / "work"
-OUT = ROOT / "out" / "fuzz"
+OUT = Path(os.environ.get("GKNB_FUZZ_OUT") or ROOT / "out" / "fuzz")  # findings, corpora, counts
 SEED_CACHE = OUT / "seeds"
+
+
+def shown(path: Path) -> Path:
+    """A path as messages print it: below the checkout where it is, else whole (``GKNB_FUZZ_OUT``)."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def _read(paths) -> list[bytes]:
