@@ -64,16 +64,12 @@ def _parse(source: Source, kind: str, events: list | None, settings: ReadSetting
     else:
         from .understand import understand
         layout = None
-        try:
-            if kind == _sniff.PDF and settings.pdf.verify:
-                from .pdf_verify import read_verified
-                report, pages = read_verified(source, events, settings.match)
-            elif kind == _sniff.PDF:
-                layout = _reader(kind)(source, settings.pdf)
-            else:
-                layout = _reader(kind)(source)
-        except NoTextLayer:  # a text layer of unmapped glyphs: the pages are read as images
-            kind = _sniff.SCAN
+        if kind == _sniff.PDF and settings.pdf.verify:
+            from .pdf_verify import read_verified
+            report, pages = read_verified(source, events, settings.match)
+        elif kind == _sniff.PDF:
+            layout = _reader(kind)(source, settings.pdf)
+        else:
             layout = _reader(kind)(source)
         if layout is not None:
             report = understand(layout, source.name, events, settings.match)
@@ -104,6 +100,14 @@ def parse_source(source: Source, settings: ReadSettings = SETTINGS, events: list
     (:class:`parsers.explain.Event`), for ``gknb parse --explain``."""
     with time_limit(settings.timeout, source.name):
         kind = _sniff.sniff(source.data, source.name)
+    try:
+        return _limited(source, kind, events, settings)
+    except NoTextLayer:  # a PDF without real text (page images, unmapped glyphs): read as images
+        return _limited(source, _sniff.SCAN, events, settings)
+
+
+def _limited(source: Source, kind: str, events: list | None, settings: ReadSettings) -> Report:
+    """One reading of a document under the time limit of its kind, every failure its DocumentError."""
     limit = settings.scan_timeout if kind in _sniff.RECOGNISED else settings.timeout
     with time_limit(limit, source.name):
         try:

@@ -93,7 +93,7 @@ def sniff(data: bytes, path: str) -> str:
     if not data.strip():
         raise DocumentError(path, "文件为空")
     if b"%PDF-" in data[:1024]:
-        return SCAN if _pdf_has_text(data) is False else PDF
+        return PDF  # a PDF without real text is told by its reader (NoTextLayer), which opens it anyway
     if data.startswith(_IMAGE_MAGIC):
         return IMAGE
     if data.startswith(_OLE2):
@@ -125,22 +125,6 @@ def sniff(data: bytes, path: str) -> str:
     if any(is_md_separator(line, columns=2) for line in text.splitlines()):
         return MARKDOWN
     return TEXT
-
-
-def _pdf_has_text(data: bytes) -> bool | None:
-    """Whether a PDF has a text layer; None when pdfium cannot open it (the PDF reader says why)."""
-    import pypdfium2 as pdfium
-
-    try:
-        doc = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError:
-        return None
-    try:
-        return has_text_layer(doc) if len(doc) else None
-    except pdfium.PdfiumError:
-        return None
-    finally:
-        doc.close()
 
 
 def has_text_layer(doc) -> bool:
