@@ -29,10 +29,11 @@ if TYPE_CHECKING:
 
 from . import sniff as _sniff
 from .errors import DocumentError, NoTextLayer
+from .matchsettings import MatchSettings
 from .source import SETTINGS, PdfSettings, ReadSettings, Source, read_source, time_limit
 
 __all__ = ["parse", "parse_source", "load_figures", "read_source", "Source", "DocumentError", "READERS",
-           "ReadSettings", "PdfSettings"]
+           "ReadSettings", "PdfSettings", "MatchSettings"]
 
 # kind -> "module:function" reading a Source of that kind into a parsers.layout.Layout.
 READERS = {
@@ -65,13 +66,13 @@ def _parse(source: Source, kind: str, events: list | None, settings: ReadSetting
         layout = None
         if kind == _sniff.PDF and settings.pdf.verify:
             from .pdf_verify import read_verified
-            report, pages = read_verified(source, events)
+            report, pages = read_verified(source, events, settings.match)
         elif kind == _sniff.PDF:
             layout = _reader(kind)(source, settings.pdf)
         else:
             layout = _reader(kind)(source)
         if layout is not None:
-            report = understand(layout, source.name, events)
+            report = understand(layout, source.name, events, settings.match)
             pages = layout.pages
         if kind == _sniff.DOCX:
             from . import wordform
@@ -96,7 +97,7 @@ def parse_source(source: Source, settings: ReadSettings = SETTINGS, events: list
     """Parse a document already read through the gate, under its time limit.
 
     ``events``, when given, receives how each table row and section was read
-    (:class:`parsers.tables.Event`), for ``gknb parse --explain``."""
+    (:class:`parsers.explain.Event`), for ``gknb parse --explain``."""
     with time_limit(settings.timeout, source.name):
         kind = _sniff.sniff(source.data, source.name)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,6 +62,9 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+TIE = 0.02  # two candidates scoring this close are a tie (ambiguous unless only the best is the same label)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """Something a printed label may stand for, with its own label."""
@@ -83,10 +87,29 @@ class Match:
     exact: bool  # same key (spelling variants only), not a similarity guess
 
 
-def best_match(text: str, candidates: list[Candidate] | tuple[Candidate, ...], *,
+def best_match(text: str, candidates: Sequence[Candidate], *,
                threshold: float = 0.8) -> Match | None:
     """The candidate a printed label names, or None when nothing is close enough or two tie."""
     return _best_match(text, tuple(candidates), threshold)
+
+
+def score_all(text: str, candidates: Sequence[Candidate]) -> list[tuple[float, bool, Candidate]]:
+    """(score, same label, candidate) for every candidate, best first: a number printed
+    differently from the candidate's costs 0.2, the same number adds 0.05."""
+    n, _ = numbering(text)
+    b = bare_key(text)
+    out = []
+    for c in candidates:
+        if b and b == c.bare:
+            score = 1.0 if (n is None or c.number is None or n == c.number) else 0.9
+            out.append((score, True, c))
+            continue
+        s = similarity(b, c.bare)
+        if n is not None and c.number is not None:
+            s += 0.05 if n == c.number else -0.2
+        out.append((s, False, c))
+    out.sort(key=lambda x: -x[0])
+    return out
 
 
 @lru_cache(maxsize=1 << 16)
@@ -94,22 +117,10 @@ def _best_match(text: str, candidates: tuple[Candidate, ...], threshold: float) 
     k = key(text)
     if not k:
         return None
-    n, _ = numbering(text)
-    b = bare_key(text)
-    scored = []
-    for c in candidates:
-        if b and b == c.bare:
-            score = 1.0 if (n is None or c.number is None or n == c.number) else 0.9
-            scored.append((score, True, c))
-            continue
-        s = similarity(b, c.bare)
-        if n is not None and c.number is not None:
-            s += 0.05 if n == c.number else -0.2
-        scored.append((s, False, c))
-    scored.sort(key=lambda x: -x[0])
+    scored = score_all(text, candidates)
     if not scored or scored[0][0] < threshold:
         return None
-    if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.02 and scored[1][2].ident != scored[0][2].ident:
+    if len(scored) > 1 and scored[1][0] >= scored[0][0] - TIE and scored[1][2].ident != scored[0][2].ident:
         if not scored[0][1] or scored[1][1]:
             return None  # ambiguous: two labels fit as well
     s, exact, c = scored[0]

@@ -14,6 +14,7 @@ from gknb import template as tpl
 from gknb.model import ABSENT, BLANK, UNSURE, Cell, Finding, Report
 
 from .errors import DocumentError
+from .matchsettings import MATCH, MatchSettings
 from .pdf import read_pdf
 from .source import PDFIUM, PDFPLUMBER, PdfSettings, Source
 from .understand import understand
@@ -31,12 +32,13 @@ class Disagreement:
     second: str  # as the second engine read it
 
 
-def read_verified(source: Source, events: list | None = None) -> tuple[Report, int]:
+def read_verified(source: Source, events: list | None = None,
+                  match: MatchSettings = MATCH) -> tuple[Report, int]:
     """The report as pdfium reads it, with every cell pdfplumber reads differently flagged."""
     layout = read_pdf(source, PdfSettings(PDFIUM))
-    report = understand(layout, source.name, events)
+    report = understand(layout, source.name, events, match)
     try:
-        other = understand(read_pdf(source, PdfSettings(PDFPLUMBER)), source.name)
+        other = understand(read_pdf(source, PdfSettings(PDFPLUMBER)), source.name, settings=match)
     except DocumentError as e:
         report.findings.append(Finding(UNSURE, f"用第二种PDF读取引擎（pdfplumber）复核时无法读取：{e.problem}"))
         return report, layout.pages

@@ -17,23 +17,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from .layout import GridCell
+from .matchsettings import MERGE, MergeSettings
 
 Row = list[GridCell | None]
-STANDALONE = 0.95  # a label-only line this close to a label of the form is a row of its own
-FIT_NEUTRAL = 0.8  # a label fitting the form less than this counts against the cut that makes it
-MAX_BETWEEN = 2  # label-only lines between the two lines of one row's split figures
-STANDALONE_COST = 0.05  # a label line standing alone (a row with no figures) loses ties to joining one
 
 
 def merge_wrapped_rows(rows: Sequence[Row], label_cols: int, is_value: Callable[[str], bool],
-                       fit: Callable[[str], float]) -> list[Row]:
+                       fit: Callable[[str], float], s: MergeSettings = MERGE) -> list[Row]:
     """``rows`` with the label-only rows joined to the data rows around them.
 
     Rows that are neither (headers) cut the table into chains solved one by one.  A data row
     whose label was joined from other lines is listed by :func:`joined_rows`.
     """
     rows, kinds = _join_split_figures(list(rows), [_kind(row, label_cols, is_value) for row in rows],
-                                      label_cols, fit)
+                                      label_cols, fit, s)
     out: list[Row] = []
     chain: list[int] = []
     for k in [*range(len(rows)), None]:
@@ -41,14 +38,15 @@ def merge_wrapped_rows(rows: Sequence[Row], label_cols: int, is_value: Callable[
             chain.append(k)
             continue
         if chain:
-            out.extend(_solve_chain([list(rows[i]) for i in chain], [kinds[i] for i in chain], label_cols, fit))
+            out.extend(_solve_chain([list(rows[i]) for i in chain], [kinds[i] for i in chain], label_cols, fit, s))
             chain = []
         if k is not None:
             out.append(list(rows[k]))
     return out
 
 
-def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callable[[str], float]) -> list[Row]:
+def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callable[[str], float],
+                 s: MergeSettings) -> list[Row]:
     """One chain of data and label-only rows, every run of label-only rows cut between the data
     rows around it so that the sum of the label fits is best (dynamic programming over the cuts)."""
     data = [i for i, k in enumerate(kinds) if k == "data"]
@@ -56,7 +54,7 @@ def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callab
         return rows
     bounds = [-1, *data, len(rows)]
     runs = [rows[a + 1:b] for a, b in zip(bounds, bounds[1:])]  # runs[k] lies before data row k
-    ok = [[all(fit(t) >= STANDALONE for t in _labels(r, label_cols) if t) for r in run] for run in runs]
+    ok = [[all(fit(t) >= s.standalone for t in _labels(r, label_cols) if t) for r in run] for run in runs]
 
     def cuts(k: int) -> list[tuple[int, int]]:
         """(i, j) for run k: run[:i] joins the data row above, run[i:j] stand alone, run[j:] the row below."""
@@ -70,7 +68,7 @@ def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callab
     best: dict[tuple[int, int], tuple[float, list[Row]]] = {}
 
     def _alone_fit(r: Row) -> float:  # a row of labels without figures is the rarer reading
-        return _row_fit(r, label_cols, fit) - STANDALONE_COST
+        return _row_fit(r, label_cols, fit, s) - s.standalone_cost
 
     for i, j in cuts(0):
         best[(i, j)] = (sum(_alone_fit(r) for r in runs[0][i:j]), list(runs[0][i:j]))
@@ -82,7 +80,7 @@ def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callab
             tail = runs[k - 1][pj:]
             for i, j in cuts(k):
                 row = _join([*tail, rows[d], *runs[k][:i]], label_cols)
-                total = score + _row_fit(row, label_cols, fit) + sum(_alone_fit(r) for r in runs[k][i:j])
+                total = score + _row_fit(row, label_cols, fit, s) + sum(_alone_fit(r) for r in runs[k][i:j])
                 if (i, j) not in nxt or total > nxt[(i, j)][0] + 1e-9:
                     nxt[(i, j)] = (total, [*done, row, *runs[k][i:j]])
         if not nxt:
@@ -92,7 +90,7 @@ def _solve_chain(rows: list[Row], kinds: list[str], label_cols: int, fit: Callab
 
 
 def _join_split_figures(rows: list[Row], kinds: list[str], label_cols: int,
-                        fit: Callable[[str], float]) -> tuple[list[Row], list[str]]:
+                        fit: Callable[[str], float], s: MergeSettings) -> tuple[list[Row], list[str]]:
     """Two data lines that are one row: the figures of a cell aligned to the top printed a line
     above the others ("…只计这一情  20" over "19 1 0 0 0 0").  Their figures stand in different
     columns, and either one line has no label or their labels read better joined than apart."""
@@ -107,14 +105,14 @@ def _join_split_figures(rows: list[Row], kinds: list[str], label_cols: int,
         if kinds[i] != "data":
             i += 1
             continue
-        # the next data line, over at most MAX_BETWEEN label-only lines (a wrapped label's middle)
-        j = next((k for k in range(i + 1, min(i + 2 + MAX_BETWEEN, len(rows))) if kinds[k] != "label"), None)
+        # the next data line, over at most max_between label-only lines (a wrapped label's middle)
+        j = next((k for k in range(i + 1, min(i + 2 + s.max_between, len(rows))) if kinds[k] != "label"), None)
         if j is None or kinds[j] != "data":
             i += 1
             continue
         a, b, middle = rows[i], rows[j], rows[i + 1:j]
         if not figure_cols(a) & figure_cols(b) and (
-                not (labelled(a) and labelled(b)) or _reads_better_joined(a, middle, b, label_cols, fit)):
+                not (labelled(a) and labelled(b)) or _reads_better_joined(a, middle, b, label_cols, fit, s)):
             merged = JoinedRow(_join([a, *middle, b], label_cols))  # labels joined top to bottom
             for k, c in enumerate(b):
                 if k >= label_cols and merged[k] is None and c is not None:
@@ -127,11 +125,11 @@ def _join_split_figures(rows: list[Row], kinds: list[str], label_cols: int,
 
 
 def _reads_better_joined(a: Row, middle: list[Row], b: Row, label_cols: int,
-                         fit: Callable[[str], float]) -> bool:
+                         fit: Callable[[str], float], s: MergeSettings) -> bool:
     """Whether the labels of lines ``a`` … ``b`` read better as one row than as two."""
-    joined = _row_fit(_join([a, *middle, b], label_cols), label_cols, fit)
-    apart = max(_row_fit(_join([a, *middle], label_cols), label_cols, fit),
-                _row_fit(_join([*middle, b], label_cols), label_cols, fit))
+    joined = _row_fit(_join([a, *middle, b], label_cols), label_cols, fit, s)
+    apart = max(_row_fit(_join([a, *middle], label_cols), label_cols, fit, s),
+                _row_fit(_join([*middle, b], label_cols), label_cols, fit, s))
     return joined > apart
 
 
@@ -149,13 +147,13 @@ def _labels(row: Row, label_cols: int) -> list[str]:
     return [(row[k].text.strip() if row[k] is not None else "") for k in range(min(label_cols, len(row)))]
 
 
-def _row_fit(row: Row | None, label_cols: int, fit: Callable[[str], float]) -> float:
+def _row_fit(row: Row | None, label_cols: int, fit: Callable[[str], float], s: MergeSettings) -> float:
     """Labels that read as the form's count for a row, labels that do not count against it:
     filling an empty label column with a stray fragment must not look like an improvement."""
     if row is None:
         return 0.0
     labels = [t for t in _labels(row, label_cols) if t]
-    return sum(fit(t) - FIT_NEUTRAL for t in labels) if labels else -FIT_NEUTRAL
+    return sum(fit(t) - s.neutral_fit for t in labels) if labels else -s.neutral_fit
 
 
 class JoinedRow(list):

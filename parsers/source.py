@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .errors import DocumentError
+from .matchsettings import MatchSettings
 
 MB = 1024 * 1024
 
@@ -44,12 +45,14 @@ class PdfSettings:
 
 @dataclass(frozen=True)
 class ReadSettings:
-    """The input gate's tunables, in one place."""
+    """The input gate's tunables, in one place, with each stage's own settings: how a PDF is
+    read (``pdf``), how table labels are matched to the form's (``match``)."""
 
     max_bytes: int = 100 * MB  # no annual report comes near this (the corpus' largest is 0.4 MB)
     timeout: float = 120.0  # seconds for one document, reading and understanding
     scan_timeout: float = 900.0  # ... for a scan, whose pages are recognised (seconds a page, not ms)
     pdf: PdfSettings = field(default_factory=PdfSettings)
+    match: MatchSettings = field(default_factory=MatchSettings)
 
 
 SETTINGS = ReadSettings()

@@ -3,22 +3,31 @@
 "…规章000行政规范性文件6233440第二十条第（五）项…": the template's labels are found in the
 text (tolerant of spaces and line breaks inside them), and the figures between one label and
 the next are that row's, as one run of digits when the cell borders were lost.  Runs are split
-later, with the table's own arithmetic (:mod:`parsers.splitting`).
+later, with the table's own arithmetic (:mod:`parsers.splitting`).  :func:`stream_events` makes
+each label found a row event (:class:`parsers.rowevents.RunFound`); :func:`run_found` is the step
+that reads one, as :mod:`parsers.tables` reads grid rows.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from gknb import template as tpl
 
+from .context import Context
 from .labels import key, numbering, simplify
 from .layout import Paragraph
+from .placing import text_row
+from .readings import ColumnSeen, Reading, RowRead, RunRead
+from .rowevents import RunFound
 from .sections import inline_headings
-from .tables import GridReader, row_label_of, table_name, vocab
+from .trace import ReadAs, Trace
 from .values import UNITS
+from .vocab import row_of, vocab
 
 # The figures that may follow a label: digits, decimal points, signs, spaces, units (a unit
 # stands between two figures as a separator would: "396项0项181件").
@@ -33,7 +42,7 @@ class _Anchor:
     start: int
     end: int
     kind: str  # section | caption | row | header
-    ident: tuple
+    ident: tuple[Any, ...]
 
 
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
@@ -45,7 +54,7 @@ def _stray_comma(run: str) -> bool:
     return any(m.start() not in inside for m in _DIGIT_COMMA.finditer(run))
 
 
-def _pattern(label: str) -> re.Pattern:
+def _pattern(label: str) -> re.Pattern[str]:
     """A label as printed in running text: any whitespace may fall between its characters, and
     its number in any of the styles reports use ("1." "1、" "1)" "（1）")."""
     number, rest = numbering(label)
@@ -65,16 +74,16 @@ def _number_pattern(number: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[re.Pattern, str, tuple]]:
+def _patterns() -> list[tuple[re.Pattern[str], str, tuple[Any, ...]]]:
     t = tpl.load()
     v = vocab()
-    out = []
+    out: list[tuple[re.Pattern[str], str, tuple[Any, ...]]] = []
     for c in v.captions:
         out.append((_pattern(c.label), "caption", (c.ident,)))
     for tid in t.tables:
         for c in v.rows[tid]:
-            out.append((_pattern(c.label), "row", (tid, *c.ident)))
-    headers = {}
+            out.append((_pattern(c.label), "row", (tid, *row_of(c))))
+    headers: dict[str, tuple[str, set[str]]] = {}
     for tid in t.tables:  # one pattern per label, naming every table that prints it ("总计")
         for c in (*v.columns[tid], *v.header_words[tid], *v.groups[tid]):
             headers.setdefault(key(c.label), (c.label, set()))[1].add(tid)
@@ -101,46 +110,56 @@ def anchors(text: str) -> list[_Anchor]:
     return sorted(taken, key=lambda a: a.start)
 
 
-def read_stream(reader: GridReader, paragraphs: list[Paragraph]) -> None:
-    """Read the tables of a report whose cells ran together into its paragraphs."""
-    t = tpl.load()
-    table = block = None  # a heading in one paragraph sets the table of the next ones
+def stream_events(paragraphs: list[Paragraph]) -> Iterator[RunFound]:
+    """Every label found in the paragraphs of a report whose cells ran together, with the
+    figures printed after it (up to the next label)."""
     for para in paragraphs:
         text = simplify(para.text)
         found = anchors(text)
         for i, a in enumerate(found):
             nxt = found[i + 1].start if i + 1 < len(found) else len(text)
             between = text[a.end:nxt]
-            run = _RUN.match(between).group(0)
-            figures = "".join(_NUMBER.findall(run))
+            run = _RUN.match(between).group(0)  # type: ignore[union-attr]
             # figures the run stopped short of, or a comma between digits that no figure's
             # thousands grouping explains ("13575,394,432.52": 135 and 75,394,432.52 ran together)
             unsure = any(ch.isdigit() for ch in between[len(run):]) or _stray_comma(run)
-            if a.kind == "section":
-                table, block = t.section(a.ident[0]).table, None
-            elif a.kind == "caption":
-                table, block = "proactive", a.ident[0]
-            elif a.kind == "header" and table not in a.ident[0] and len(a.ident[0]) == 1:
-                # a label only one table prints: the table is found by its own header,
-                # whatever heading (or typo, or none) stood above it
-                table, block = next(iter(a.ident[0])), None
-            if a.kind == "header" and table in a.ident[0]:
-                reader.readings[table].vote_column(table, a.ident[1])
-                if figures and t.table(table).printed_transposed:
-                    rows = [(None, r.id) for r in t.table(table).blocks[0].rows]
-                    reader.put_run(table, rows, run.strip(), para.where)
-                    reader.log("连排文字", para.where, run.strip(), f"{table_name(table)} 全表的数字（按表内合计拆分）")
-            elif a.kind == "row" and figures and table is not None and a.ident[0] == table:
-                # rows only inside a table: "发布现行有效行政规范性文件393件" in section 一 is prose
-                tid, row_block, rowid = a.ident
-                if tid == "proactive" and block is not None and row_block != block:
-                    continue  # "行政许可" read under another caption: not this block's row
-                tokens = _NUMBER.findall(run)
-                values = reader.values_from_tokens(tid, row_block, rowid, tokens, para.where)
-                if unsure:
-                    values = {k: replace(r, inferred=UNSURE_ROW) for k, r in values.items()}
-                reader.log("连排文字", para.where, f"{text[a.start:a.end]} {run.strip()}",
-                            f"{table_name(tid)} {row_label_of(tid, row_block, rowid)}"
-                            + ("（数字连在一起，按表内合计拆分）" if not values else "")
-                            + ("（存疑）" if unsure else ""))
-                reader.put_row(tid, row_block, rowid, values)
+            yield RunFound(a.kind, a.ident, text[a.start:a.end], run.strip(), tuple(_NUMBER.findall(run)), unsure,
+                           para.where)
+
+
+def run_found(ctx: Context, found: RunFound, fmt: Callable[[str], str]) -> tuple[Context, Trace]:
+    """One label of running text read under the context a heading or caption before it set."""
+    t = tpl.load()
+    v = vocab()
+    if found.kind == "section":
+        table = t.section(found.ident[0]).table
+        return replace(ctx, table=table, block=None), Trace(found, ReadAs.RUN_CONTEXT, table, labels=(found.label,))
+    if found.kind == "caption":
+        block = found.ident[0]
+        ctx = replace(ctx, table=v.caption_table[block], block=block)
+        return ctx, Trace(found, ReadAs.RUN_CONTEXT, ctx.table, block, (found.label,))
+    if found.kind == "header":
+        tables, column = found.ident
+        if ctx.table not in tables and len(tables) == 1:
+            # a label only one table prints: the table is found by its own header,
+            # whatever heading (or typo, or none) stood above it
+            ctx = replace(ctx, table=next(iter(tables)), block=None)
+        tid = ctx.table
+        if tid is None or tid not in tables:
+            return ctx, Trace(found, ReadAs.RUN_ELSEWHERE, tid, labels=(found.label,), figures=found.run)
+        readings: list[Reading] = [ColumnSeen(tid, column)]
+        if found.tokens and t.table(tid).printed_transposed:
+            rows = tuple((None, r.id) for r in t.table(tid).blocks[0].rows)
+            readings += [RowRead(tid, block, rowid, {}) for block, rowid in rows]
+            readings.append(RunRead(tid, rows, found.run, found.where))
+            return ctx, Trace(found, ReadAs.RUN_TABLE, tid, labels=(found.label,), figures=found.run,
+                              readings=tuple(readings))
+        return ctx, Trace(found, ReadAs.RUN_HEADER, tid, labels=(found.label,), readings=tuple(readings))
+    tid, row_block, rowid = found.ident
+    if not found.tokens or ctx.table is None or tid != ctx.table or (
+            v.captioned(tid) and ctx.block is not None and row_block != ctx.block):
+        # rows only inside a table: "发布现行有效行政规范性文件393件" in section 一 is prose; and
+        # "行政许可" read under another caption is not this block's row
+        return ctx, Trace(found, ReadAs.RUN_ELSEWHERE, tid, row_block, (found.label,), found.run)
+    out = text_row(tid, row_block, rowid, found.tokens, found.where, fmt(tid), UNSURE_ROW if found.unsure else None)
+    return ctx, Trace(found, ReadAs.RUN_ROW, tid, row_block, (found.label,), found.run, readings=tuple(out))

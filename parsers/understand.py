@@ -30,27 +30,27 @@ from gknb.model import (
 from . import identity
 from . import sections as sec
 from .errors import DocumentError
+from .explain import Event, explain
 from .labels import is_traditional, key
 from .layout import Layout, Paragraph, Where
+from .matchsettings import MATCH, MatchSettings
+from .readings import TableReadings
 from .splitting import Run, solve
-from .stream import read_stream
-from .tables import Event, GridReader, TableReadings
+from .tables import read as read_tables
 from .values import read_cell
+from .vocab import table_name
 
 MISSING_IN_SOURCE = "原文缺少此单元格（导出时丢失或行短于表头）"
 
 
-def understand(layout: Layout, path: str, events: list[Event] | None = None) -> Report:
+def understand(layout: Layout, path: str, events: list[Event] | None = None,
+               settings: MatchSettings = MATCH) -> Report:
     """The report a layout holds; ``events`` (when given) receives how each part was read."""
     paragraphs: list[str] = []
-    reader = GridReader(layout.kind)
     for block in layout.blocks:
         if isinstance(block, Paragraph):
             paragraphs.extend(sec.split_inline_headings(block.text))
-            reader.note(block.text, block.where)
-        else:
-            reader.read(block)
-    reader.finish()
+    tables = read_tables(layout, settings)
 
     findings: list[Finding] = []
     if layout.damaged_bytes:
@@ -71,23 +71,20 @@ def understand(layout: Layout, path: str, events: list[Event] | None = None) -> 
                                 else "未能从标题识别机关名称", IDENTITY_AGENCY))
     preamble, found = sec.assign(body, agency)
 
-    if not any(r.slots or r.runs for r in reader.readings.values()):
-        # no table found as a table: perhaps printed as running text (crawler pages)
-        read_stream(reader, [b for b in layout.blocks if isinstance(b, Paragraph)])
-
-    if not found and not any(r.slots or r.runs for r in reader.readings.values()):
+    if not found and not any(r.slots or r.runs for r in tables.tables.values()):
         what = "虽有类似年报的标题，但" if title else ""
         raise DocumentError(path, f"这不像是一份政府信息公开工作年度报告：{what}没有找到“一、总体情况”等六个部分的"
                                   "任何一个，也没有找到年报的三张表格中的任何一张")
-    for size in reader.skipped:
+    for size in tables.skipped:
         findings.append(Finding(NOTE, f"跳过一个{size}的表格：远大于年报的任何一张表"))
+    report, splits = _build(agency or "", year, tables.tables, findings, layout.recognised)
     if events is not None:
         if layout.recognised:
             events.extend(_recognition_events(layout))
-        events.extend(reader.events)
+        events.extend(explain(tables.trace, settings))
+        events.extend(splits)
         for k, sec_text in found.items():
             events.append(Event("部分", Where(), sec_text.heading or "（无标题）", f"第{k}部分"))
-    report = _build(agency or "", year, reader.readings, findings, layout.recognised)
     report.title = title
     report.preamble = preamble
     for k, s in found.items():
@@ -129,13 +126,14 @@ def _report_format(year: int | None, readings: dict[str, TableReadings]) -> str:
 
 
 def _build(agency: str, year: int | None, readings: dict[str, TableReadings], findings: list[Finding],
-           recognised: bool = False) -> Report:
+           recognised: bool = False) -> tuple[Report, list[Event]]:
+    """The report's cells from the tables' readings, and how its runs of digits were split."""
     t = tpl.load()
     fmt = _report_format(year, readings)
     if fmt == "pre2019":
         report = Report.empty(agency, year, fmt)
         report.findings = findings + [Finding(NOTE, "2019年以前的报告：没有全国统一的表格，只归档正文")]
-        return report
+        return report, []
     table_formats = {tid: readings[tid].format(fmt) for tid in t.tables}
     report = Report.empty(agency, year, fmt, table_formats)
     report.findings = findings
@@ -183,7 +181,7 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
                                          reading.flag or raw.inferred or raw.doubt)
             if (raw.inferred or raw.doubt) and not reading.flag:
                 confirmable.add(cdef.id)
-    _split_runs(report, readings)
+    splits = _split_runs(report, readings)
     _confirm_by_arithmetic(report, confirmable)
     if recognised:
         _settle_misread(report)
@@ -193,7 +191,7 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
             cell.flag = "原文中未找到此单元格"
         if cell.flag and (cid not in explained or cell.flag != explained[cid]):
             report.findings.append(Finding(UNSURE, f"{'/'.join(t.cell(cid).json_path)}：{cell.flag}", cid))
-    return report
+    return report, splits
 
 
 def _imbalance(report: Report, equation: list[tuple[int, str]], instead: dict | None = None):
@@ -262,33 +260,49 @@ def _mark_absent(report: Report, cells: list[str], why: str, explained: dict[str
         explained[cid] = why
 
 
-def _split_runs(report: Report, readings: dict[str, TableReadings]) -> None:
-    """Figures that ran together, cut the one way the table's sums allow (or flagged)."""
+def _split_runs(report: Report, readings: dict[str, TableReadings]) -> list[Event]:
+    """Figures that ran together, cut the one way the table's sums allow (or flagged);
+    for ``--explain``, how each run was cut."""
     runs = []
     for layout in report.layouts():
         by_row = {}
         for cdef in layout.cells:
             by_row.setdefault((cdef.block, cdef.row.id), []).append(cdef.id)
         latest = {}
-        for rows, text, where in readings[layout.table.id].runs:
-            latest[tuple(rows)] = (text, where)  # a row read twice: the later reading stands
+        for read in readings[layout.table.id].runs:
+            latest[read.rows] = (read.text, read.where)  # a row read twice: the later reading stands
         for rows, (text, where) in latest.items():
             cells = [cid for row in rows for cid in by_row.get(row, [])]
             if cells:
                 runs.append(Run(cells, text, where))
     if not runs:
-        return
+        return []
     values = solve(report, runs, linear_constraints(report))
+    told = []
     for run in runs:
+        cut = []
         for cid in run.cells:
             options = values.get(cid, set())
             if len(options) == 1:
                 report.cells[cid] = Cell(VALUE, next(iter(options)), run.text, run.where)
+                cut.append(str(next(iter(options))))
             else:
                 shown = "、".join(str(v) for v in sorted(options)[:6])
                 why = f"可能为 {shown}" if options else "位数不足或拆法过多"
                 report.cells[cid] = Cell(ABSENT, None, run.text, run.where,
                                          f"数字连在一起（“{run.text}”），无法唯一拆分：{why}")
+                cut.append("?")
+        told.append(_told_split(run, cut))
+    return told
+
+
+def _told_split(run: Run, cut: list[str]) -> Event:
+    """How one run of digits was cut into its cells (? where the sums leave it open)."""
+    t = tpl.load()
+    first = t.cell(run.cells[0])
+    rows = dict.fromkeys(c.row.label for c in map(t.cell, run.cells))
+    result = " ".join(cut) if "?" not in cut else f"{' '.join(cut)}（无法唯一拆分，已标为存疑）"
+    return Event("拆分", run.where, f"{'、'.join(rows)}：{run.text}", f"{table_name(first.table)} 按表内合计拆为 {result}")
 
 
 def _confirm_by_arithmetic(report: Report, placed: set[str]) -> None:

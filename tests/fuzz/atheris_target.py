@@ -136,8 +136,10 @@ def _import_project() -> None:
     """Every module a target reaches, imported (under instrumentation when asked)."""
     import importlib
     for name in ["parsers", "parsers.sniff", "parsers.pdf", "parsers.pdf_pdfium", "parsers.pdf_paint", "parsers.pdf_pages",
-                 "parsers.pdf_unruled", "parsers.pdf_verify", "parsers.docx", "parsers.html",
+                 "parsers.pdf_unruled", "parsers.pdf_verify", "parsers.docx", "parsers.docx_package", "parsers.html",
                  "parsers.text", "parsers.figures", "parsers.understand", "parsers.tables", "parsers.stream",
+                 "parsers.rowevents", "parsers.context", "parsers.headers", "parsers.rowmatch", "parsers.placing",
+                 "parsers.readings", "parsers.vocab", "parsers.trace", "parsers.explain", "parsers.matchsettings",
                  "parsers.sections", "parsers.workbook", "parsers.wordform", "parsers.identity", "parsers.labels", "parsers.values", "parsers.rowmerge",
                  "parsers.splitting", "parsers.layout", "archive.xml", "template", "model", "view"]:
         name = "gknb." + name
