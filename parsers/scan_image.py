@@ -147,7 +147,7 @@ def _dpi_of(frame: Image.Image, settings: ImageSettings) -> float:
 
 def prepare(number: int, rgb: np.ndarray, dpi: float, settings: ImageSettings = SETTINGS) -> ScanPage:
     """Seal removed, grey, straightened."""
-    gray, seal = remove_seal(rgb, dpi, settings) if rgb.ndim == 3 else (rgb, grey_seal(rgb, dpi))
+    gray, seal = remove_seal(rgb, dpi, settings) if rgb.ndim == 3 else remove_grey_seal(rgb, dpi)
     angle = skew_angle(gray, settings)
     if abs(angle) >= settings.skew_step / 2:
         gray = rotate(gray, angle, 255)
@@ -166,7 +166,7 @@ def remove_seal(rgb: np.ndarray, dpi: float = 200.0, settings: ImageSettings = S
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     core = ((hue <= 12) | (hue >= 165)) & (sat >= settings.seal_saturation) & (val >= settings.seal_value)
     if core.sum() < 200:  # a few reddish pixels are no seal; a grey scan's seal has lost its colour
-        return gray, grey_seal(gray, dpi)
+        return remove_grey_seal(gray, dpi)
     # grown over the seal's pale, less saturated edges (antialiasing, JPEG's coarse colour)
     area = cv2.dilate(core.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0
     red = rgb[:, :, 0].astype(np.float32)
@@ -177,11 +177,46 @@ def remove_seal(rgb: np.ndarray, dpi: float = 200.0, settings: ImageSettings = S
     return out, area
 
 
-def grey_seal(gray: np.ndarray, dpi: float) -> np.ndarray:
+def remove_grey_seal(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """The grey page with the ink of a seal found by its ring turned to paper; and the ring's disk.
+
+    A red seal scanned in grey is lighter than black print (about 70–120 of 255 against
+    0–40): inside the disk, ink at the seal's own level that touches no print-dark pixel is
+    the seal — its ring, star and curved characters, which would otherwise be read into the
+    cells and labels beneath.  Print keeps every pixel next to its dark strokes, so a figure
+    under the seal stays whole (and is still read with the seal's suspicion)."""
+    disk = grey_seal(gray, dpi)
+    level = _seal_level(gray[disk]) if disk.any() else None
+    if level is None:
+        return gray, disk
+    dark = (gray < level - 30).astype(np.uint8)
+    # a dark pixel is print when a neighbour is dark too (a rule one pixel thin has two): a
+    # lone one is the noise on the seal's ink
+    dark &= cv2.filter2D(dark, -1, np.ones((3, 3), np.float32), borderType=cv2.BORDER_CONSTANT) >= 3
+    near_print = cv2.dilate(dark, np.ones((5, 5), np.uint8)).astype(bool)
+    out = gray.copy()
+    out[disk & (gray >= 0.7 * level) & ~near_print] = 255
+    return out, disk
+
+
+def _seal_level(pixels: np.ndarray, share: float = 0.03) -> float | None:
+    """The grey level of a seal's ink among the pixels of its disk: the peak between print and
+    paper, when it is one (a ring found in plain text has no such peak: None)."""
+    hist = np.bincount(pixels, minlength=256).astype(np.float64)
+    smooth = np.convolve(hist, np.ones(9) / 9, mode="same")
+    level = 50 + int(np.argmax(smooth[50:200]))
+    band = hist[max(0, level - 25):level + 26].sum()
+    if band < share * len(pixels) or smooth[level] < 2 * np.median(smooth[50:225]):
+        return None
+    return float(level)
+
+
+def grey_seal(gray: np.ndarray, dpi: float, margin_mm: float = 2.0) -> np.ndarray:
     """Where a seal stands on a grey page, found by its shape: a ring 34–50 mm across.
 
-    Its ink cannot be told from text by colour any more, so nothing is removed; the figures
-    inside the ring are read with the suspicion a seal calls for."""
+    Its ink cannot be told from text by colour any more; the disk (with a margin: the ring
+    is found on a coarse image) is where ``remove_grey_seal`` looks for it, and the figures
+    inside are read with the suspicion a seal calls for."""
     factor = 50.0 / dpi  # rings are found at 50 dpi: fast, and text is a blur there
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     mm = 50.0 / 25.4
@@ -190,7 +225,7 @@ def grey_seal(gray: np.ndarray, dpi: float) -> np.ndarray:
                                minRadius=int(17 * mm), maxRadius=int(25 * mm))
     area = np.zeros(gray.shape, np.uint8)
     for x, y, r in (circles[0] if circles is not None else [])[:3]:
-        cv2.circle(area, (int(x / factor), int(y / factor)), int(r / factor) + 4, 1, -1)
+        cv2.circle(area, (int(x / factor), int(y / factor)), int(r / factor + margin_mm * dpi / 25.4), 1, -1)
     return area.astype(bool)
 
 
