@@ -19,9 +19,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain, islice
 
 import numpy as np
 
@@ -82,8 +84,12 @@ def read_image(document: Source | str | os.PathLike, settings: ScanSettings = SE
 
 
 def _read_pages(frames: Iterable[tuple[int, np.ndarray, float]], settings: ScanSettings) -> Iterator[Page]:
-    """Pages read one by one, or in parallel worker processes when there are several."""
-    frames = list(frames)
+    """Pages read one by one, or in parallel worker processes when there are several.
+
+    The pages are rendered as they are read: at most two per worker wait in memory (a page
+    at 200 dpi is about 12 MB; a scan may have 200)."""
+    frames = iter(frames)
+    head = list(islice(frames, 2))
     workers = settings.workers or min(os.cpu_count() or 1, 2)
     # A worker of a batch job (ingest, january) is already one of several: it reads serially.
     # Otherwise each page worker runs its own single-threaded model (pages in parallel beat
@@ -91,16 +97,20 @@ def _read_pages(frames: Iterable[tuple[int, np.ndarray, float]], settings: ScanS
     # whose model (and its thread pool) is loaded is not forked — it could deadlock — and reads
     # on its threads.
     nested = multiprocessing.parent_process() is not None or multiprocessing.current_process().daemon
-    if workers <= 1 or len(frames) <= 1 or nested or os.environ.get("GKNB_OCR_SERIAL") or model_loaded():
-        for frame in frames:
+    if workers <= 1 or len(head) <= 1 or nested or os.environ.get("GKNB_OCR_SERIAL") or model_loaded():
+        for frame in chain(head, frames):
             yield read_page(*frame, settings=settings)
         return
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_single_threaded)
     try:
-        futures = [pool.submit(read_page, *frame, settings=settings) for frame in frames]
-        for future in futures:
-            yield future.result()
+        window: deque[Future[Page]] = deque()
+        for frame in chain(head, frames):
+            window.append(pool.submit(read_page, *frame, settings=settings))
+            if len(window) >= 2 * workers:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
     finally:  # a time limit or an error: do not wait for the pages still being read
         processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
@@ -119,6 +129,8 @@ def read_page(number: int, rgb: np.ndarray, dpi: float, settings: ScanSettings =
     rules = ruling_edges(rule_ink(page.gray), page.scale)
     tables = [t for t in ruled_tables(rules) if _plausible(t)]
     page.gray = erase_rules(page.gray, rules, page.scale)
+    if page.seal_ink is not None:  # after the rules are found: a hairline is as light as the seal
+        page.gray[page.seal_ink] = 255
     mask = ink(page.gray)
     pieces = _pieces(detect(page.gray, page.dpi), tables, page.scale, settings.cell_inset / page.scale + 1)
     cropped = [_crop(page.gray, mask, box) for box in pieces]

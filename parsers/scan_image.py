@@ -3,7 +3,8 @@
 A scanned report comes as a PDF of page images or as image files (PNG, JPEG, TIFF).  Each
 page becomes a grey image at a known resolution, with the red ink of a seal turned to paper
 (a seal stamped over figures is the usual signed copy) and the slight rotation of a scanner
-feed taken out, so that ruling lines run straight and text lines are level.  The mask of the
+feed taken out, so that ruling lines run straight and text lines are level.  On a grey page
+the seal is found by its ring and its ink by its level and broad strokes.  The mask of the
 seal is kept: a figure under it is read with more suspicion.
 """
 
@@ -47,8 +48,9 @@ class ScanPage:
     number: int
     gray: np.ndarray  # uint8, 0 = ink, 255 = paper
     dpi: float
-    seal: np.ndarray  # bool, True where seal ink was removed
+    seal: np.ndarray  # bool, True where seal ink was removed (or, on a grey page, within its ring)
     skew: float = 0.0  # degrees the page was turned back by
+    seal_ink: np.ndarray | None = None  # bool, a grey seal's ink still on the page (``grey_seal_ink``)
 
     @property
     def scale(self) -> float:
@@ -146,13 +148,19 @@ def _dpi_of(frame: Image.Image, settings: ImageSettings) -> float:
 
 
 def prepare(number: int, rgb: np.ndarray, dpi: float, settings: ImageSettings = SETTINGS) -> ScanPage:
-    """Seal removed, grey, straightened."""
-    gray, seal = remove_seal(rgb, dpi, settings) if rgb.ndim == 3 else (rgb, grey_seal(rgb, dpi))
+    """Red seal removed, grey, straightened; a grey page's seal found, and its ink
+    (``seal_ink``, which ``parsers.scan`` turns to paper once the page's rules are found)."""
+    gray, seal = remove_seal(rgb, dpi, settings) if rgb.ndim == 3 else (rgb, np.zeros(rgb.shape, bool))
+    ink = None
+    if not seal.any():  # a grey scan's seal has lost its colour: found by its ring
+        seal = grey_seal(gray, dpi)
+        ink = grey_seal_ink(gray, seal) if seal.any() else None
     angle = skew_angle(gray, settings)
     if abs(angle) >= settings.skew_step / 2:
         gray = rotate(gray, angle, 255)
         seal = rotate(seal.astype(np.uint8), angle, 0).astype(bool)
-    return ScanPage(number=number, gray=gray, dpi=dpi, seal=seal, skew=angle)
+        ink = None if ink is None else rotate(ink.astype(np.uint8), angle, 0).astype(bool)
+    return ScanPage(number=number, gray=gray, dpi=dpi, seal=seal, skew=angle, seal_ink=ink)
 
 
 def remove_seal(rgb: np.ndarray, dpi: float = 200.0, settings: ImageSettings = SETTINGS) -> tuple[np.ndarray, np.ndarray]:
@@ -165,8 +173,8 @@ def remove_seal(rgb: np.ndarray, dpi: float = 200.0, settings: ImageSettings = S
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     core = ((hue <= 12) | (hue >= 165)) & (sat >= settings.seal_saturation) & (val >= settings.seal_value)
-    if core.sum() < 200:  # a few reddish pixels are no seal; a grey scan's seal has lost its colour
-        return gray, grey_seal(gray, dpi)
+    if core.sum() < 200:  # a few reddish pixels are no seal
+        return gray, np.zeros(gray.shape, bool)
     # grown over the seal's pale, less saturated edges (antialiasing, JPEG's coarse colour)
     area = cv2.dilate(core.astype(np.uint8), np.ones((17, 17), np.uint8)) > 0
     red = rgb[:, :, 0].astype(np.float32)
@@ -177,11 +185,48 @@ def remove_seal(rgb: np.ndarray, dpi: float = 200.0, settings: ImageSettings = S
     return out, area
 
 
-def grey_seal(gray: np.ndarray, dpi: float) -> np.ndarray:
+def grey_seal_ink(gray: np.ndarray, disk: np.ndarray) -> np.ndarray | None:
+    """Where, inside a seal's disk on a grey page, the seal's own ink is (None: no seal ink).
+
+    A red seal scanned in grey is lighter than black print (about 70–120 of 255 against
+    0–40), but a thin print stroke or a hairline rule is as light: the seal is told from them
+    by its broad strokes — a pixel of them has no paper next to it, where a thin stroke has.
+    Ink at the seal's level on or next to such a pixel, touching no print-dark pixel, is the
+    seal.  Measured on the page as scanned (straightening blurs thin strokes), turned to
+    paper once the page's rules are found (``parsers.scan``): a hairline is as light."""
+    level = seal_level(gray[disk])
+    if level is None:
+        return None
+    dark = (gray < level - 30).astype(np.uint8)
+    # a dark pixel is print when a neighbour is dark too (a rule one pixel thin has two): a
+    # lone one is the noise on the seal's ink
+    dark &= cv2.filter2D(dark, -1, np.ones((3, 3), np.float32), borderType=cv2.BORDER_CONSTANT) >= 3
+    near_print = cv2.dilate(dark, np.ones((5, 5), np.uint8)).astype(bool)
+    inner = ((cv2.dilate(gray, np.ones((3, 3), np.uint8)) < 200) & (gray >= level - 35) & disk).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(inner, connectivity=8)
+    inner = (stats[labels, cv2.CC_STAT_AREA] >= 8) & (labels > 0)  # a dot of print is no stroke of a seal
+    broad = cv2.dilate(inner.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    return disk & broad & (gray >= 0.7 * level) & ~near_print
+
+
+def seal_level(pixels: np.ndarray, share: float = 0.03) -> float | None:
+    """The grey level of a seal's ink among the pixels of its disk: the peak between print and
+    paper, when it is one (a ring found in plain text has no such peak: None)."""
+    hist = np.bincount(pixels, minlength=256).astype(np.float64)
+    smooth = np.convolve(hist, np.ones(9) / 9, mode="same")
+    level = 50 + int(np.argmax(smooth[50:200]))
+    band = hist[max(0, level - 25):level + 26].sum()
+    if band < share * len(pixels) or smooth[level] < 1.5 * np.median(smooth[50:225]):
+        return None
+    return float(level)
+
+
+def grey_seal(gray: np.ndarray, dpi: float, margin_mm: float = 2.0) -> np.ndarray:
     """Where a seal stands on a grey page, found by its shape: a ring 34–50 mm across.
 
-    Its ink cannot be told from text by colour any more, so nothing is removed; the figures
-    inside the ring are read with the suspicion a seal calls for."""
+    Its ink cannot be told from text by colour any more; the disk (with a margin: the ring
+    is found on a coarse image) is where ``grey_seal_ink`` looks for it, and the figures
+    inside are read with the suspicion a seal calls for."""
     factor = 50.0 / dpi  # rings are found at 50 dpi: fast, and text is a blur there
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     mm = 50.0 / 25.4
@@ -190,7 +235,7 @@ def grey_seal(gray: np.ndarray, dpi: float) -> np.ndarray:
                                minRadius=int(17 * mm), maxRadius=int(25 * mm))
     area = np.zeros(gray.shape, np.uint8)
     for x, y, r in (circles[0] if circles is not None else [])[:3]:
-        cv2.circle(area, (int(x / factor), int(y / factor)), int(r / factor) + 4, 1, -1)
+        cv2.circle(area, (int(x / factor), int(y / factor)), int(r / factor + margin_mm * dpi / 25.4), 1, -1)
     return area.astype(bool)
 
 

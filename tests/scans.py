@@ -28,6 +28,7 @@ class Degradation:
     rotation: float = 0.0  # degrees
     jpeg: int | None = None  # JPEG quality, None for lossless
     seal: bool = False
+    seal_x: float = 0.62  # where across the page the seal's centre is: 0.62 over figures, 0.3 over labels
 
     @property
     def name(self) -> str:
@@ -39,32 +40,33 @@ class Degradation:
         if self.jpeg:
             parts.append(f"jpeg{self.jpeg}")
         if self.seal:
-            parts.append("seal")
+            parts.append("seal" if self.seal_x == 0.62 else f"seal{self.seal_x:g}")
         return "-".join(parts)
 
 
 SEAL_TEXT = "示例机关公章"  # fictional: a seal's ring of text, not any real agency's name
 
 
-def seal_spot(pdf: Path, marker: str = "本年新收") -> tuple[int, float, float] | None:
-    """(page, x, y) in points of the first row of table 三, where a seal would cover figures."""
+def seal_spot(pdf: Path, marker: str = "本年新收", across: float = 0.62) -> tuple[int, float, float] | None:
+    """(page, x, y) in points of the first rows of table 三, ``across`` the page's width: where
+    a seal would cover figures (or, further left, row labels)."""
     with pdfplumber.open(pdf) as doc:
         for number, page in enumerate(doc.pages, start=1):
             found = page.search(marker)
             if found:
                 hit = found[0]
-                return number, float(page.width) * 0.62, float(hit["top"]) + 45.0
+                return number, float(page.width) * across, float(hit["top"]) + 45.0
     return None
 
 
-def make_scan(pdf: Path, out: Path, how: Degradation, seed: int = 7) -> Path:
-    """Write an image-only PDF of ``pdf`` degraded as ``how`` says."""
-    spot = seal_spot(pdf) if how.seal else None
+def make_scan(pdf: Path, out: Path, how: Degradation, seed: int = 7, only: int | None = None) -> Path:
+    """Write an image-only PDF of ``pdf`` degraded as ``how`` says (with ``only``, of that page)."""
+    spot = seal_spot(pdf, across=how.seal_x) if how.seal else None
     rng = np.random.default_rng(seed)
     doc = pdfium.PdfDocument(str(pdf))
     pages = []
     try:
-        for i in range(len(doc)):
+        for i in range(len(doc)) if only is None else [only - 1]:
             image = doc[i].render(scale=how.dpi / 72).to_pil().convert("RGB")
             if spot and spot[0] == i + 1:
                 image = _stamp(image, spot[1] * how.dpi / 72, spot[2] * how.dpi / 72, how.dpi)

@@ -7,6 +7,7 @@ Each scan is parsed once per module (recognition takes seconds a page).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from gknb.parsers import DocumentError, parse
 
 from gknb.view import to_view
 from tests.conftest import CORPUS, load_expected
-from tests.scans import Degradation, coarse_page, make_scan
+from tests.scans import Degradation, coarse_page, make_scan, seal_spot
 from tests.scoring import score
 
 pytestmark = pytest.mark.slow
@@ -64,6 +65,59 @@ def test_explain_shows_recognised_text_and_confidence(stamped):
     assert out.returncode == 0, out.stderr
     lines = [ln for ln in out.stdout.splitlines() if "识别：" in ln]
     assert any("本年新收政府信息公开申请数量" in ln and "最低置信度" in ln for ln in lines)
+
+
+def test_grey_seal_over_row_labels_costs_no_row(tmp_path):
+    """A seal on a grey scan cannot be taken out by colour: its ink is erased inside its ring,
+    so its characters do not join the row labels of table 三 it covers — the rows are matched,
+    their figures exact or flagged."""
+    from gknb.model import ABSENT, UNMATCHED_ROW
+
+    how = Degradation(dpi=200, grey=True, noise=8, rotation=1.0, jpeg=75, seal=True, seal_x=0.3)
+    page = seal_spot(PINGTAN, across=how.seal_x)[0]
+    report = parse(make_scan(PINGTAN, tmp_path / "灰度盖章.pdf", how, only=page))  # table 三's first page
+    assert not [f for f in report.findings if f.kind == UNMATCHED_ROW]
+    sealed = [cid for cid in report.cells if cid.split(".")[1] in ("new", "carried_in", "disclosed", "partly_disclosed")]
+    assert len(sealed) >= 4 * 7 and all(report.cells[cid].state != ABSENT for cid in sealed)
+    s = score(to_view(report), _expected(PINGTAN))
+    assert s.silent == []
+    assert s.exact >= 4 * 7
+
+
+_STREAM = """
+import json, os, sys
+os.environ["GKNB_OCR_THREADS"] = "1"  # the serial path on one thread, as each page worker
+from pathlib import Path
+from gknb.parsers.scan import ScanSettings, _read_pages
+from gknb.parsers.scan_image import pdf_pages
+path = Path(sys.argv[1])
+pulled = []
+def frames():  # the top of each page: enough to read, and quick
+    for number, rgb, dpi in pdf_pages(path.read_bytes(), path.name):
+        pulled.append(number)
+        yield number, rgb[: rgb.shape[0] // 4].copy(), dpi
+seen, parallel = [], []
+for page in _read_pages(frames(), ScanSettings(workers=2)):
+    seen.append(len(pulled))
+    parallel.append(page)
+os.environ["GKNB_OCR_SERIAL"] = "1"
+serial = list(_read_pages(frames(), ScanSettings(workers=2)))
+print(json.dumps({"seen": seen, "numbers": [p.number for p in parallel], "same": parallel == serial,
+                  "items": sum(len(p.items) for p in serial)}))
+"""
+
+
+def test_pages_stream_to_the_workers_and_read_as_serially(tmp_path):
+    """A scan's pages are rendered as the page workers take them (two per worker wait at
+    most, not the whole scan in memory), and read in parallel they are what the serial path
+    reads, in order."""
+    path = make_scan(HONGZE, tmp_path / "五页.pdf", Degradation(dpi=150))
+    out = subprocess.run([sys.executable, "-c", _STREAM, str(path)], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert got["seen"][0] == 4  # a window of 2 × 2 pages (of 5) rendered when the first is read
+    assert got["numbers"] == [1, 2, 3, 4, 5]
+    assert got["same"] and got["items"] >= 10
 
 
 def test_rotated_coarse_scan_is_never_silent(tmp_path):

@@ -87,12 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.variants.scans", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--sample", action="store_true", help="two degradations only")
+    ap.add_argument("--only", help="degradations by their place in MATRIX, e.g. 9,10 (everything at once)")
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args(argv)
+    matrix = SAMPLE if args.sample else MATRIX
+    if args.only:
+        matrix = tuple(MATRIX[int(i)] for i in args.only.split(","))
     os.environ["GKNB_OCR_SERIAL"] = "1"  # one page at a time, one thread, in each of the workers
     os.environ["GKNB_OCR_THREADS"] = "1"
     start = time.monotonic()
-    entries = build(args.out, SAMPLE if args.sample else MATRIX)
+    entries = build(args.out, matrix)
     built = time.monotonic()
     print(f"built {len(entries)} scans in {built - start:.0f} s", flush=True)
     absolute = [{**e, "expected": os.path.relpath(e["expected"], args.out)} for e in entries]
