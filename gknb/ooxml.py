@@ -1,7 +1,7 @@
 """Office Open XML packages written byte for byte the same: the zip, the namespaces, the trees.
 
 Shared by every writer of Word files (the generator's reports, the reviewers' annotated and
-tracked-changes copies): parts are built as lxml trees (:data:`w` makes ``w:`` elements, :func:`el`
+tracked-changes copies), and its namespaces by the Word reader (``parsers.docx``): parts are built as lxml trees (:data:`w` makes ``w:`` elements, :func:`el`
 any other; the HTML pages' maker is a :class:`Maker` too), so every text and attribute is
 escaped by construction, and :func:`xml_part` serialises them.  A report's text may hold characters XML cannot carry (crawled text, fuzzed
 input); :func:`xml_text` replaces them before they reach a tree, for the HTML pages too.  A zip
@@ -22,6 +22,9 @@ from lxml import etree
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch: no clock in the output
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"  # ISO 29500 strict: Word's other w
+W_NAMESPACES = frozenset({W, W_STRICT})  # what a reader of departments' files accepts as w
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"  # mc:AlternateContent
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL = R  # relationship types are named below this namespace
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -31,7 +34,7 @@ OFFICE_DOCUMENT = f"{REL}/officeDocument"
 
 # The prefixes :func:`qn` knows; a part's root declares those it is given (``el(…, nsmap=…)``).
 NS = {
-    "w": W, "r": R, "xml": "http://www.w3.org/XML/1998/namespace",
+    "w": W, "r": R, "mc": MC, "xml": "http://www.w3.org/XML/1998/namespace",
     "rel": PKG_REL, "ct": CONTENT_TYPES,
     "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",

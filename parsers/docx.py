@@ -18,14 +18,14 @@ from gknb.parsers.layout import Grid, GridCell, Layout, Paragraph, Where
 from gknb.parsers.source import Source, as_source
 from lxml import etree
 
+from gknb.ooxml import qn
+
 from .docx_package import open_main_part, w_name
 
 MAX_SPAN = 1000  # Word allows 63 columns; anything far above is corrupt
 MAX_GRID_COLS = 1000  # likewise for a whole row; keeps n_cols sane for whoever walks the grid
 
-MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
-MC_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
-MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+MC_ALTERNATE, MC_CHOICE, MC_FALLBACK = (qn(f"mc:{name}") for name in ("AlternateContent", "Choice", "Fallback"))
 
 # Containers whose children are read as if they stood in the parent (content controls,
 # custom XML, tracked insertions/moves).

@@ -17,6 +17,8 @@ import zlib
 from gknb.parsers.errors import DocumentError
 from lxml import etree
 
+from gknb.ooxml import PKG_REL, W_NAMESPACES
+
 MB = 1024 * 1024
 MAX_FILE_BYTES = 200 * MB  # the .docx file itself
 MAX_MEMBER_BYTES = 200 * MB  # any single zip member, uncompressed (declared size)
@@ -25,13 +27,7 @@ BOMB_MIN_BYTES = 50 * MB  # ... once the package inflates to more than this
 MAX_DOCUMENT_XML = 64 * MB  # what we are willing to hand to the XML parser
 OLE2_SCAN_BYTES = 32 * MB  # how much of an OLE2 file to search for stream names
 
-W_NAMESPACES = frozenset(
-    {
-        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",  # transitional
-        "http://purl.oclc.org/ooxml/wordprocessingml/main",  # ISO 29500 strict
-    }
-)
-REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+REL_NS = f"{{{PKG_REL}}}"
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK"

@@ -22,14 +22,14 @@ from lxml import etree
 
 from gknb import template as tpl
 from gknb.model import Report, Where
-from gknb.ooxml import CONTENT_TYPES, MAIN, OFFICE_DOCUMENT, PKG_REL, REL, W, qn, xml_part, xml_text, zip_bytes
+from gknb.ooxml import CONTENT_TYPES, MAIN, MC, OFFICE_DOCUMENT, PKG_REL, REL, W, qn, xml_part, xml_text, zip_bytes
 from gknb.rules import SEVERITY_ZH, Violation, statement_text
 
 AUTHOR, INITIALS = "gknb", "gk"
 DATE = "2000-01-01T00:00:00Z"  # a fixed date: the same review gives the same file
 COMMENTS_TYPE = f"{REL}/comments"
 COMMENTS_CONTENT = f"{MAIN}.comments+xml"
-_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
 _TRANSPARENT = frozenset({"sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag"})
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 CELL, PARAGRAPH, HEADING, DOCUMENT = "cell", "paragraph", "heading", "document"  # what a comment is anchored at
@@ -206,9 +206,9 @@ class _Locator:
         for child in el:
             if self._local(child) == "tbl":
                 yield child
-            elif child.tag == f"{{{_MC}}}AlternateContent":
-                branches = [c for c in child if c.tag == f"{{{_MC}}}Choice" and self._has_text(c)]
-                branch = branches[0] if branches else child.find(f"{{{_MC}}}Fallback")
+            elif child.tag == f"{{{MC}}}AlternateContent":
+                branches = [c for c in child if c.tag == f"{{{MC}}}Choice" and self._has_text(c)]
+                branch = branches[0] if branches else child.find(f"{{{MC}}}Fallback")
                 if branch is not None:
                     yield from self._tables(branch)
             elif isinstance(child.tag, str):
