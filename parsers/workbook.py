@@ -45,6 +45,8 @@ MAX_TOTAL_BYTES = 60 * MB
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _MERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([^"]{1,40})"')
 _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="([^"]{1,40})"')
+# A <sheet> of the workbook part (a sheet listed many times is read that many times by openpyxl)
+_SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet[\s/>]")
 
 Problems = list[tuple[int, str]]  # (order, Chinese sentence naming sheet and cell)
 
@@ -137,6 +139,9 @@ def _vet(path: str, package: zipfile.ZipFile) -> None:
             raise DocumentError(path, f"文件中的{m.filename}过大，已拒绝处理")
         if _DTD.search(body):
             raise DocumentError(path, f"文件中的{m.filename}含有DTD或实体声明，Excel不会这样保存，已拒绝处理")
+        sheets = len(_SHEET.findall(body))
+        if sheets > limits["max_sheets"]:
+            raise DocumentError(path, f"文件中列出了{sheets}个工作表，gknb的数字填报表没有这么多工作表，已拒绝处理")
         for found in (*_MERGE.findall(body), *_DIMENSION.findall(body)):
             try:
                 c0, r0, c1, r1 = range_boundaries(found.decode("ascii", "replace"))

@@ -268,7 +268,7 @@ def _members(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist()}
 
 
-@pytest.mark.parametrize("case", ["bomb", "entities", "huge_merge", "huge_dimension", "garbage"])
+@pytest.mark.parametrize("case", ["bomb", "entities", "huge_merge", "huge_dimension", "garbage", "many_sheets"])
 def test_hostile_workbooks_are_refused_cleanly(drafted, tmp_path, case):
     members = _members(drafted)
     sheet = "xl/worksheets/sheet2.xml"
@@ -282,6 +282,9 @@ def test_hostile_workbooks_are_refused_cleanly(drafted, tmp_path, case):
         members[sheet] = members[sheet].replace(b'<mergeCell ref="A4:C6"/>', b'<mergeCell ref="A4:XFD1048576"/>')
     elif case == "huge_dimension":
         members[sheet] = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', members[sheet])
+    elif case == "many_sheets":  # found by fuzzing: one sheet listed 500 more times (6 KB that openpyxl read 1,000 times)
+        first = re.search(rb"<sheet [^>]*/>", members["xl/workbook.xml"]).group(0)
+        members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(first, first * 500)
     else:
         members[sheet] = b"<worksheet><sheetData><row r='x'><c r='??'>"
     path = tmp_path / f"{case}.xlsx"
@@ -290,7 +293,7 @@ def test_hostile_workbooks_are_refused_cleanly(drafted, tmp_path, case):
     assert r.returncode == 2, r.stderr
     assert path.name in r.stderr and "Traceback" not in r.stderr
     assert {"bomb": "压缩炸弹", "entities": "实体", "huge_merge": "范围过大", "huge_dimension": "范围过大",
-            "garbage": "无法作为Excel工作簿"}[case] in r.stderr
+            "garbage": "无法作为Excel工作簿", "many_sheets": "503个工作表"}[case] in r.stderr
 
 
 def test_the_january_job_takes_the_filled_workbook_from_the_figures_folder(tmp_path):
