@@ -203,6 +203,10 @@ class RuleSet:
         """The share of last year's text beyond which a section reads as copied (S5-2), if any rule says."""
         return next((r.max_similarity for r in self.of_kind(SimilarityRule) if r.section == section), None)
 
+    def ids(self, cls: type[Rule], section: str | None = None) -> str:
+        """The ids of a kind's rules ("X-1"; on one section only, for rules that have one), as a page names them."""
+        return "、".join(r.id for r in self.of_kind(cls) if section is None or getattr(r, "section", None) == section)
+
     def mentioned(self, section: str) -> tuple[str, ...]:
         """The words a section must mention one of (the ``mentions`` rules on it)."""
         return tuple(w for r in self.of_kind(MentionsRule) if r.section == section for w in r.any_of)

@@ -78,3 +78,14 @@ def test_swing_thresholds_decide_what_is_highlighted():
     assert all(abs(s.delta) >= 100 and (s.ratio is None or abs(s.ratio) >= 5) for s in strict.swings())
     assert len(strict.swings()) < len(default.swings())
     assert render(default).count('class="swing"') > render(strict).count('class="swing"')
+
+
+def test_every_rule_a_page_names_is_a_rule_of_the_template():
+    """洪泽 2024 gives no account of 2023's problems: the page says so, naming the rule by the template's id."""
+    from gknb import template as tpl
+
+    years = ("pdf/淮安市洪泽区人民政府_2023.pdf", "pdf/淮安市洪泽区人民政府_2024.pdf")
+    page = render(compare(*(report(x) for x in years)))
+    named = set(re.findall(r"（([A-Z]\d*-\d+)）", page))
+    assert "S5-1" in named and "X-1" in named
+    assert named <= {r.id for r in tpl.load().rules}

@@ -59,7 +59,7 @@ def test_hongze_problems_are_followed_into_the_next_year():
     assert [t.problem for t in co.traces] == ["依申请公开工作规范性还有待提高", "政务公开内容的深度和广度还有待提升",
                                               "政务公开队伍建设有待加强"]
     assert all(t.status == GONE and not t.rectification_reported for t in co.traces)
-    assert co.rectification == ""  # E07: no account of last year's rectification
+    assert co.rectification == ""  # S5-1: no account of last year's rectification
     assert len(co.new_problems) == 5 and "疑难问题协调处理机制尚需完善" in co.new_problems
     assert len(co.repeated_measures) == 2  # two of three measures carried over word for word
 

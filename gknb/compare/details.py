@@ -131,7 +131,8 @@ def problems(c: Comparison) -> Element | None:
     if co.rectification:
         out += [h.p("本年报告对上年问题整改情况的说明："), h.blockquote(co.rectification)]
     else:
-        out.append(h.p(h.span("未说明", class_="badge warning"), " 本年报告没有说明上年问题的整改情况（E07）。"))
+        rule = rs.load().ids(rs.MentionsRule, tpl.load().problems_section.key)
+        out.append(h.p(h.span("未说明", class_="badge warning"), f" 本年报告没有说明上年问题的整改情况（{rule}）。"))
     if co.traces:
         rows = (h.tr(h.td(str(i), N), h.td(t.problem), h.td(STATUS_ZH[t.status]), h.td(t.match or "—"),
                      h.td(_said(t.rectification_reported))) for i, t in enumerate(co.traces, 1))

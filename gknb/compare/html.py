@@ -187,7 +187,7 @@ def statements(c: Comparison) -> list[Element]:
                       h.span("无法核对", class_="badge unchecked"))
             rows.append(h.tr(h.td(_year(report)), h.td(st.section), h.td(st.text), h.td(str(st.stated), N),
                              h.td(" 或 ".join(values) or "未填写", N), h.td(result)))
-    heading = h.h3("正文中的数字（X-1）")
+    heading = h.h3(f"正文中的数字（{rs.load().ids(rs.TextFiguresRule)}）")
     if not rows:
         return [heading, h.p("正文中没有找到可与表格核对的数字。", class_="muted")]
     return [heading, h.table(head(("年度", {"style": "width:6em"}), ("部分", {"style": "width:3em"}), "正文",
