@@ -32,7 +32,7 @@ class Run:
 
 
 def _part_ok(part: str, column: tpl.Column) -> bool:
-    if not part:
+    if not part or len(part) > MAX_RUN_DIGITS:  # a run over many rows can be long, never one figure of it
         return False
     if "." in part:
         whole, _, frac = part.partition(".")

@@ -192,3 +192,15 @@ def test_a_run_of_thousands_of_digits_is_flagged_not_a_crash(tmp_path):
     text = CRAWLER.read_text("utf-8").replace("801000081", "8" * 5000, 1)
     report = parse(_write(tmp_path, "长数字.txt", text))
     assert report.cells["requests.new.total"].flag
+
+
+def test_a_run_over_many_rows_never_makes_one_figure_of_thousands_of_digits():
+    """Found by the long fuzz run: a run of digits spanning hundreds of cells passed the run's
+    length check, and one cut of it was a 5,000-digit figure (int() refuses those)."""
+    from gknb.parsers.splitting import MAX_RUN_DIGITS, candidates
+
+    from gknb import template as tpl
+    column = tpl.load().cell("requests.new.total").column
+    run = "1" * 5200  # within 15 digits a cell, yet its first cuts leave a 4,851-digit last figure
+    cands = candidates(run, [column] * 350)
+    assert cands is None or all(len(str(v)) <= MAX_RUN_DIGITS for c in cands for v in c)
