@@ -9,9 +9,9 @@ watched from here: a process that stops reporting for longer than the hang limit
 is killed, its current input recorded as a hang, and the target restarted for the runs left.
 
 A long run may take several sittings: every process's counts are kept under
-``out/fuzz/runs/<code>/<target>/`` (``<code>``: a digest of the readers' and the harness's
-sources), and ``--resume`` counts what earlier runs did on the same code towards ``--runs``.
-A change to the code starts the count again.
+``out/fuzz/runs/<code>/<target>/`` (``<code>``: a digest of the sources of the project modules
+the target loads, the data beside them and the harness), and ``--resume`` counts what earlier
+runs did on the same code towards ``--runs``.  A change to that code starts the count again.
 """
 
 from __future__ import annotations
@@ -69,17 +69,48 @@ def _log_tail(path: Path, lines: int = 40) -> str:
         return ""
 
 
-CODE_DIRS = ("gknb", "parsers", "archive", "tests/fuzz")
-CODE_SUFFIXES = (".py", ".toml", ".xsd")
+CODE_DATA = ("gknb", "parsers", "archive")  # the template, schemas and other data the readers load
+DATA_SUFFIXES = (".toml", ".xsd")
+HARNESS = "tests/fuzz"
 
 
-def code_digest() -> str:
-    """What a long run's executions are counted against: the readers' and the harness's sources."""
+def loaded_sources(name: str) -> list[str]:
+    """The project's source files a process loads to run ``name`` on every seed (run here, in a
+    child process of the driver): what that target's executions actually exercise."""
+    import contextlib
+    import io
+
+    from .targets import Skipped
+    target = TARGETS[name]
+    target.clean()
+    for data in target.seeds():
+        with contextlib.redirect_stderr(io.StringIO()):
+            try:
+                target.run(data)
+            except (Exception, Skipped):  # noqa: BLE001 - only the modules it loads matter here
+                pass
+    root = str(ROOT) + os.sep
+    files = {str(Path(m.__file__).resolve()) for m in list(sys.modules.values())
+             if getattr(m, "__file__", None) and str(Path(m.__file__).resolve()).startswith(root)}
+    return sorted(f[len(root):] for f in files if "/.venv/" not in f and "/tests/" not in f)
+
+
+def code_digest(name: str) -> str:
+    """What a long run's executions on ``name`` are counted against: the project modules that
+    target loads, the data files beside them and the harness.  A change elsewhere (the
+    command line, the generator, the comparer) leaves the count standing."""
+    out = subprocess.run([sys.executable, "-m", "tests.fuzz", "loaded", name], cwd=ROOT, capture_output=True,
+                         text=True, timeout=STARTUP)
+    if out.returncode:
+        raise SystemExit(f"cannot list the modules {name} loads:\n{out.stderr[-2000:]}")
+    files = out.stdout.split()
+    for d in CODE_DATA:
+        files += [str(p.relative_to(ROOT)) for p in (ROOT / d).rglob("*")
+                  if p.suffix in DATA_SUFFIXES and "__pycache__" not in p.parts]
+    files += [str(p.relative_to(ROOT)) for p in (ROOT / HARNESS).glob("*.py")]
     h = hashlib.sha256()
-    for d in CODE_DIRS:
-        for path in sorted((ROOT / d).rglob("*")):
-            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    for rel in sorted(set(files)):
+        h.update(rel.encode() + b"\0" + (ROOT / rel).read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -97,7 +128,7 @@ def run_one(name: str, a: argparse.Namespace, lock: threading.Lock) -> Stats:
     """One target to the end of its runs or budget, restarting its process when it dies or stalls."""
     logs = OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    runs = OUT / "runs" / a.code / name
+    runs = OUT / "runs" / a.code[name] / name
     runs.mkdir(parents=True, exist_ok=True)
     total = earlier_runs(runs, a.engine) if a.resume else Stats(name, a.engine)
     before = total.executions
@@ -298,6 +329,9 @@ def minimize_findings(results: list[Stats], budget: float, hang: float) -> None:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "loaded":  # used by code_digest
+        print("\n".join(loaded_sources(argv[1])))
+        return 0
     if argv and argv[0] in ("repro", "minimize"):
         p = argparse.ArgumentParser(prog=f"python -m tests.fuzz {argv[0]}")
         p.add_argument("target", choices=ALL)
@@ -333,11 +367,11 @@ def main(argv=None) -> int:
     p.add_argument("--resume", action="store_true",
                    help="count earlier runs on the same code towards --runs (a long run over several sittings)")
     a = p.parse_args(argv)
-    a.code = code_digest()
     names = a.targets or ALL
     unknown = [n for n in names if n not in TARGETS]
     if unknown:
         p.error(f"unknown target(s) {unknown}; choose from {ALL}")
+    a.code = {n: code_digest(n) for n in names}
     if a.engine == "auto":
         a.engine = "atheris" if have_atheris() else "random"
     elif a.engine == "atheris" and not have_atheris():
@@ -345,7 +379,8 @@ def main(argv=None) -> int:
     jobs = max(1, min(a.jobs, 2))
     budget = f", at most {a.budget:.0f} s each" if a.budget else ""
     print(f"fuzzing {len(names)} target(s) with {a.engine}: {a.runs:,} executions each{budget}, {jobs} at a time; "
-          f"findings in {shown(crash_dir('<target>'))}; code {a.code}"
+          f"findings in {shown(crash_dir('<target>'))}; code "
+          + ", ".join(f"{n} {c}" for n, c in a.code.items())
           + (" (resuming)" if a.resume else ""), flush=True)
     from . import seeds
     seeds.archive_xml()  # made once here, not by two processes at the same time
