@@ -72,6 +72,7 @@ clean:
 
 bench: setup
 	$(BIN)/python -m gknb.jobs.dev.bench
+	$(BIN)/python -m gknb.jobs.dev.bench_understand
 	$(BIN)/python -m gknb.jobs.dev.bench_search
 	$(BIN)/python -m gknb.jobs.dev.bench_january
 	$(BIN)/python -m gknb.jobs.dev.bench_scan

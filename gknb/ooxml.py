@@ -57,10 +57,19 @@ def xml_text(text: object) -> str:
     return _NOT_XML.sub(REPLACEMENT, "" if text is None else str(text))
 
 
+_QN: dict[str, str] = {}
+
+
 def qn(name: str) -> str:
     """``"w:p"`` → ``"{…wordprocessingml…}p"``; a name without a prefix is left as it is."""
-    prefix, colon, local = name.partition(":")
-    return f"{{{NS[prefix]}}}{local}" if colon else name
+    clark = _QN.get(name)
+    if clark is None:  # a few hundred names, each asked for thousands of times a document
+        prefix, colon, local = name.partition(":")
+        clark = _QN[name] = f"{{{NS[prefix]}}}{local}" if colon else name
+    return clark
+
+
+_TEXT = (str, int, Decimal)  # the children written as text; tested before the costlier ABCs
 
 
 def _add(parent: etree._Element, child: Child) -> None:
@@ -68,14 +77,22 @@ def _add(parent: etree._Element, child: Child) -> None:
         return
     if isinstance(child, etree._Element):
         parent.append(child)
+    elif isinstance(child, _TEXT):
+        _add_text(parent, child)
     elif isinstance(child, Mapping):
         for key, value in child.items():
             if value is not None:
                 parent.set(qn(key), xml_text(value))
-    elif isinstance(child, Iterable) and not isinstance(child, str):
+    elif isinstance(child, Iterable):
         for c in child:
             _add(parent, c)
-    elif len(parent):  # text (a number is written as str() writes it) after the last child
+    else:
+        _add_text(parent, child)
+
+
+def _add_text(parent: etree._Element, child: object) -> None:
+    """Text (a number as str() writes it) after the last child, else the element's own."""
+    if len(parent):
         last = parent[-1]
         last.tail = (last.tail or "") + xml_text(child)
     else:
@@ -102,10 +119,20 @@ class Maker:
         self.prefix = prefix
 
     def __getattr__(self, local: str) -> Callable[..., etree._Element]:
+        if local.startswith("__"):  # copy, pickle and the like probe for these
+            raise AttributeError(local)
         p = self.prefix
+        name = f"{p}{local.rstrip('_')}"
 
         def make(*children: Child, **attrs: object) -> etree._Element:
-            return el(f"{p}{local.rstrip('_')}", {f"{p}{k.rstrip('_')}": v for k, v in attrs.items()}, *children)
+            node = etree.Element(qn(name))
+            for key, value in attrs.items():
+                if value is not None:
+                    node.set(qn(f"{p}{key.rstrip('_')}"), xml_text(value))
+            for child in children:
+                _add(node, child)
+            return node
+        setattr(self, local, make)  # made once a name: later look-ups find it without __getattr__
         return make
 
 

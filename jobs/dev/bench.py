@@ -24,7 +24,7 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"  # beside the
 ROUNDS = 3
 
 
-def bench_ingest(copies: int = 4) -> None:
+def bench_ingest(copies: int = 12) -> None:
     docs = [p for kind in ("pdf", "docx", "html") for p in sorted((CORPUS / kind).iterdir())
             if not p.name.endswith(".json") and "模板" not in p.name]
     with tempfile.TemporaryDirectory() as tmp:
