@@ -15,8 +15,11 @@ from gknb.archive.decisions import load as load_decisions
 from gknb.archive.store import Store
 
 from gknb.compare.batch import archive_comparison, page_name
+from gknb.compare.checks import NEW
+from gknb.compare.comparison import Comparison
 from gknb.compare.html import render
 from gknb.compare.index import IndexRow
+from gknb.model import Report
 from gknb.rules import Violation, check
 from gknb.verdicts import open_violations
 
@@ -56,9 +59,17 @@ def review_one(store_root: Path, folder: str, year: int, agency: str = "", names
         page, index = None, IndexRow.of(agency, None, error=reason(e))
     try:
         decided = {y: load_decisions(store, folder, y) for y in (year, year - 1)}
-        previous = c.old if c is not None and c.old is not None and c.old.year == year - 1 \
-            else store.get(folder, year - 1)
-        found = open_violations(check(new, previous), new, decided)
+        found = open_violations(_violations(store, folder, year, new, c), new, decided)
     except Exception as e:  # noqa: BLE001
         return Reviewed(folder, True, None, source, page, index, None, reason(e))
     return Reviewed(folder, True, None, source, page, index, found)
+
+
+def _violations(store: Store, folder: str, year: int, new: Report, c: Comparison | None) -> list[Violation]:
+    """Year N's findings against N−1: those the comparison evaluated when it had both years in
+    order (the same rules on the same reports), else checked here."""
+    if c is not None and c.old is not None and c.consecutive and c.new.year == year and c.old.year == year - 1:
+        return [f.violation for f in c.findings if f.which == NEW]
+    previous = c.old if c is not None and c.old is not None and c.old.year == year - 1 \
+        else store.get(folder, year - 1)
+    return check(new, previous)
