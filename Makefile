@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup sample january test test-fast lint bench system clean variants variants-scans fuzz
+.PHONY: setup sample january test test-fast lint bench bench-scans system clean variants variants-scans fuzz
 
 setup: $(STAMP) system
 
@@ -70,13 +70,13 @@ variants-scans: setup
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache out
 
+# Every benchmark of speed and scale in one run (jobs/dev/bench_all.py: each part's time and the
+# total); the scan reader's time per page apart (make bench-scans: minutes a page size).
 bench: setup
-	$(BIN)/python -m gknb.jobs.dev.bench
-	$(BIN)/python -m gknb.jobs.dev.bench_understand
-	$(BIN)/python -m gknb.jobs.dev.bench_search
-	$(BIN)/python -m gknb.jobs.dev.bench_january
+	$(BIN)/python -m gknb.jobs.dev.bench_all
+
+bench-scans: setup
 	$(BIN)/python -m gknb.jobs.dev.bench_scan
-	$(BIN)/python -m gknb.jobs.dev.bench_startup
 
 # Fuzz every reader (tests/fuzz): make fuzz [N=100000] [BUDGET=seconds per target] [TARGETS="pdf docx"]
 # [ENGINE=atheris|random] [RESUME=1: count earlier runs on the same code, for a run over several sittings].

@@ -1,4 +1,4 @@
-"""Benchmark of the scan reader (``make bench``): recognition time per page.
+"""Benchmark of the scan reader (``make bench-scans``): recognition time per page.
 
 A corpus PDF is scanned (rendered to page images in an image-only PDF) at 150, 200 and 300
 dpi; each is parsed with pages one after the other on one thread, and with pages in parallel
