@@ -84,3 +84,20 @@ def test_diff_report_shows_the_text_literally_and_runs_nothing(pair):
     # in the bytes: the markup escaped, the spelled-out entity escaped again, no raw control character
     assert "&lt;script&gt;" in page and "]]&gt;&amp;amp;'引'" in page
     assert "\x0b" not in page and "\x00" not in page
+
+
+def test_a_slot_is_filled_with_its_elements_as_if_they_had_been_in_the_tree():
+    """The index's rows are made as the page is written; the page is the same as with the rows in it."""
+    from gknb.compare.markup import h, page, slot
+    rows = [h.tr(h.td(f"机关<{i}>&"), h.td(str(i), class_="n")) for i in range(3)]
+    whole = page("表", h.table(h.tbody(rows)))
+    made = []
+
+    def later():
+        for i in range(3):
+            made.append(i)
+            yield h.tr(h.td(f"机关<{i}>&"), h.td(str(i), class_="n"))
+    assert page("表", h.table(h.tbody(slot("rows"))), slots={"rows": later()}) == whole
+    assert made == [0, 1, 2]
+    forged = page("表", h.p("<!-- slot:rows -->"), slots={})  # report text is escaped: no slot to fill
+    assert "<!-- slot:rows -->" not in forged

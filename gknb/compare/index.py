@@ -9,7 +9,7 @@ refusals, each naming its file; every rule code is shown with its Chinese title.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -19,8 +19,8 @@ from gknb.ooxml import Child
 from gknb.rules import ERROR, SEVERITY_ZH, Violation
 
 from .checks import NEW, OLD
-from .markup import Element, N, h, page
-from .submissions import REMINDER_NAME, Submission, summary_line, table_html
+from .markup import Element, N, h, page, slot
+from .submissions import REMINDER_NAME, Submission, summary_line, table_html, table_rows
 
 _WORD = {"bad": "有错误", "warn": "有警告", "ok": "未发现问题"}
 _BADGE = {"bad": "error", "warn": "warning", "ok": "passed"}
@@ -91,16 +91,16 @@ def render_index(year: int, items: Sequence[IndexRow], *, generated_on: str | No
     counts = Counter(_state(i) for i in done)
     no_prev = sum(i.previous is None for i in done)
     summary = "；".join(f"本年{word} {counts[k]} 个" for k, word in _WORD.items())
-    rows = []
-    for i in done:
-        prev = f"{i.previous}年度" if i.previous is not None else "无"
-        state = _state(i)
-        rows.append(h.tr(
-            h.td(h.a(i.agency, href=quote(i.file or ""))), h.td(prev, N),
-            h.td(_n(i.errors), N), h.td(_n(i.warnings), N),
-            h.td(rule_titles(Counter(dict(i.rules))), class_="rules"),
-            h.td(_n(i.old_errors), N), h.td(_n(i.old_warnings), N),
-            h.td(h.span(_WORD[state], class_=f"badge {_BADGE[state]}"))))
+    def rows() -> Iterator[Element]:  # made as the page is written (a slot), never one tree
+        for i in done:
+            prev = f"{i.previous}年度" if i.previous is not None else "无"
+            state = _state(i)
+            yield h.tr(
+                h.td(h.a(i.agency, href=quote(i.file or ""))), h.td(prev, N),
+                h.td(_n(i.errors), N), h.td(_n(i.warnings), N),
+                h.td(rule_titles(Counter(dict(i.rules))), class_="rules"),
+                h.td(_n(i.old_errors), N), h.td(_n(i.old_warnings), N),
+                h.td(h.span(_WORD[state], class_=f"badge {_BADGE[state]}")))
     failed = [h.li(f"{i.agency}：{i.error}") for i in items if i.error is not None]
     when = f"，{generated_on}" if generated_on else ""
     count = f"应报送 {len(submissions)} 个机关，其中 {len(done)} 个可以对照" if submissions is not None \
@@ -112,7 +112,7 @@ def render_index(year: int, items: Sequence[IndexRow], *, generated_on: str | No
         body += [h.h2("报送情况"),
                  h.p(f"{summary_line(submissions)}。未提交的机关见", h.a("催报名单", href=quote(f"{REMINDER_NAME}.html")),
                      "（另有 催报名单.xlsx）。"),
-                 table_html(submissions)]
+                 table_html("submissions")]
     if problems:
         body += [h.h2("本次运行的冲突和拒收"), h.ul(h.li(p) for p in problems)]
     if consolidations:
@@ -124,8 +124,9 @@ def render_index(year: int, items: Sequence[IndexRow], *, generated_on: str | No
                                   h.th(f"{year}年度报告（含跨年度核对）", colspan=3), h.th("上年报告", colspan=2),
                                   h.th("结论", rowspan=2)),
                              h.tr(h.th("错误", N), h.th("警告", N), h.th("涉及规则"), h.th("错误", N), h.th("警告", N))),
-                     h.tbody(rows))]
+                     h.tbody(slot("agencies")))]
     if failed:
         body += [h.h2("无法对照"), h.ul(failed)]
     body.append(h.footer(f"由 gknb 生成{when}。每个机关一份对照报告，点击机关名称打开。"))
-    return page(f"{year}年度政府信息公开工作年度报告对照汇总", body)
+    slots = {"submissions": table_rows(submissions)} if submissions is not None else {}
+    return page(f"{year}年度政府信息公开工作年度报告对照汇总", body, slots={**slots, "agencies": rows()})

@@ -8,7 +8,7 @@ Content-Security-Policy under which nothing loads or runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from lxml import etree
@@ -32,8 +32,17 @@ def head(*labels: str | tuple[str, Mapping[str, str] | None]) -> Element:
     return h.thead(h.tr(h.th(*label) if isinstance(label, tuple) else h.th(label) for label in labels))
 
 
-def page(title: str, body: Child, *, css: str = CSS) -> str:
-    """The whole page, serialised once: doctype, utf-8, the policy, the stylesheet, ``body``."""
+def slot(name: str) -> Element:
+    """A place in a page for elements :func:`page` makes and serialises one at a time (its
+    ``slots``): a table with a row for each of 10,000 agencies is never one tree (it cost the
+    January job's parent ≈ 10 KB an agency).  A comment no text of a report can forge (text is
+    escaped: its ``<`` never reaches the page as markup)."""
+    return etree.Comment(f" slot:{name} ")
+
+
+def page(title: str, body: Child, *, css: str = CSS, slots: Mapping[str, Iterable[Element]] | None = None) -> str:
+    """The whole page, serialised once: doctype, utf-8, the policy, the stylesheet, ``body``;
+    each :func:`slot` in it replaced by its elements, serialised as they are made."""
     top = h.head(h.meta(charset="utf-8"), h.meta({"http-equiv": "Content-Security-Policy", "content": CSP}),
                  h.meta(name="viewport", content="width=device-width, initial-scale=1"), h.title(title),
                  h.style(css))
@@ -43,7 +52,14 @@ def page(title: str, body: Child, *, css: str = CSS) -> str:
         for child in part:
             child.tail = "\n"
     doc = h.html("\n", top, "\n", main, "\n", lang="zh-CN")
-    return etree.tostring(doc, method="html", encoding="unicode", doctype="<!DOCTYPE html>") + "\n"
+    text = etree.tostring(doc, method="html", encoding="unicode", doctype="<!DOCTYPE html>") + "\n"
+    for name, elements in (slots or {}).items():
+        marker = etree.tostring(slot(name), method="html", encoding="unicode")
+        before, found, after = text.partition(marker)
+        if not found:
+            raise ValueError(f"no slot {name!r} in the page")
+        text = "".join((before, *(etree.tostring(e, method="html", encoding="unicode") for e in elements), after))
+    return text
 
 
 def num(v) -> str:

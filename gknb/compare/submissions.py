@@ -10,6 +10,7 @@ template), or after the deadline the office sets.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -19,7 +20,7 @@ from openpyxl.styles import Font
 from gknb import template as tpl
 from gknb.xlsx import workbook_bytes
 
-from .markup import Element, N, h, head, page
+from .markup import Element, N, h, head, page, slot
 
 SUBMITTED, LATE, MISSING = "已提交", "逾期", "未提交"
 _BADGE = {SUBMITTED: "passed", LATE: "warning", MISSING: "error"}
@@ -63,17 +64,20 @@ def summary_line(subs: list[Submission]) -> str:
             f"未提交 {n[MISSING]} 个")
 
 
-def table_html(subs: list[Submission]) -> Element:
-    """The index's first table: every agency that must report and where its report is."""
+def table_html(name: str) -> Element:
+    """The index's first table: every agency that must report and where its report is; its
+    rows (:func:`table_rows`) fill the page's slot ``name``."""
+    return h.table(head("机关", "类别", "上级政府", ("截止日期", N), ("收到日期", N), "收到的文件", "报送情况"),
+                   h.tbody(slot(name)))
+
+
+def table_rows(subs: list[Submission]) -> Iterator[Element]:
     order = {MISSING: 0, LATE: 1, SUBMITTED: 2}
-    rows = []
     for s in sorted(subs, key=lambda s: (order[s.state], s.agency)):
         name = h.a(s.agency, href=quote(s.page)) if s.page else s.agency
-        rows.append(h.tr(h.td(name), h.td(s.kind), h.td(s.parent), h.td(_date(s.deadline), N),
-                         h.td(_date(s.arrived), N), h.td(s.file or ""),
-                         h.td(h.span(s.state, class_=f"badge {_BADGE[s.state]}"))))
-    return h.table(head("机关", "类别", "上级政府", ("截止日期", N), ("收到日期", N), "收到的文件", "报送情况"),
-                   h.tbody(rows))
+        yield h.tr(h.td(name), h.td(s.kind), h.td(s.parent), h.td(_date(s.deadline), N),
+                   h.td(_date(s.arrived), N), h.td(s.file or ""),
+                   h.td(h.span(s.state, class_=f"badge {_BADGE[s.state]}")))
 
 
 def missing(subs: list[Submission]) -> list[Submission]:
