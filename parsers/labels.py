@@ -10,28 +10,48 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import Any, TypeVar, cast
 
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
+F = TypeVar("F", bound=Callable[..., Any])
 _CN_DIGITS = "一二三四五六七八九十"
 # A leading number: 一、 / （一） / (一) / 1. / 1、 / 1． / （1）
 _NUMBERING = re.compile(
     r"^\s*(?:[(（]\s*(?P<paren>[一二三四五六七八九十\d]+)\s*[)）]|(?P<cn>[一二三四五六七八九十]+)\s*[、.．,，]"
     r"|(?P<num>\d{1,2})\s*[.．、,，)）](?!\d))\s*")
 _KEEP = re.compile(r"[\w]+")
+CACHED_CHARS = 256  # labels, headings and cells are short; a longer text is computed, not remembered
 
 
-@lru_cache(maxsize=65536)
+def short_memo(maxsize: int) -> Callable[[F], F]:
+    """``lru_cache`` for the calls whose text arguments are short.  Paragraphs pass through the
+    same functions: remembered, a cache of 65,536 entries keeps whatever a long-lived worker has
+    read (fuzzed text with 100 KB paragraphs grew one process past 800 MB)."""
+    def wrap(fn: F) -> F:
+        cached = lru_cache(maxsize=maxsize)(fn)
+
+        @wraps(fn)
+        def call(*args: Any) -> Any:
+            if any(isinstance(a, str) and len(a) > CACHED_CHARS for a in args):
+                return fn(*args)
+            return cached(*args)
+        call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        return cast(F, call)
+    return wrap
+
+
+@short_memo(maxsize=65536)
 def simplify(text: str) -> str:
     """NFKC (full-width → half-width, Kangxi radicals → ideographs) and Traditional → Simplified."""
     return _T2S.convert(unicodedata.normalize("NFKC", text))
 
 
-@lru_cache(maxsize=65536)
+@short_memo(maxsize=65536)
 def key(text: str) -> str:
     """Letters, digits and CJK only: what two spellings of one label have in common."""
     return "".join(_KEEP.findall(simplify(text))).replace("_", "")
@@ -53,7 +73,7 @@ def bare_key(text: str) -> str:
     return key(numbering(text)[1])
 
 
-@lru_cache(maxsize=1 << 17)
+@short_memo(maxsize=1 << 17)
 def similarity(a: str, b: str) -> float:
     """difflib's ratio, memoised: the same printed labels meet the same template labels again
     and again, within a report and across a batch."""
@@ -112,7 +132,7 @@ def score_all(text: str, candidates: Sequence[Candidate]) -> list[tuple[float, b
     return out
 
 
-@lru_cache(maxsize=1 << 16)
+@short_memo(maxsize=1 << 16)
 def _best_match(text: str, candidates: tuple[Candidate, ...], threshold: float) -> Match | None:
     k = key(text)
     if not k:

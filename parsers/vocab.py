@@ -13,7 +13,7 @@ from typing import cast
 
 from gknb import template as tpl
 
-from .labels import Candidate, Match, bare_key, key, numbering, similarity, simplify
+from .labels import Candidate, Match, bare_key, key, numbering, short_memo, similarity, simplify
 from .layout import GridCell
 
 Slot = tuple[str | None, str, str]  # (block id, row id, column label key)
@@ -116,7 +116,7 @@ def is_number_like(text: str) -> bool:
     return not (n is not None and len(key(rest)) >= 2)
 
 
-@lru_cache(maxsize=4096)
+@short_memo(maxsize=4096)
 def label_fit(text: str, neutral: float) -> float:
     """How well a printed text reads as some label of the form (1.0: one of them exactly);
     a number alone ("（三）"), the first line of a wrapped label, is ``neutral``."""

@@ -204,3 +204,18 @@ def test_a_run_over_many_rows_never_makes_one_figure_of_thousands_of_digits():
     run = "1" * 5200  # within 15 digits a cell, yet its first cuts leave a 4,851-digit last figure
     cands = candidates(run, [column] * 350)
     assert cands is None or all(len(str(v)) <= MAX_RUN_DIGITS for c in cands for v in c)
+
+
+def test_the_label_caches_remember_labels_not_paragraphs():
+    """Found by the long fuzz run (a process past 800 MB): the memoised label functions also see
+    whole paragraphs; remembered, 65,536 of them stay in a worker for the rest of its batch."""
+    from gknb.parsers.labels import CACHED_CHARS, key, similarity, simplify
+    before = (simplify.cache_info().currsize, key.cache_info().currsize, similarity.cache_info().currsize)
+    for i in range(50):
+        paragraph = f"第{i}段" + "政务公开" * CACHED_CHARS
+        assert simplify(paragraph) == paragraph and key(paragraph) == paragraph
+        similarity(paragraph, "政务公开")
+    after = (simplify.cache_info().currsize, key.cache_info().currsize, similarity.cache_info().currsize)
+    assert after == before
+    simplify("本年新收政府信息公开申请数量 fresh")  # a label is still remembered
+    assert simplify.cache_info().currsize == before[0] + 1
