@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, wraps
@@ -25,22 +26,51 @@ _NUMBERING = re.compile(
     r"^\s*(?:[(（]\s*(?P<paren>[一二三四五六七八九十\d]+)\s*[)）]|(?P<cn>[一二三四五六七八九十]+)\s*[、.．,，]"
     r"|(?P<num>\d{1,2})\s*[.．、,，)）](?!\d))\s*")
 _KEEP = re.compile(r"[\w]+")
-CACHED_CHARS = 256  # labels, headings and cells are short; a longer text is computed, not remembered
+CACHED_CHARS = 256  # labels, headings and cells: remembered by count
+LONG_CHARS = 1 << 20  # longer texts (paragraphs, met again within a document): by total length
+
+
+class _LongTexts:
+    """The recent calls with a long text, least recently used dropped first once their texts
+    pass ``LONG_CHARS`` characters in all: a count-bounded cache of paragraphs would keep
+    whatever a long-lived worker has read (fuzzed text with 100 KB paragraphs grew one process
+    past 800 MB), yet a document asks for its own paragraphs several times."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
+        self.chars = 0
+
+    def get(self, fn: Callable[..., Any], args: tuple) -> Any:
+        hit = self.entries.get(args)
+        if hit is not None:
+            self.entries.move_to_end(args)
+            return hit[0]
+        value = fn(*args)
+        size = sum(len(a) for a in args if isinstance(a, str)) + (len(value) if isinstance(value, str) else 0)
+        if size <= LONG_CHARS:
+            self.entries[args] = (value, size)
+            self.chars += size
+            while self.chars > LONG_CHARS:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.chars -= dropped
+        return value
 
 
 def short_memo(maxsize: int) -> Callable[[F], F]:
-    """``lru_cache`` for the calls whose text arguments are short.  Paragraphs pass through the
-    same functions: remembered, a cache of 65,536 entries keeps whatever a long-lived worker has
-    read (fuzzed text with 100 KB paragraphs grew one process past 800 MB)."""
+    """``lru_cache`` for the calls whose texts are short (``maxsize`` of them); the others in a
+    cache bounded by their length (:class:`_LongTexts`)."""
     def wrap(fn: F) -> F:
         cached = lru_cache(maxsize=maxsize)(fn)
+        long = _LongTexts()
 
         @wraps(fn)
         def call(*args: Any) -> Any:
-            if any(isinstance(a, str) and len(a) > CACHED_CHARS for a in args):
-                return fn(*args)
+            for a in args:  # a loop, not any(…): these run ~10,000 times a report
+                if isinstance(a, str) and len(a) > CACHED_CHARS:
+                    return long.get(fn, args)
             return cached(*args)
         call.cache_info = cached.cache_info  # type: ignore[attr-defined]
+        call.long = long  # type: ignore[attr-defined]
         return cast(F, call)
     return wrap
 

@@ -208,14 +208,19 @@ def test_a_run_over_many_rows_never_makes_one_figure_of_thousands_of_digits():
 
 def test_the_label_caches_remember_labels_not_paragraphs():
     """Found by the long fuzz run (a process past 800 MB): the memoised label functions also see
-    whole paragraphs; remembered, 65,536 of them stay in a worker for the rest of its batch."""
-    from gknb.parsers.labels import CACHED_CHARS, key, similarity, simplify
+    whole paragraphs; remembered by count, 65,536 of them stay in a worker for the rest of its
+    batch.  Long texts are kept by their total length instead."""
+    from gknb.parsers.labels import CACHED_CHARS, LONG_CHARS, key, similarity, simplify
     before = (simplify.cache_info().currsize, key.cache_info().currsize, similarity.cache_info().currsize)
-    for i in range(50):
-        paragraph = f"第{i}段" + "政务公开" * CACHED_CHARS
+    big = max(CACHED_CHARS + 1, LONG_CHARS // 8)
+    for i in range(40):  # 40 paragraphs of 1/8 of the bound each: five times what may stay
+        paragraph = f"第{i}段" + "政" * big
         assert simplify(paragraph) == paragraph and key(paragraph) == paragraph
         similarity(paragraph, "政务公开")
     after = (simplify.cache_info().currsize, key.cache_info().currsize, similarity.cache_info().currsize)
     assert after == before
-    simplify("本年新收政府信息公开申请数量 fresh")  # a label is still remembered
+    for f in (simplify, key, similarity):
+        assert 0 < f.long.chars <= LONG_CHARS
+    assert ("第39段" + "政" * big,) in simplify.long.entries  # the most recent stay
+    simplify("本年新收政府信息公开申请数量 fresh")  # a label is remembered by count
     assert simplify.cache_info().currsize == before[0] + 1
