@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -39,20 +40,25 @@ class _LongTexts:
     def __init__(self) -> None:
         self.entries: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
         self.chars = 0
+        self.lock = threading.Lock()
 
     def get(self, fn: Callable[..., Any], args: tuple) -> Any:
-        hit = self.entries.get(args)
-        if hit is not None:
-            self.entries.move_to_end(args)
-            return hit[0]
+        with self.lock:
+            hit = self.entries.get(args)
+            if hit is not None:
+                self.entries.move_to_end(args)
+                return hit[0]
         value = fn(*args)
         size = sum(len(a) for a in args if isinstance(a, str)) + (len(value) if isinstance(value, str) else 0)
         if size <= LONG_CHARS:
-            self.entries[args] = (value, size)
-            self.chars += size
-            while self.chars > LONG_CHARS:
-                _, (_, dropped) = self.entries.popitem(last=False)
-                self.chars -= dropped
+            with self.lock:  # a reader's time limit may interrupt this: the bound holds regardless
+                self.entries[args] = (value, size)
+                self.chars += size
+                while self.chars > LONG_CHARS and self.entries:
+                    _, (_, dropped) = self.entries.popitem(last=False)
+                    self.chars -= dropped
+                if not self.entries:
+                    self.chars = 0
         return value
 
 
