@@ -84,24 +84,26 @@ def resolve_columns(stacks: tuple[tuple[int, tuple[str, ...]], ...], tid: str,
     table = tpl.load().table(tid)
     out = []
     for col, stack in stacks:
-        found = match_in_stack(stack, lambda text: match_column(text, tid, s), s.max_wrapped_header_rows)
+        found = match_in_stack(stack, lambda text: match_column(text, tid, s), s.max_wrapped_header_rows,
+                               s.header_depth)
         if found is None:
             continue
         colkey, above = found
         rowid = None
         if table.printed_transposed:
             m = match_in_stack(stack[:above], lambda text: best_match(text, v.rows[tid], threshold=s.transposed_row),
-                               s.max_wrapped_header_rows)
+                               s.max_wrapped_header_rows, s.header_depth)
             rowid = m[0][1] if m else None  # type: ignore[index]
         out.append((col, (rowid, colkey)))
     return tuple(out)  # type: ignore[arg-type]
 
 
 def match_in_stack(stack: Sequence[str], match: Callable[[str], Match | None],
-                   max_rows: int) -> tuple[object, int] | None:
+                   max_rows: int, depth: int) -> tuple[object, int] | None:
     """(ident, index of its first text) of the lowest label in a header stack that ``match``
-    accepts, alone or joined with the texts just above it (a label wrapped over rows)."""
-    for end in range(len(stack), 0, -1):
+    accepts, alone or joined with the texts just above it (a label wrapped over rows); only the
+    ``depth`` lowest texts are looked at."""
+    for end in range(len(stack), max(len(stack) - depth, 0), -1):
         for start in range(end - 1, max(end - 1 - max_rows, -1), -1):
             m = match("".join(stack[start:end]))
             if m:

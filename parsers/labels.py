@@ -169,9 +169,21 @@ def score_all(text: str, candidates: Sequence[Candidate]) -> list[tuple[float, b
 
 
 @short_memo(maxsize=1 << 16)
+def _out_of_reach(bare: str, candidates: tuple[Candidate, ...], threshold: float) -> bool:
+    """No candidate can score ``threshold`` (nor tie with one that does): difflib's ratio is at
+    most 2·min(m, n)/(m + n) for texts of m and n characters, and a number adds at most 0.05.
+    A text far longer than every label is answered without comparing it (a 64 KB header cell took
+    seconds of difflib: found by the long fuzz run)."""
+    if not bare:
+        return False
+    reach = threshold - TIE - 0.05
+    n = len(bare)
+    return all(c.bare != bare and 2 * min(n, len(c.bare)) / (n + len(c.bare)) < reach for c in candidates)
+
+
 def _best_match(text: str, candidates: tuple[Candidate, ...], threshold: float) -> Match | None:
     k = key(text)
-    if not k:
+    if not k or _out_of_reach(bare_key(text), candidates, threshold):
         return None
     scored = score_all(text, candidates)
     if not scored or scored[0][0] < threshold:

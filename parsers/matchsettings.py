@@ -41,6 +41,8 @@ class MatchSettings:
     row_in_group: float = 0.6  # ... among the rows of the group in context, when the label alone is ambiguous
     text_row: float = 0.85  # a paragraph ("行政许可 97") or a lone label names a row
     max_wrapped_header_rows: int = 4  # header rows one wrapped label may run over
+    header_depth: int = 12  # the lowest texts of a header column searched for its label (a header
+    # stack thousands of rows deep, from text read as header rows, made each row's match quadratic)
     max_line_chars: int = 300  # a paragraph longer than this is running text (bounds the line pattern's work)
     max_line_key: int = 60  # ... and one whose letters and digits number more than this
     # The form's largest table has 28 rows and 15 columns; a grid far beyond that is not one of them.

@@ -224,3 +224,17 @@ def test_the_label_caches_remember_labels_not_paragraphs():
     assert ("第39段" + "政" * big,) in simplify.long.entries  # the most recent stay
     simplify("本年新收政府信息公开申请数量 fresh")  # a label is remembered by count
     assert simplify.cache_info().currsize == before[0] + 1
+
+
+def test_a_header_thousands_of_rows_deep_is_searched_only_at_its_foot():
+    """Found by the long fuzz run: text read as header rows for thousands of lines made every
+    row's column matching scan the whole stack (8.5 s for a 64 KB text report)."""
+    from gknb.parsers.headers import match_in_stack
+    from gknb.parsers.matchsettings import MatchSettings
+    s = MatchSettings()
+    calls = []
+    stack = [f"第{i}行" for i in range(5000)]
+    assert match_in_stack(stack, lambda text: calls.append(text), s.max_wrapped_header_rows, s.header_depth) is None
+    assert len(calls) <= s.header_depth * s.max_wrapped_header_rows
+    assert all("第4999行" in c or int(c.split("行")[0][1:]) >= 5000 - s.header_depth - s.max_wrapped_header_rows
+               for c in calls)
