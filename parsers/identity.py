@@ -9,8 +9,9 @@ from gknb import template as tpl
 
 from .labels import key, simplify
 
-# applied to a title with its whitespace taken out; the agency bounded, so a search is linear
-_TITLE = re.compile(r"(?P<agency>.{0,100}?)(?:关于)?(?:(?P<year>(?:19|20)\d{2})年(?:度)?)?"
+# matched (from the start, as a search with a leading ".*?" always was) against a title with its
+# whitespace taken out: one start, so linear
+_TITLE = re.compile(r"(?P<agency>.*?)(?:关于)?(?:(?P<year>(?:19|20)\d{2})年(?:度)?)?"
                     r"(?:的)?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)")
 _LEADING_YEAR = re.compile(r"^((?:19|20)\d{2})年度?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -58,7 +59,7 @@ def agency_and_year(title: str | None) -> tuple[str | None, int | None]:
     lead = _LEADING_YEAR.match(flat)
     if lead:
         year, flat = int(lead.group(1)), flat[lead.end():]
-    m = _TITLE.search(flat)
+    m = _TITLE.match(flat)
     if not m:
         return None, year
     agency = (m.group("agency") or "").strip("：:，, ") or None
