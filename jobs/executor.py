@@ -64,7 +64,7 @@ def _watched(fn: Callable[..., Any], args: tuple, seconds: float, label: str) ->
     """Raise Timeout in this thread once ``seconds`` have passed, every 5 ms until it lands
     (one raised inside a finalizer is swallowed, as an alarm would be).  Disarmed before the
     task's result or exception leaves, so that no Timeout reaches the worker's own code."""
-    tid, done, lock = threading.get_ident(), threading.Event(), threading.Lock()
+    tid, done, lock, injected = threading.get_ident(), threading.Event(), threading.Lock(), [False]
 
     def watch() -> None:
         if done.wait(seconds):
@@ -74,6 +74,7 @@ def _watched(fn: Callable[..., Any], args: tuple, seconds: float, label: str) ->
                 if done.is_set():
                     return
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(Timeout))
+                injected[0] = True
             if done.wait(0.005):
                 return
 
@@ -90,12 +91,15 @@ def _watched(fn: Callable[..., Any], args: tuple, seconds: float, label: str) ->
     threading.Thread(target=watch, daemon=True).start()
     try:
         try:
-            return fn(*args)
+            result = fn(*args)
         finally:
             disarm()
     except Timeout:
         disarm()
         raise TaskTimeout(f"{label}：{timeout_message(seconds)}") from None
+    if injected[0]:  # past the limit, every Timeout swallowed (in a finalizer): a timeout all the same
+        raise TaskTimeout(f"{label}：{timeout_message(seconds)}")
+    return result
 
 
 class Executor:

@@ -130,8 +130,10 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
     Uses SIGALRM, so it acts only in the main thread of a process (every CLI command and every
     pool worker); elsewhere the block runs unbounded.  An enclosing limit is kept and restored.
     The alarm repeats every ``ALARM_REPEAT`` seconds until the block ends: an alarm that lands
-    in a finalizer (``__del__`` run by the garbage collector) is swallowed by Python, and a
-    single alarm would leave the block unbounded.
+    in a finalizer (``__del__`` run by the garbage collector, a gc callback) is swallowed by
+    Python, and a single alarm would leave the block unbounded.  A block that ends on its own
+    once its limit has passed — every alarm swallowed, or none delivered yet — is a timeout too:
+    what it returned was computed past the limit, and the caller is told so, never handed it.
     """
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
@@ -152,6 +154,7 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
     outer, outer_repeat = signal.getitimer(signal.ITIMER_REAL)
     limit = min(seconds, outer) if outer else seconds  # an enclosing limit that ends sooner wins
     old_handler = signal.signal(signal.SIGALRM, _alarm)
+    late = False
     try:  # an alarm from here on, the enclosing one included, is this document's timeout
         try:
             signal.setitimer(signal.ITIMER_REAL, limit, ALARM_REPEAT)
@@ -161,9 +164,12 @@ def time_limit(seconds: float | None, name: str) -> Iterator[None]:
             # while the block ends can no longer escape as a bare Timeout.
             armed[0] = False
             signal.setitimer(signal.ITIMER_REAL, 0)
+            late = bool(fired[0]) or time.monotonic() - started >= limit
     except Timeout:
-        raise DocumentError(name, f"处理超时（超过{limit:g}秒）：文件可能异常或结构过于复杂") from None
+        late = True
     finally:
         signal.signal(signal.SIGALRM, old_handler)
         if outer:  # give the enclosing limit back what remains of it
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001), outer_repeat)
+    if late:
+        raise DocumentError(name, f"处理超时（超过{limit:g}秒）：文件可能异常或结构过于复杂")

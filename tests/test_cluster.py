@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import operator
 import shutil
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -102,6 +104,36 @@ def test_the_time_limit_holds_in_a_thread_where_no_alarm_reaches():
     assert not t.is_alive() and len(caught) == 2
     assert str(caught[0]) == "来文.pdf：" + ex.timeout_message(0.2) and caught[1] == 299_999 * 300_000 // 2
     assert ex.limited(operator.add, (1, 2), 0.2, "x") == 3  # a task done in time leaves no exception behind
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed Timeout
+def test_a_task_that_ends_after_its_swallowed_timeout_is_a_timeout(monkeypatch):
+    """Every Timeout the watchdog injects lands in a finalizer and is lost; the task then ends on
+    its own, past its limit: it is a timeout, its result is not handed back."""
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)
+
+    class Slow:
+        def __del__(self):
+            end = time.perf_counter() + 0.3  # past the 0.1 s limit: the injections land in here
+            while time.perf_counter() < end:
+                pass
+
+    def task() -> int:
+        Slow()
+        return 1
+
+    caught: list[object] = []
+
+    def run() -> None:
+        try:
+            caught.append(ex.limited(task, (), 0.1, "来文.pdf"))
+        except ex.TaskTimeout as e:
+            caught.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(30)
+    assert len(caught) == 1 and isinstance(caught[0], ex.TaskTimeout), caught
 
 
 def test_a_scheduler_that_cannot_be_reached_is_a_chinese_error(tmp_path, monkeypatch):
