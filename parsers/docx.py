@@ -127,6 +127,10 @@ def _collect_text(el: etree._Element, parts: list[str], boxes: list[etree._Eleme
             boxes.append(child)
         elif name in NO_TEXT or (name == "r" and _hidden(child)):
             continue
+        elif name == "r" and _raised(child):  # a superscript's "1" after "13" is a mark, not a digit
+            parts.append("\n")
+            _collect_text(child, parts, boxes)
+            parts.append("\n")
         elif child.tag == MC_ALTERNATE:
             branch = _alternative(child)
             if branch is not None:
@@ -140,6 +144,13 @@ def _hidden(run: etree._Element) -> bool:
     r_pr = _child(run, "rPr")
     vanish = _child(r_pr, "vanish") if r_pr is not None else None
     return vanish is not None and _w_val(vanish) not in ("0", "false", "off")
+
+
+def _raised(run: etree._Element) -> bool:
+    """A run set as superscript or subscript (w:vertAlign)."""
+    r_pr = _child(run, "rPr")
+    align = _child(r_pr, "vertAlign") if r_pr is not None else None
+    return align is not None and _w_val(align) in ("superscript", "subscript")
 
 
 def _container_lines(el: etree._Element) -> list[str]:

@@ -36,6 +36,8 @@ FURNITURE_WORDS = re.compile(r"nav|menu|breadcrumb|crumb|footer|header|share|sid
 FURNITURE_MAX_SHARE = 1 / 3  # an element with this share of the page's text is content, whatever its class
 CONTENT_MIN_CHARS = 200  # ... provided it has at least this much (a menu is all of a near-empty page)
 
+# Inline, but never part of the text beside it: a superscript's "1" after "13" is a mark, not a digit.
+SET_APART_TAGS = frozenset({"table", "sup", "sub"})
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "div", "dl", "dt",
     "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
@@ -205,7 +207,7 @@ def _gather(el: Element, out: list[str | None]) -> None:
         if isinstance(child.tag, str):
             if child.tag == "br":
                 out.append(BREAK)
-            elif child.tag in BLOCK_TAGS or child.tag == "table":
+            elif child.tag in BLOCK_TAGS or child.tag in SET_APART_TAGS:
                 out.append(BREAK)
                 _gather(child, out)
                 out.append(BREAK)

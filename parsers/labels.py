@@ -87,6 +87,34 @@ def simplify(text: str) -> str:
     return _T2S.convert(unicodedata.normalize("NFKC", text))
 
 
+# Blocks holding characters whose compatibility form is a digit they are not: superscripts and
+# fractions (¹ ½), number forms, enclosed alphanumerics (① ⑴ ⒈), dingbats, enclosed CJK and
+# CJK compatibility (㉑ ㋀ ㏠), enclosed alphanumeric supplement (🄁).
+_DIGIT_MAKER_BLOCKS = ((0x00A0, 0x00FF), (0x2070, 0x209F), (0x2150, 0x218F), (0x2460, 0x24FF),
+                       (0x2776, 0x2793), (0x3200, 0x33FF), (0x1F100, 0x1F1FF))
+_GUARD = 0xF0000  # plane-15 private use: neither NFKC nor OpenCC changes it
+
+
+@lru_cache(maxsize=1)
+def _digit_makers() -> tuple[dict[int, int], dict[int, int]]:
+    """(guard, unguard): each digit-making character to a private-use code point and back."""
+    makers = [o for lo, hi in _DIGIT_MAKER_BLOCKS for o in range(lo, hi + 1)
+              if unicodedata.decimal(chr(o), None) is None
+              and any(c.isdigit() for c in unicodedata.normalize("NFKC", chr(o)))]
+    guard = {o: _GUARD + k for k, o in enumerate(makers)}
+    return guard, {v: k for k, v in guard.items()}
+
+
+def figure_text(text: str) -> str:
+    """``simplify`` for text that holds figures: a character whose compatibility form is a digit
+    it is not stays as printed.  NFKC reads the footnote mark of ``13①`` or ``13¹`` as a
+    digit (``131``) and ``⑴`` as ``(1)``: a figure is made of the digits that were printed
+    (full-width ones included), so a mark after it is flagged, never read into it."""
+    guard, unguard = _digit_makers()
+    guarded = text.translate(guard)
+    return simplify(text) if guarded == text else simplify(guarded).translate(unguard)
+
+
 @short_memo(maxsize=65536)
 def key(text: str) -> str:
     """Letters, digits and CJK only: what two spellings of one label have in common."""

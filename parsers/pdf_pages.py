@@ -186,15 +186,51 @@ def _needs_space(left: str, right: str) -> bool:
 
 
 def _line_text(chars: list[dict]) -> str:
-    """Join one line's characters: gaps become spaces only between non-CJK text."""
-    parts = [chars[0]["text"]]
-    for prev, ch in zip(chars, chars[1:]):
+    """Join one line's characters: gaps become spaces only between non-CJK text; a digit
+    set smaller against the figure it touches is a mark, written as a superscript or
+    subscript digit (``13¹``), never as one more digit of the figure (131)."""
+    marks = _digit_marks(chars)
+    parts = [marks.get(0, chars[0]["text"])]
+    for i, (prev, ch) in enumerate(zip(chars, chars[1:]), 1):
         gap = ch["x0"] - prev["x1"]
         size = min(prev["size"], ch["size"]) or 1.0
         if gap > 0.25 * size and prev["text"] and ch["text"] and _needs_space(prev["text"][-1], ch["text"][0]):
             parts.append(" ")
-        parts.append(ch["text"])
+        parts.append(marks.get(i, ch["text"]))
     return "".join(parts)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPT_DIGITS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
+MARK_SIZE = 1.1  # a digit this many times smaller than the digit it touches is a mark
+
+
+def _digit_marks(chars: list[dict]) -> dict[int, str]:
+    """Index -> text of each digit that is a mark: smaller than a digit it touches, raised
+    (superscript) or lowered (subscript); the digits that follow a mark at its size are its own."""
+    marks: dict[int, str] = {}
+    for i in range(1, len(chars)):
+        prev, ch = chars[i - 1], chars[i]
+        if not (prev["text"].isdigit() and ch["text"].isdigit() and prev["size"] and ch["size"]):
+            continue
+        if ch["x0"] - prev["x1"] > 0.25 * min(prev["size"], ch["size"]):
+            continue  # two figures, not one figure and its mark
+        if i - 1 in marks:
+            if abs(ch["size"] - prev["size"]) <= 0.05 * prev["size"]:
+                table = _SUPERSCRIPT if marks[i - 1][0] in _SUPERSCRIPT_DIGITS else _SUBSCRIPT
+                marks[i] = ch["text"].translate(table)
+            continue
+        if ch["size"] * MARK_SIZE < prev["size"]:
+            small, big = i, i - 1
+        elif prev["size"] * MARK_SIZE < ch["size"]:
+            small, big = i - 1, i
+        else:
+            continue
+        base = chars[big]
+        raised = chars[small]["bottom"] < base["bottom"] - 0.1 * base["size"]
+        marks[small] = chars[small]["text"].translate(_SUPERSCRIPT if raised else _SUBSCRIPT)
+    return marks
 
 
 def _make_line(chars: list[dict], page: int) -> _Line:

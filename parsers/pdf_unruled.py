@@ -282,9 +282,9 @@ def build_grid(body: Sequence[LineLike], text_of, settings: UnruledSettings = SE
         for s in (piece for seg in pieces
                   for piece in (split_at(seg, labels[1:], text_of, settings) if seg.x1 <= first_value else [seg])):
             col, span = _place(s, labels, values, first_value)
-            if col in taken:  # two segments in one column: join them into its cell
+            if col in taken:  # two segments in one column: its cell holds both, on two lines
                 cell = next(c for c in cells if c.row == r and c.col <= col < c.col + c.colspan)
-                cell.text += s.text
+                cell.text += "\n" + s.text  # ("13" and "1" are not 131: the value reader flags it)
                 continue
             taken.update(range(col, col + span))
             cells.append(GridCell(r, col, s.text, 1, span,

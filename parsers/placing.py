@@ -21,6 +21,7 @@ from .readings import ABSENT_RAW, Placed, Raw, Reading, RowRead, RunRead, TableR
 from .vocab import RowRef, block_columns, cell_text, is_number_like, row_label_of
 
 LOSSY_KINDS = frozenset({"text", "markdown"})  # exports: an empty field may be a lost one
+SEVERAL_FIGURES = "本栏印有不止一个数字（“{}”），已连读为一个数，请核对"
 
 
 def value_cells(row: Sequence[GridCell | None], label_cols: frozenset[int]) -> list[tuple[int, GridCell]]:
@@ -62,7 +63,7 @@ def row_values(ctx: Context, tid: str, block: str | None, row: Sequence[GridCell
             why = f"此行有{len(values)}个数、表头有{len(columns)}栏，无法确定各数所属栏目，按从左到右推定"
             out = {k: replace(r, inferred=r.inferred or why) for k, r in out.items()}
         return {colkey: out.get(colkey, ABSENT_RAW) for colkey in columns}
-    placed = {}
+    under: dict[str, list[GridCell]] = {}
     for colkey in columns:
         cells: list[GridCell] = []
         for col in by_key[colkey]:
@@ -70,7 +71,12 @@ def row_values(ctx: Context, tid: str, block: str | None, row: Sequence[GridCell
             if col in label_cols or cell is None or (cells and cells[-1] is cell):
                 continue
             cells.append(cell)
+        under[colkey] = cells
+    placed = {}
+    for colkey, cells in under.items():
         nonempty = [c for c in cells if cell_text(c)]
+        if len(nonempty) > 1:
+            nonempty = _own_cells(colkey, nonempty, under)
         if not cells:
             placed[colkey] = ABSENT_RAW
         elif len(nonempty) > 1:  # two figures under one header: kept whole, the value reader flags it
@@ -88,8 +94,24 @@ def values_from_tokens(tid: str, block: str | None, rowid: str, tokens: Sequence
     columns = block_columns(tid, block, fmt)
     if len(tokens) != len(columns) and len(columns) > 1:
         return {}, RunRead(tid, ((block, rowid),), "".join(tokens), where)
+    if len(tokens) > len(columns):  # one column, several figures: "2 293" (a space for a comma?)
+        printed = " ".join(tokens)
+        return {columns[0]: Raw(printed, where, doubt=SEVERAL_FIGURES.format(printed))}, None
     out = {c: Raw(t, where) for c, t in zip(columns, tokens)}
     return {c: out.get(c, Raw("", where, missing=True)) for c in columns}, None
+
+
+def _own_cells(colkey: str, nonempty: list[GridCell], under: dict[str, list[GridCell]]) -> list[GridCell]:
+    """Of the figures under one header, the one that lies under no other, when every other is
+    the one figure of a neighbouring column: a body cell spanning across a header's edge
+    (上一年项目数量 | 本年增/减 over two columns, the row's figures spanned 2 | 1)."""
+    own = [c for c in nonempty if not any(c in cells for k, cells in under.items() if k != colkey)]
+    borrowed = [c for c in nonempty if c not in own]
+    if len(own) == 1 and all(
+            any(k != colkey and [x for x in cells if cell_text(x)] == [c] for k, cells in under.items())
+            for c in borrowed):
+        return own
+    return nonempty
 
 
 def text_row(tid: str, block: str | None, rowid: str, tokens: Sequence[str], where: Where,
@@ -99,6 +121,7 @@ def text_row(tid: str, block: str | None, rowid: str, tokens: Sequence[str], whe
     values, run = values_from_tokens(tid, block, rowid, tokens, where, fmt)
     if unsure:
         values = {k: replace(r, inferred=unsure) for k, r in values.items()}
+        run = replace(run, unsure=unsure) if run else None
     return [*([run] if run else []), RowRead(tid, block, rowid, values)]
 
 

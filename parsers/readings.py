@@ -53,6 +53,7 @@ class RunRead:
     rows: tuple[RowRef, ...]
     text: str
     where: Where
+    unsure: str | None = None  # why the run itself is doubtful (digits left unread after it)
 
 
 @dataclass(frozen=True)

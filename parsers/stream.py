@@ -19,7 +19,7 @@ from typing import Any
 from gknb import template as tpl
 
 from .context import Context
-from .labels import key, numbering, simplify
+from .labels import figure_text, key, numbering, simplify
 from .layout import Paragraph
 from .placing import text_row
 from .readings import ColumnSeen, Reading, RowRead, RunRead
@@ -46,12 +46,20 @@ class _Anchor:
 
 
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_SIGNS = "+-－"
 
 
 def _stray_comma(run: str) -> bool:
     """A comma between two digits that lies outside every figure read from the run."""
     inside = {i for m in _NUMBER.finditer(run) for i in range(m.start(), m.end())}
     return any(m.start() not in inside for m in _DIGIT_COMMA.finditer(run))
+
+
+def _stray_sign(run: str) -> bool:
+    """A sign that is no figure's: a dash printed for a blank or a 0 ("217-----217"), which
+    dropping would shift every figure after it into another column."""
+    inside = {i for m in _NUMBER.finditer(run) for i in range(m.start(), m.end())}
+    return any(ch in _SIGNS and i not in inside for i, ch in enumerate(run))
 
 
 def _pattern(label: str) -> re.Pattern[str]:
@@ -113,18 +121,28 @@ def anchors(text: str) -> list[_Anchor]:
 def stream_events(paragraphs: list[Paragraph]) -> Iterator[RunFound]:
     """Every label found in the paragraphs of a report whose cells ran together, with the
     figures printed after it (up to the next label)."""
-    for para in paragraphs:
-        text = simplify(para.text)
-        found = anchors(text)
+    texts = [figure_text(para.text) for para in paragraphs]
+    found_in = [anchors(text) for text in texts]
+    for p, (para, text, found) in enumerate(zip(paragraphs, texts, found_in)):
         for i, a in enumerate(found):
             nxt = found[i + 1].start if i + 1 < len(found) else len(text)
             between = text[a.end:nxt]
             run = _RUN.match(between).group(0)  # type: ignore[union-attr]
             # figures the run stopped short of, or a comma between digits that no figure's
-            # thousands grouping explains ("13575,394,432.52": 135 and 75,394,432.52 ran together)
-            unsure = any(ch.isdigit() for ch in between[len(run):]) or _stray_comma(run)
+            # thousands grouping explains ("13575,394,432.52": 135 and 75,394,432.52 ran together),
+            # a dash that is no figure's sign, or a run the paragraph's end cut ("行政处罚26" / "48 0 430…": a line break in a figure)
+            unsure = (any(ch.isdigit() for ch in between[len(run):]) or _stray_comma(run) or _stray_sign(run)
+                      or (i + 1 == len(found) and len(run) == len(between) and p + 1 < len(texts)
+                          and _goes_on(texts[p + 1], found_in[p + 1])))
             yield RunFound(a.kind, a.ident, text[a.start:a.end], run.strip(), tuple(_NUMBER.findall(run)), unsure,
                            para.where)
+
+
+def _goes_on(text: str, found: list[_Anchor]) -> bool:
+    """A paragraph that opens with figures and nothing else before its first label (or its
+    end): the rest of the run the paragraph before it ended on."""
+    head = text[:found[0].start] if found else text
+    return any(ch.isdigit() for ch in head) and _RUN.match(head).end() == len(head)  # type: ignore[union-attr]
 
 
 def run_found(ctx: Context, found: RunFound, fmt: Callable[[str], str]) -> tuple[Context, Trace]:

@@ -23,7 +23,7 @@ from gknb import template as tpl
 
 from .context import Context, Header
 from .headers import complete_transposed_header, header_table, names_data_row, read_header
-from .labels import best_match, key, simplify
+from .labels import best_match, figure_text, key
 from .layout import GridCell, Layout, Paragraph
 from .matchsettings import MATCH, MatchSettings
 from .placing import fill_gaps, read_unlabeled, row_values, text_row, value_cells
@@ -178,7 +178,7 @@ def text_line(ctx: Context, event: TextLine, fmt: FormatOf, s: MatchSettings) ->
         return ctx, Trace(event, ReadAs.CAPTION, ctx.table, captioned, (text,), match=caption)
     if not ctx.table:
         return ctx, Trace(event, ReadAs.PROSE)
-    m = _TEXT_ROW.match(simplify(text).strip())
+    m = _TEXT_ROW.match(figure_text(text).strip())
     if m:
         named = match_text_label(ctx, m.group("label"), s)
         if named is not None:

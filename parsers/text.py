@@ -45,14 +45,28 @@ def _md_cells(line: str) -> list[str]:
     return [c.strip() for c in s.split("|")]
 
 
-def _grid(rows: list[tuple[int, list[str]]]) -> Grid:
-    """A grid from (line number, fields) rows: each field stays in the column it was printed in."""
+def _grid(rows: list[tuple[int, list[str]]], doubts: dict[tuple[int, int], str] | None = None) -> Grid:
+    """A grid from (line number, fields) rows: each field stays in the column it was printed in;
+    ``doubts``: why the text of a (row, column) is unsure."""
     cells = []
     width = min(MAX_COLUMNS, max(len(f) for _, f in rows))
     for r, (line, fields) in enumerate(rows):
         for c, text in enumerate(fields[:width]):
-            cells.append(GridCell(r, c, text, where=Where(line=line)))
+            cells.append(GridCell(r, c, text, where=Where(line=line), doubt=(doubts or {}).get((r, c))))
     return Grid(cells, len(rows), width, Where(line=rows[0][0]))
+
+
+CELL_BROKEN = "此格文字被换行断开（“{}”），已连读，请核对"
+
+
+def _broken_row(lines: list[str], i: int) -> bool:
+    """A Markdown row left open ("| 行政许可 | 517") whose next line closes it ("645 |"): a line
+    break inside a cell."""
+    s = lines[i].strip()
+    if not s.startswith("|") or s.endswith("|") or i + 1 >= len(lines):
+        return False
+    nxt = lines[i + 1].strip()
+    return bool(nxt) and nxt.endswith("|") and not nxt.startswith("|")
 
 
 def _strip_crawler_header(lines: list[str]) -> tuple[list[str], int, str | None]:
@@ -94,13 +108,20 @@ def read_text(document: Source | str | os.PathLike) -> Layout:
                 blocks.append(Paragraph("  ".join(cells), Where(line=n)))
             continue
         if _is_md_row(line):
-            rows = []
+            rows, doubts = [], {}
             while i < len(lines) and _is_md_row(lines[i]):
                 if not is_md_separator(lines[i]):
-                    rows.append((offset + i + 1, _md_cells(lines[i])))
+                    fields, line_no = _md_cells(lines[i]), offset + i + 1
+                    if _broken_row(lines, i):
+                        i += 1
+                        cont = _md_cells(lines[i])
+                        joined = f"{fields[-1]} {cont[0]}".strip()
+                        doubts[(len(rows), len(fields) - 1)] = CELL_BROKEN.format(joined)
+                        fields = [*fields[:-1], joined, *cont[1:]]
+                    rows.append((line_no, fields))
                 i += 1
             if rows:
-                blocks.append(_grid(rows))
+                blocks.append(_grid(rows, doubts))
             continue
         if "\t" in line.strip("\n") and line.strip():
             rows = []

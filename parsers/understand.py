@@ -270,21 +270,21 @@ def _split_runs(report: Report, readings: dict[str, TableReadings]) -> list[Even
             by_row.setdefault((cdef.block, cdef.row.id), []).append(cdef.id)
         latest = {}
         for read in readings[layout.table.id].runs:
-            latest[read.rows] = (read.text, read.where)  # a row read twice: the later reading stands
-        for rows, (text, where) in latest.items():
+            latest[read.rows] = read  # a row read twice: the later reading stands
+        for rows, read in latest.items():
             cells = [cid for row in rows for cid in by_row.get(row, [])]
             if cells:
-                runs.append(Run(cells, text, where))
+                runs.append((Run(cells, read.text, read.where), read.unsure))
     if not runs:
         return []
-    values = solve(report, runs, linear_constraints(report))
+    values = solve(report, [run for run, _ in runs], linear_constraints(report))
     told = []
-    for run in runs:
+    for run, unsure in runs:
         cut = []
         for cid in run.cells:
             options = values.get(cid, set())
-            if len(options) == 1:
-                report.cells[cid] = Cell(VALUE, next(iter(options)), run.text, run.where)
+            if len(options) == 1:  # a cut the sums leave one way is still doubtful if the run is
+                report.cells[cid] = Cell(VALUE, next(iter(options)), run.text, run.where, unsure)
                 cut.append(str(next(iter(options))))
             else:
                 shown = "、".join(str(v) for v in sorted(options)[:6])

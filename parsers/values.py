@@ -13,8 +13,12 @@ from decimal import Decimal, InvalidOperation
 from gknb import template as tpl
 from gknb.template import Column
 
-from .labels import simplify
+from .labels import figure_text
 
+# Digits either side of a space, a line break or a tab: two figures, a wrapped one or a mark —
+# unless the spaces group thousands ("12 345 678", one space before each group of three).
+_SPLIT_DIGITS = re.compile(r"\d\s+\d")
+_SPACE_GROUPED = re.compile(r"\d{1,3}(?: \d{3})+(?:\.\d+)?")
 # Printed for "nothing" in a cell: blank, not 0.
 _DASHES = re.compile(r"^[-－—–―/／\\、.。·…]*$")
 _LEADING_NUMBER = re.compile(r"^([+\-－−]?)\s*(\d[\d,，]*(?:\.\d+)?)")
@@ -34,7 +38,7 @@ class Reading:
 def read_cell(text: str, column: Column) -> Reading:
     """The figure a cell holds, under the column it sits in."""
     raw = (text or "").strip()
-    flat = re.sub(r"\s+", "", simplify(raw))
+    flat = re.sub(r"\s+", "", figure_text(raw))
     if not flat or _DASHES.match(flat):
         return Reading(None, raw or None, None)
     if flat in _WORDS.none_words:
@@ -61,8 +65,17 @@ def read_cell(text: str, column: Column) -> Reading:
         flag = f"单位“{unit.group(1)}”与本栏单位“{column.unit}”不符：“{raw}”"
     elif rest and not unit and not rest.startswith(("(", "（")):
         flag = f"数字后有无法识别的内容：“{raw}”"
+    if _split_digits(raw):
+        flag = flag or f"数字中间有空格或换行，可能是两个数字：“{raw}”"
     if column.type in ("int", "signed_int") and isinstance(value, Decimal):
         flag = flag or f"本栏应为整数：“{raw}”"
     if column.type != "signed_int" and value < 0:
         flag = flag or f"本栏不应为负数：“{raw}”"
     return Reading(value, printed, flag)
+
+
+def _split_digits(raw: str) -> bool:
+    """Digits either side of whitespace that groups no thousands: "13\n1", "26 48", "2 293 5"."""
+    spaced = raw.replace("\xa0", " ")
+    grouped = {i for m in _SPACE_GROUPED.finditer(spaced) for i in range(m.start(), m.end())}
+    return any(m.start() not in grouped or m.end() - 1 not in grouped for m in _SPLIT_DIGITS.finditer(spaced))

@@ -21,6 +21,9 @@ CHANGE = tpl.load().cell("proactive.art20_5.licensing.change").column
     ("/", None, "/", False),
     ("1,234", 1234, "1,234", False),
     ("约10件", None, "约10件", True),
+    ("13①", 13, "13①", True),  # a footnote mark: NFKC would read it into the figure (131)
+    ("13¹", 13, "13¹", True),
+    ("⑴13", None, "⑴13", True),
 ])
 def test_counts(text, value, printed, flagged):
     r = read_cell(text, COUNT)
@@ -37,3 +40,9 @@ def test_a_unit_contradicting_the_column_is_flagged_not_converted():
 def test_signed_change_and_fractional_count():
     assert read_cell("-3", CHANGE).value == -3
     assert read_cell("2.5", COUNT).flag  # a count with decimals is doubtful
+
+
+def test_figure_text_keeps_marks_that_compatibility_forms_make_digits():
+    from gknb.parsers.labels import figure_text
+    assert figure_text("１３①　規章 ⑴ ½ ¹") == "13① 规章 ⑴ ½ ¹"  # full-width digits are digits
+    assert figure_text("行政许可 2293") == "行政许可 2293"
