@@ -15,10 +15,22 @@ _TITLE = re.compile(r"(?P<agency>.*?)(?:关于)?(?:(?P<year>(?:19|20)\d{2})年(?
                     r"(?:的)?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)")
 _LEADING_YEAR = re.compile(r"^((?:19|20)\d{2})年度?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?至\s*(?:(?:19|20)\d{2}\s*年\s*)?12\s*月\s*31\s*日")
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:1|一)\s*月\s*(?:1|一)\s*日\s*(?:起\s*)?至\s*(?:(?:19|20)\d{2}\s*年\s*)?"
+                     r"(?:12|十二)\s*月\s*(?:31|三十一)\s*日")
 # whitespace only after a subject: a pattern that may start on a space rescans every run of
 # spaces from each of its characters (quadratic: 70,000 ideographic spaces took minutes)
 _REPORTED = re.compile(r"(?:(?:本机关|本单位|我局|我委|我办|我区|我县|我市|我镇|本局|本委)\s*)?((?:19|20)\d{2})\s*年度")
+
+
+# A year in Chinese numerals, as official documents print it ("二〇二三年度"; "○" and "零"
+# stand in for "〇"): read as its digits before any year pattern looks.
+_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=\s*年)")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+
+
+def arabic_years(text: str) -> str:
+    """``text`` with each year printed in Chinese numerals written in digits (二〇二三年 → 2023年)."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text) if "年" in text else text
 
 
 def _is_title(flat: str) -> bool:
@@ -53,7 +65,7 @@ def find_title(paragraphs: list[str]) -> tuple[str | None, int]:
 def agency_and_year(title: str | None) -> tuple[str | None, int | None]:
     if not title:
         return None, None
-    flat = re.sub(r"\s+", "", simplify(title))
+    flat = arabic_years(re.sub(r"\s+", "", simplify(title)))
     flat = re.sub(r"^标题[:：]", "", flat)
     year = None
     lead = _LEADING_YEAR.match(flat)
@@ -68,17 +80,18 @@ def agency_and_year(title: str | None) -> tuple[str | None, int | None]:
     return agency, year
 
 
-def year_from_text(texts: list[str]) -> int | None:
-    """The year reported on, from the body: the data period, then "本机关2025年度", then the commonest year."""
-    body = simplify("\n".join(texts))
+def year_from_text(texts: list[str]) -> tuple[int | None, bool]:
+    """(year reported on, sure) from the body: the data period, then "本机关2025年度" — or, unsure,
+    the commonest year (a report names next year's plans and last year's problems too)."""
+    body = arabic_years(simplify("\n".join(texts)))
     m = _PERIOD.search(body)
     if m:
-        return int(m.group(1))
+        return int(m.group(1)), True
     reported = Counter(int(y) for y in _REPORTED.findall(body))
     if reported:
-        return reported.most_common(1)[0][0]
+        return reported.most_common(1)[0][0], True
     years = Counter(int(y) for y in _YEAR.findall(body))
-    return years.most_common(1)[0][0] if years else None
+    return (years.most_common(1)[0][0], False) if years else (None, False)
 
 
 _AGENCY_END = re.compile(tpl.load().vocabulary.ending_pattern())

@@ -62,9 +62,12 @@ def understand(layout: Layout, path: str, events: list[Event] | None = None,
     agency, year = identity.agency_and_year(title)
     body = paragraphs[used:]
     if year is None:
-        year = identity.year_from_text(body[:60])
-        if year is not None:
+        year, sure = identity.year_from_text(body[:60])
+        if year is not None and sure:
             findings.append(Finding(NOTE, f"标题未写明年度，按正文取为{year}年度"))
+        elif year is not None:
+            findings.append(Finding(UNSURE, f"标题和正文都未写明报告年度（统计期限、“××××年度”），按正文中最常见的"
+                                            f"年份推定为{year}年度，请核对"))
     if agency is None:
         agency = identity.agency_from_lines(paragraphs[:3]) or identity.agency_from_lines(paragraphs[::-1][:4])
         findings.append(Finding(NOTE, f"未能从标题识别机关名称，按正文取为“{agency}”" if agency
