@@ -9,7 +9,7 @@ what was printed for each (block, row, column), rows without labels, digit runs 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gknb import template as tpl
 from gknb.model import Where
@@ -30,6 +30,7 @@ class Raw:
 
 
 ABSENT_RAW = Raw("", Where(), missing=True)
+REPEATED_ROW = "此行出现不止一次，所印数字不同（“{}”/“{}”），取最后一次，请核对"
 
 
 # --------------------------------------------------------------------------- readings
@@ -173,4 +174,7 @@ class Book:
         if len(fmts) == 1:
             self._vote(tid, next(iter(fmts)), 2)
         for colkey, raw in values.items():
+            before = t.slots.get((block, rowid, colkey))
+            if before is not None and before.text.strip() != raw.text.strip() and not raw.doubt:
+                raw = replace(raw, doubt=REPEATED_ROW.format(before.text.strip(), raw.text.strip()))
             t.slots[(block, rowid, colkey)] = raw

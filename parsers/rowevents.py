@@ -68,6 +68,7 @@ class RunFound:
     tokens: tuple[str, ...]  # the figures read from the run
     unsure: bool  # digits the run stopped short of, or a comma no figure explains
     where: Where
+    prose: bool = False  # the run is a figure quoted in a sentence ("行政诉讼9起，…")
 
 
 RowEvent = GridSeen | GridRow | TextLine | RunFound

@@ -47,6 +47,8 @@ class _Anchor:
 
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _SIGNS = "+-－"
+# What follows a figure quoted in a sentence ("行政诉讼9起，"), never a table's run of figures.
+_SENTENCE_GOES_ON = frozenset("起次宗例人家，。、；：,;")
 
 
 def _stray_comma(run: str) -> bool:
@@ -135,7 +137,7 @@ def stream_events(paragraphs: list[Paragraph]) -> Iterator[RunFound]:
                       or (i + 1 == len(found) and len(run) == len(between) and p + 1 < len(texts)
                           and _goes_on(texts[p + 1], found_in[p + 1])))
             yield RunFound(a.kind, a.ident, text[a.start:a.end], run.strip(), tuple(_NUMBER.findall(run)), unsure,
-                           para.where)
+                           para.where, prose=between[len(run):].lstrip()[:1] in _SENTENCE_GOES_ON)
 
 
 def _goes_on(text: str, found: list[_Anchor]) -> bool:
@@ -166,7 +168,8 @@ def run_found(ctx: Context, found: RunFound, fmt: Callable[[str], str]) -> tuple
         if tid is None or tid not in tables:
             return ctx, Trace(found, ReadAs.RUN_ELSEWHERE, tid, labels=(found.label,), figures=found.run)
         readings: list[Reading] = [ColumnSeen(tid, column)]
-        if found.tokens and t.table(tid).printed_transposed:
+        if found.tokens and t.table(tid).printed_transposed and not found.prose:
+            # (a figure quoted in a sentence, "行政复议36起，行政诉讼9起", is not the table's run)
             rows = tuple((None, r.id) for r in t.table(tid).blocks[0].rows)
             readings += [RowRead(tid, block, rowid, {}) for block, rowid in rows]
             readings.append(RunRead(tid, rows, found.run, found.where))

@@ -7,6 +7,8 @@ template rows, which format each table is in, and what the parser is unsure of.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gknb import template as tpl
 from gknb.equations import linear_constraints  # the template's own sums decide, read in one place
 from gknb.model import (
@@ -34,7 +36,7 @@ from .explain import Event, explain
 from .labels import is_traditional, key
 from .layout import Layout, Paragraph, Where
 from .matchsettings import MATCH, MatchSettings
-from .readings import TableReadings
+from .readings import REPEATED_ROW, TableReadings
 from .splitting import Run, solve
 from .tables import read as read_tables
 from .values import read_cell
@@ -273,7 +275,10 @@ def _split_runs(report: Report, readings: dict[str, TableReadings]) -> list[Even
             by_row.setdefault((cdef.block, cdef.row.id), []).append(cdef.id)
         latest = {}
         for read in readings[layout.table.id].runs:
-            latest[read.rows] = read  # a row read twice: the later reading stands
+            before = latest.get(read.rows)
+            if before is not None and before.text != read.text and not read.unsure:
+                read = replace(read, unsure=REPEATED_ROW.format(before.text, read.text))
+            latest[read.rows] = read  # a row read twice: the later reading stands (flagged if they differ)
         for rows, read in latest.items():
             cells = [cid for row in rows for cid in by_row.get(row, [])]
             if cells:

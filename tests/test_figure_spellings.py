@@ -104,3 +104,30 @@ def test_a_superscript_mark_in_a_pdf_cell_is_flagged_by_both_readers(ruled, sour
     for engine in ("pdfium", "pdfplumber"):
         s = score(to_view(parse(pdf, ReadSettings(pdf=PdfSettings(engine)))), source.expected)
         assert not s.silent and s.flagged >= len(edits) // 2, (engine, s.flagged, s.silent[:3])
+
+
+@pytest.mark.parametrize("name", ["txt/平潭综合实验区_2019.txt", "md/沭阳县人民政府_2025.md"])
+def test_a_row_printed_twice_with_other_figures_is_flagged(name, sources, tmp_path):
+    """A row repeated with other figures (the last year's line left in): the later is taken and
+    its cells flagged with both printings.  Before, the later stood unflagged (and in the crawler
+    text, the run after it was cut wrong: 33 silent cells)."""
+    source = sources[name]
+    lines = source.text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "重复申请" in line and re.search(r"\d", line.split("重复申请")[-1]))
+    head, tail = lines[at].split("重复申请", 1)
+    lines.insert(at + 1, head + "重复申请" + re.sub(r"\d+", lambda m: str(int(m.group(0)) + 1), tail))
+    path = tmp_path / f"重复{source.suffix}"
+    path.write_text("\n".join(lines), "utf-8")
+    report = parse(path)
+    s = score(to_view(report), source.expected)
+    assert not s.silent, s.silent[:5]
+    assert any("出现不止一次" in (c.flag or "") for c in report.cells.values())
+
+
+def test_a_figure_quoted_in_a_sentence_is_not_the_table_s_run():
+    """平潭 2025's crawler text says "行政复议36起，行政诉讼9起" in section 一: "行政诉讼" is a
+    label of table 四, but "9起，" is a sentence's figure, not the table's run (read as a first
+    printing of table 四, it made every cell of the table a repeated row)."""
+    report = parse(CORPUS / "txt" / "平潭综合实验区_2025.txt")
+    assert not [c for c in report.cells.values() if "出现不止一次" in (c.flag or "")]
+    assert report.cells["review_litigation.reconsideration.total"].value == 36
