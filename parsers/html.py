@@ -36,6 +36,10 @@ FURNITURE_WORDS = re.compile(r"nav|menu|breadcrumb|crumb|footer|header|share|sid
 FURNITURE_MAX_SHARE = 1 / 3  # an element with this share of the page's text is content, whatever its class
 CONTENT_MIN_CHARS = 200  # ... provided it has at least this much (a menu is all of a near-empty page)
 
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
+# Struck-through text: a correction the page shows beside the figure, never part of it.
+STRUCK_TAGS = ("del", "s", "strike")
+STRUCK = "此格有加删除线的文字（“{}”），已略去，请核对"
 # Inline, but never part of the text beside it: a superscript's "1" after "13" is a mark, not a digit.
 SET_APART_TAGS = frozenset({"table", "sup", "sub"})
 BLOCK_TAGS = frozenset({
@@ -155,9 +159,14 @@ def _parse(path: str, text: str) -> Element:
 
 
 def _drop_furniture(body: Element) -> None:
-    """Remove code and form controls, then menus/footers that hold neither a table nor the main text."""
+    """Remove code, form controls and what the page hides (``display:none``, Word's
+    ``mso-hide:all``, ``hidden``: a browser shows none of it, so no figure may come from it),
+    then menus/footers that hold neither a table nor the main text."""
     for el in list(body.iter(*DROP_TAGS)):
         el.drop_tree()
+    for el in [el for el in body.iter() if isinstance(el.tag, str) and _hidden(el)]:
+        if el.getparent() is not None:
+            el.drop_tree()
     page_chars = len(_squash(body.text_content()))
     stack = [body]
     while stack:
@@ -168,6 +177,10 @@ def _drop_furniture(body: Element) -> None:
                 child.drop_tree()
             else:
                 stack.append(child)
+
+
+def _hidden(el: Element) -> bool:
+    return el.get("hidden") is not None or bool(HIDDEN_STYLE.search(el.get("style") or ""))
 
 
 def _is_data_table(el: Element) -> bool:
@@ -229,6 +242,16 @@ def _lines(pieces: list[str | None]) -> list[str]:
         else:
             run.append(piece)
     return lines
+
+
+def _drop_struck(cell: Element) -> str:
+    """Take struck-through text out of a cell; what it said ("" when there was none)."""
+    struck = [el for el in cell.iter(*STRUCK_TAGS) if el is not cell]
+    said = " ".join(t for t in (_normalise(el.text_content()) for el in struck) if t)
+    for el in struck:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return said
 
 
 def _cell_text(cell: Element) -> str:
@@ -355,7 +378,9 @@ def _build_grid(path: str, groups: list[Rows], index: int) -> Grid:
                 if col + colspan > MAX_GRID_COLS:
                     raise DocumentError(path, f"第{index + 1}个表格超过{MAX_GRID_COLS}列，无法作为报表读取。")
                 columns.occupy(col, colspan, r + rowspan - 1)
-                cells.append(GridCell(r, col, _cell_text(td), rowspan, colspan, Where(table=index, row=r, col=col)))
+                struck = _drop_struck(td)
+                cells.append(GridCell(r, col, _cell_text(td), rowspan, colspan, Where(table=index, row=r, col=col),
+                                      doubt=STRUCK.format(struck) if struck else None))
                 col += colspan
             r += 1
     return Grid(cells=cells, n_rows=r, n_cols=len(columns.last_row), where=Where(table=index))
