@@ -125,3 +125,24 @@ def test_table_three_repeats_its_header_rows_after_a_page_break(tmp_path):
     headers = [i for i, row in enumerate(rows) if "<w:tblHeader/>" in row]
     assert headers == list(range(len(headers))) and 2 <= len(headers) <= 4  # the first rows, and only them
     assert "本年新收" not in "".join(rows[i] for i in headers)
+
+
+def test_a_figure_the_reader_was_unsure_of_gives_no_final_report(tmp_path):
+    """A report given as the figures (平潭 2023's page) with a footnote mark after one figure:
+    the mark makes that figure unsure, and an unsure figure is no final report's."""
+    from gknb.generator.basis import read
+    from gknb.generator.compose import generate_docx
+    from gknb.generator.readiness import blockers
+
+    from .conftest import CORPUS
+    page = (CORPUS / "html" / "平潭综合实验区_2023.html").read_text("utf-8")
+    assert page.count(">2629<") == 1
+    reasons = {}
+    for name, text in (("clean", page), ("marked", page.replace(">2629<", ">2629①<"))):
+        path = tmp_path / f"{name}.html"
+        path.write_text(text, "utf-8")
+        figures = read(path)
+        reasons[name] = blockers(figures, generate_docx(figures)[1])
+    assert not [r for r in reasons["clean"] if "存疑" in r]
+    assert [r for r in reasons["marked"] if "存疑" in r] == [
+        "数字存疑：第二十条第（五）项/行政许可/本年处理决定数量：数字后有无法识别的内容：“2629①”"]
