@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,10 +95,7 @@ class _Main(click.Group):
 @click.version_option(package_name="gknb", message="gknb %(version)s")
 def main() -> None:
     """gknb（公开年报）：解析、归档、核对、比较和生成政府信息公开工作年度报告。"""
-    # pdfminer logs (in English) every oddity of a damaged PDF; what matters reaches the user
-    # as gknb's own message, so the libraries' chatter is kept to real errors.
-    for name in ("pdfminer", "pdfplumber", "pypdfium2"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    # (the PDF libraries' logging is quieted where they are imported: parsers.quiet)
 
 
 # --------------------------------------------------------------------------- parse

@@ -45,10 +45,13 @@ from .errors import DocumentError, NoTextLayer
 from .layout import Layout
 from .pdf_pages import Page, RuledTable, assemble, drop_margin_lines, page_of, ruled_tables
 from .pdf_paint import visible
+from .quiet import quiet_pdf_libraries
 from .sniff import MIN_TEXT_CHARS, has_text_layer
 from .source import PDFPLUMBER, PdfSettings, Source, as_source
 
 __all__ = ["read_pdf"]
+
+quiet_pdf_libraries()
 
 # --- messages ---------------------------------------------------------------------------
 

@@ -19,6 +19,9 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from .errors import DocumentError
+from .quiet import quiet_pdf_libraries
+
+quiet_pdf_libraries()
 
 __all__ = ["ScanPage", "ImageSettings", "pdf_pages", "image_pages", "prepare"]
 

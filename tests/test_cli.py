@@ -160,7 +160,7 @@ def test_mistyped_folders_and_names_are_caught_before_any_work(tmp_path):
 # Modules a command does not use: `gknb check` on a text report reads and checks; it writes
 # nothing, generates nothing, compares nothing, and has no archive to open here.
 NOT_FOR_CHECK = ("lxml", "gknb.archive.store", "gknb.generator", "gknb.compare", "gknb.search", "gknb.jobs",
-                 "pdfplumber", "pypdfium2", "docx", "openpyxl")
+                 "pdfplumber", "pypdfium2", "docx", "openpyxl", "logging")
 _LOADED = """
 import sys, contextlib, io
 from gknb.cli import main
