@@ -13,17 +13,18 @@ from __future__ import annotations
 import difflib
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from gknb import template as tpl
 from gknb.archive.fs import Tree
 from gknb.archive.store import Store
+from gknb.parsers.zipdamage import ZIP_DAMAGE
 from gknb.xlsx import workbook_bytes
 
 FILE_NAME = "机关名录.xlsx"
@@ -148,13 +149,13 @@ def read(tree: Tree, path: Path) -> Register | None:
         data = tree.read(path, limit=MAX_BYTES)
     except FileNotFoundError:
         return None
-    try:
+    try:  # read-only: the sheet is read as it is iterated, so its damage shows up there
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError) as e:
+        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+        wb.close()
+    except (*ZIP_DAMAGE, TypeError, SyntaxError, etree.XMLSyntaxError) as e:  # ParseError is a SyntaxError
         raise RegisterError(f"{path}：不是可以读取的Excel文件（{type(e).__name__}），请用Excel或WPS另存为 .xlsx") from None
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    wb.close()
     head = tuple(_text(v) for v in (rows[0] if rows else ()))[: len(HEADERS)]
     if head != HEADERS:
         raise RegisterError(f"{path}：第1行应为表头“{'、'.join(HEADERS)}”，实为“{'、'.join(h for h in head if h)}”")

@@ -12,9 +12,9 @@ import io
 import posixpath
 import re
 import zipfile
-import zlib
 
 from gknb.parsers.errors import DocumentError
+from gknb.parsers.zipdamage import ZIP_DAMAGE
 from lxml import etree
 
 from gknb.ooxml import PKG_REL, W_NAMESPACES
@@ -56,7 +56,7 @@ def _load_main_part(path: str, data: bytes) -> bytes:
             _reject_zip_bomb(path, package.infolist())
             name = _main_part_name(path, package)
             return _read_member(path, package, name, MAX_DOCUMENT_XML)
-    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError, KeyError) as exc:
+    except ZIP_DAMAGE as exc:
         raise DocumentError(path, f"文件已损坏，无法作为Word文档（.docx）打开（{type(exc).__name__}）。") from None
 
 

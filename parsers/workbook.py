@@ -18,7 +18,6 @@ import io
 import re
 import warnings
 import zipfile
-import zlib
 from datetime import date, datetime, time
 from typing import Any
 
@@ -36,6 +35,7 @@ from gknb.view import YEARS, number, show
 
 from .errors import DocumentError
 from .figures import MAX_PROBLEMS, FiguresFile, finish
+from .zipdamage import ZIP_DAMAGE
 
 MB = 1024 * 1024
 MAX_BYTES = 5 * MB  # a drafted workbook is ~20 KB
@@ -100,7 +100,7 @@ def _open(data: bytes, path: str) -> tuple[Workbook, dict[str, Worksheet]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             _vet(path, package)
-    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError, KeyError) as e:
+    except ZIP_DAMAGE as e:
         raise DocumentError(path, f"文件已损坏，无法作为Excel工作簿（.xlsx）打开（{type(e).__name__}）") from None
     try:
         with warnings.catch_warnings():  # openpyxl's English asides on what it drops (extensions, bad links)

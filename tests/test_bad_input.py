@@ -7,7 +7,12 @@ import time
 import zipfile
 
 import pytest
+from gknb.archive.fs import Tree
 from gknb.parsers import DocumentError, parse
+from gknb.parsers.workbook import load
+from openpyxl import Workbook
+
+from gknb.register import RegisterError, read
 
 from .conftest import CORPUS
 
@@ -101,3 +106,44 @@ def test_a_pdf_the_libraries_choke_on_is_refused_as_damaged(monkeypatch, error, 
     with pytest.raises(DocumentError) as e:
         parse(CORPUS / "pdf" / "平潭综合实验区_2023.pdf", ReadSettings(pdf=PdfSettings(engine)))
     assert "损坏" in e.value.problem
+
+
+def _garbled(member: str, method: int, source: bytes) -> bytes:
+    """``source`` (a zip) with ``member`` recompressed by ``method`` and its compressed bytes
+    overwritten with garbage: the method's decompressor fails on it (bzip2 raises OSError,
+    lzma LZMAError — neither a zipfile error)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as zin, zipfile.ZipFile(buf, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item.filename, zin.read(item), compress_type=method if item.filename == member else zipfile.ZIP_DEFLATED)
+    data = bytearray(buf.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo(member)
+    name_len, extra_len = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little"), \
+        int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start + 4:start + info.compress_size] = bytes((i * 131 + 7) % 256 for i in range(info.compress_size - 4))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_a_zip_member_its_decompressor_rejects_is_a_damaged_file(method, tmp_path):
+    """Found by the fuzzer (figures-xlsx): a bzip2 member of garbage raised OSError out of the
+    workbook reader.  Word reports, the figures workbook and the register all say "damaged"."""
+
+    docx = tmp_path / "报告.docx"
+    docx.write_bytes(_garbled("word/document.xml", method, (CORPUS / "docx" / "平潭综合实验区_2023.docx").read_bytes()))
+    with pytest.raises(DocumentError) as e:
+        parse(docx)
+    assert "损坏" in e.value.problem
+    wb = Workbook()
+    wb.active["A1"] = "机关全称"
+    plain = io.BytesIO()
+    wb.save(plain)
+    xlsx = _garbled("xl/worksheets/sheet1.xml", method, plain.getvalue())
+    with pytest.raises(DocumentError) as e:
+        load(xlsx, "数字.xlsx")
+    assert "损坏" in e.value.problem
+    (tmp_path / "机关名录.xlsx").write_bytes(xlsx)
+    with pytest.raises(RegisterError):
+        read(Tree(tmp_path), tmp_path / "机关名录.xlsx")

@@ -23,6 +23,7 @@ from lxml import etree
 from gknb import template as tpl
 from gknb.model import Report, Where
 from gknb.ooxml import CONTENT_TYPES, MAIN, MC, OFFICE_DOCUMENT, PKG_REL, REL, W, qn, xml_part, xml_text, zip_bytes
+from gknb.parsers.zipdamage import ZIP_DAMAGE
 from gknb.rules import SEVERITY_ZH, Violation, statement_text
 
 AUTHOR, INITIALS = "gknb", "gk"
@@ -106,7 +107,7 @@ def annotate(data: bytes, report: Report, items: list[Remark], name: str = "文�
         main = _main_part(z)
         files = dict(entries)
         root = etree.fromstring(files[main], _PARSER)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError) as e:
+    except (*ZIP_DAMAGE, etree.XMLSyntaxError) as e:
         raise AnnotateError(f"{name}：不是可以加批注的 Word（.docx）文件（{type(e).__name__}）") from None
     w = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else W
     body = root.find(f"{{{w}}}body")
