@@ -119,9 +119,8 @@ def _garbled(member: str, method: int, source: bytes) -> bytes:
     data = bytearray(buf.getvalue())
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
         info = z.getinfo(member)
-    name_len, extra_len = int.from_bytes(data[info.header_offset + 26:info.header_offset + 28], "little"), \
-        int.from_bytes(data[info.header_offset + 28:info.header_offset + 30], "little")
-    start = info.header_offset + 30 + name_len + extra_len
+    at = info.header_offset  # the local header: 30 bytes, then its own name and extra field
+    start = at + 30 + int.from_bytes(data[at + 26:at + 28], "little") + int.from_bytes(data[at + 28:at + 30], "little")
     data[start + 4:start + info.compress_size] = bytes((i * 131 + 7) % 256 for i in range(info.compress_size - 4))
     return bytes(data)
 
@@ -130,7 +129,6 @@ def _garbled(member: str, method: int, source: bytes) -> bytes:
 def test_a_zip_member_its_decompressor_rejects_is_a_damaged_file(method, tmp_path):
     """Found by the fuzzer (figures-xlsx): a bzip2 member of garbage raised OSError out of the
     workbook reader.  Word reports, the figures workbook and the register all say "damaged"."""
-
     docx = tmp_path / "报告.docx"
     docx.write_bytes(_garbled("word/document.xml", method, (CORPUS / "docx" / "平潭综合实验区_2023.docx").read_bytes()))
     with pytest.raises(DocumentError) as e:
