@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -255,6 +256,16 @@ def similarity(a: str, b: str) -> float:
     with every number masked: a text copied with only its years and figures updated is
     still a copy (内容雷同).
     """
-    def units(text: str) -> list[str]:
-        return [_NUMBER.sub("#", u) for u in sentences(text, _CLAUSE)]
-    return _diff_units(units(a), units(b)).similarity
+    return _diff_units(_prose_units(a), _prose_units(b)).similarity
+
+
+def _prose_units(text: str) -> list[str]:
+    """The clauses a text's prose is compared by, whatever its line breaks and character widths.
+
+    A report printed as a PDF breaks its lines anywhere, one typed in Word breaks only its
+    paragraphs, and a re-typed copy may swap full-width punctuation for half-width: none of
+    that changes the prose.  So lines are joined before the text is cut at its punctuation
+    (NFKC-folded), and numbers are masked.
+    """
+    flat = unicodedata.normalize("NFKC", "".join(text.splitlines()))
+    return [_NUMBER.sub("#", u) for u in _CLAUSE.findall(normalise(flat)) if u]
