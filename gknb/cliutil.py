@@ -35,6 +35,28 @@ def fail(e: Exception | str) -> None:
     click.echo(f"错误：{e}", err=True)
 
 
+def given(ctx: click.Context) -> list[click.Parameter]:
+    """The options the user typed (not defaults, not an environment variable), in the command's order."""
+    from click.core import ParameterSource
+
+    return [p for p in ctx.command.params
+            if isinstance(p, click.Option) and p.name is not None
+            and ctx.get_parameter_source(p.name) == ParameterSource.COMMANDLINE]
+
+
+def refuse_unused(ctx: click.Context, mode: str, accepted: set[str]) -> None:
+    """A usage error for every option typed that ``mode`` does not use.
+
+    An option a command accepts but ignores in the mode the user chose (``-o`` where
+    ``--html`` writes, a path that is never read) looks as if it had been applied: the
+    user must hear it was not.  ``accepted`` names options by their parameter names.
+    """
+    unused = [p for p in given(ctx) if p.name not in accepted]
+    if unused:
+        names = "、".join("/".join(p.opts) for p in unused)
+        raise click.UsageError(f"{names} 不用于{mode}", ctx)
+
+
 def executor_options(f: Any) -> Any:
     """``--executor local|dask`` and ``--scheduler``: where a job's tasks run (:mod:`gknb.jobs.executor`)."""
     f = click.option("--scheduler", default=None, metavar="tcp://主机:端口",

@@ -62,6 +62,20 @@ def test_unusable_input_exits_2_naming_the_file(tmp_path):
     assert res.returncode == 2 and "两份报告" in res.stderr
 
 
+def test_an_option_the_chosen_way_does_not_use_is_refused_not_ignored(tmp_path):
+    # "-o" writes a batch's folder; with two documents the page is written by --html. Given
+    # anyway, it used to be ignored: the findings printed, exit 0, no page where one was asked.
+    pair = (PT / "平潭综合实验区_2023.html", PT / "平潭综合实验区_2024.html")
+    res = gknb(*pair, "-o", tmp_path / "页")
+    assert res.returncode == 2 and "-o/--output-dir 不用于两份报告的对照" in res.stderr
+    assert not (tmp_path / "页").exists()
+    res = gknb("--archive", tmp_path, "--year", 2024, "--html", tmp_path / "a.html")
+    assert res.returncode == 2 and "--html 不用于批量对照" in res.stderr
+    res = gknb(*pair, "--archive", tmp_path, "--summary-docx", tmp_path / "s.docx")
+    assert res.returncode == 2 and "--archive、--summary-docx 不用于两份报告的对照" in res.stderr
+    assert gknb(*pair, "--json").returncode == 0
+
+
 def archive_with(tmp_path, *reports):
     store = Store(tmp_path / "档案")
     for r in reports:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from gknb.archive.store import Store, atomic_write
+from gknb.cliutil import refuse_unused
 from gknb.inputs import load_report
 from gknb.parsers import DocumentError
 from gknb.rules import SEVERITY_ZH
@@ -61,6 +62,12 @@ def _write(path: Path, data: bytes) -> None:
         _fail(e)
 
 
+# The options each way of running the command uses (parameter names); any other typed is refused.
+_ONE = {"as_json", "swing_percent", "swing_min", "generated_on"}
+_FROM_ARCHIVE = {"archive_dir", "agency", "year"}
+_BATCH = {"output_dir", "summary_path", "register_path"}
+
+
 @click.command("compare")
 @click.argument("documents", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -97,12 +104,17 @@ def compare_cmd(documents, archive_dir, agency, year, html_path, docx_path, as_j
     退出码：0 无错误，1 有错误，2 无法使用的输入。
     """
     thresholds = Thresholds(relative=swing_percent / 100, absolute=swing_min)
-    if (summary_path is not None or register_path is not None) and (documents or agency):
-        raise click.UsageError("--summary-docx 和 --register 只用于批量对照（--archive 与 --year，不给 --agency）")
-    if register_path is not None and summary_path is None:
-        raise click.UsageError("--register 与 --summary-docx 同用")
+    ctx = click.get_current_context()
     if documents and (agency or year):
         raise click.UsageError("请给出两份报告，或用 --agency/--year 从档案中选取，不要同时使用")
+    if documents:
+        refuse_unused(ctx, "两份报告的对照（写HTML请用 --html）", _ONE | {"html_path", "docx_path"})
+    elif agency is not None:
+        refuse_unused(ctx, "一个机关的对照（写HTML请用 --html）", _ONE | _FROM_ARCHIVE | {"html_path", "docx_path"})
+    elif year is not None:
+        refuse_unused(ctx, "批量对照（输出目录用 -o）", _ONE | _FROM_ARCHIVE | _BATCH)
+    if register_path is not None and summary_path is None:
+        raise click.UsageError("--register 与 --summary-docx 同用")
     if documents:
         if len(documents) != 2:
             raise click.UsageError("需要两份报告：先上年的，再本年的")
@@ -121,8 +133,6 @@ def compare_cmd(documents, archive_dir, agency, year, html_path, docx_path, as_j
         if not (store.root / "reports").is_dir():
             _fail(f"{store.root}：不是gknb档案目录（没有 reports 子目录）")
         if agency is None:
-            if docx_path is not None:
-                raise click.UsageError("--docx 只用于一个机关的对照（两份报告，或 --agency 与 --year）")
             if output_dir is None:
                 raise click.UsageError("批量对照需要 -o 输出目录")
             register = _register(register_path) if register_path is not None else None
