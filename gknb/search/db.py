@@ -18,7 +18,7 @@ from gknb import template as tpl
 
 INDEX_FILE = "index.sqlite"
 # Bump whenever the schema or what ``extract`` puts into it changes: older files are rebuilt.
-SCHEMA_VERSION = "5"  # 5: grams (1- and 2-character queries indexed)
+SCHEMA_VERSION = "6"  # 5: grams (1- and 2-character queries indexed); 6: folded text searched
 BUSY_TIMEOUT_MS = 30_000
 WAL_LIMIT = 8 * 1024 * 1024  # bytes of write-ahead log kept after a checkpoint
 
@@ -60,7 +60,8 @@ CREATE INDEX parts_report ON parts(report_id);
 CREATE INDEX parts_agency_year ON parts(agency, year);
 -- The text of each part (id = parts.id): what is searched, scanned and quoted in snippets.
 CREATE TABLE texts(id INTEGER PRIMARY KEY, text TEXT NOT NULL);
--- Trigram index over texts.text; rowid = parts.id.  Contentless: the text is kept once, in texts.
+-- Trigram index over texts.text folded (see fold.py); rowid = parts.id.  Contentless: the
+-- text is kept once, as printed, in texts.
 CREATE VIRTUAL TABLE parts_fts USING fts5(
     text, content='', contentless_delete=1, tokenize='trigram case_sensitive 1');
 -- Every 1- and 2-character substring of each part with its number of occurrences (see grams):

@@ -2,8 +2,9 @@
 
 A *part* is the title, the preamble, or one section (一..六).  Its text is the heading
 line (where printed) followed by the paragraphs, one per line: a search hit is a part
-whose text contains the query, so a query never spans two paragraphs.  This definition
-is the contract the tests check the index against with a plain scan of the XML.
+whose folded text (:mod:`.fold`) contains the folded query, so a query spans a line break
+or a space within a part, never two parts.  This definition is the contract the tests
+check the index against with a plain scan of the XML.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from gknb.archive.xml import MAX_XML_BYTES, ArchiveError, from_xml
 from gknb.model import ABSENT, BLANK, VALUE, Report
 
 from .cells import numbers as cell_numbers
+from .fold import fold
 from .grams import Gram, grams
 
 TITLE, PREAMBLE = "title", "preamble"
@@ -41,8 +43,14 @@ def part_text(heading: str | None, paragraphs: list[str]) -> str:
 class Part:
     key: str
     heading: str | None
-    text: str
-    grams: tuple[Gram, ...] = ()  # counted here, in the worker processes: see grams
+    text: str  # as printed: what snippets quote
+    folded: str  # what is searched (see fold)
+    grams: tuple[Gram, ...] = ()  # of the folded text, counted here, in the worker processes: see grams
+
+    @classmethod
+    def of(cls, key: str, heading: str | None, text: str) -> Part:
+        folded = fold(text)
+        return cls(key, heading, text, folded, grams(folded))
 
 
 # A cell as the index keeps it: (cell number, state code, value in decimal notation as in the
@@ -70,15 +78,15 @@ def _number(v) -> str | None:
 def extract(report: Report) -> Extracted:
     parts = []
     if report.title is not None:
-        parts.append(Part(TITLE, None, report.title, grams(report.title)))
+        parts.append(Part.of(TITLE, None, report.title))
     if report.preamble:
         text = part_text(None, report.preamble)
-        parts.append(Part(PREAMBLE, None, text, grams(text)))
+        parts.append(Part.of(PREAMBLE, None, text))
     for key in part_keys()[2:]:
         sec = report.sections.get(key)
         if sec is not None:
             text = part_text(sec.heading, sec.paragraphs)
-            parts.append(Part(key, sec.heading, text, grams(text)))
+            parts.append(Part.of(key, sec.heading, text))
     numbers = cell_numbers()
     cells = []
     for cdef in report.cell_defs():

@@ -1,8 +1,9 @@
 """Full-text search: any Chinese substring, one character or many, ranked.
 
-Queries of three characters or more go through the trigram index (ranked by bm25): with
-the tokenizer case-sensitive, a phrase of the query's trigrams at consecutive positions is
-exactly an occurrence of the query.  Shorter ones, which a trigram index cannot answer, go
+Text and query are folded (:mod:`.fold`: whitespace, character widths, Latin case) and
+matched exactly.  Queries of three characters or more go through the trigram index (ranked
+by bm25): with the tokenizer case-sensitive, a phrase of the query's trigrams at
+consecutive positions is exactly an occurrence of the query.  Shorter ones, which a trigram index cannot answer, go
 through the table of every 1- and 2-character substring (``grams``) and rank by how often
 the query occurs.  Ties are broken by agency, year and part order, so the same archive
 always gives the same list.
@@ -16,6 +17,7 @@ import apsw
 
 from . import grams
 from .errors import SearchError
+from .fold import fold
 from .scope import PART_NAMES, Scope
 from .snippet import Segments, render, segments
 
@@ -56,7 +58,8 @@ class Result:
 
 
 def normalise(query: str) -> str:
-    q = query.strip()
+    """The query as the index holds text (:mod:`.fold`): spaces, widths and Latin case folded."""
+    q = fold(query)
     if not q:
         raise SearchError("检索词为空")
     return q
@@ -79,7 +82,7 @@ def search(conn: apsw.Connection, query: str, scope: Scope | None = None, limit:
     params = {**params, "q": q, "limit": limit or -1}
     order = "ORDER BY score DESC, p.agency, p.year, p.ord LIMIT :limit"
     if len(q) > grams.SHORT:
-        # A phrase of consecutive trigrams (case-sensitive, nothing folded) is exactly a substring.
+        # A phrase of consecutive trigrams (case-sensitive, of folded text) is exactly a substring.
         params["match"] = _fts_phrase(q)
         source = f"FROM parts_fts JOIN parts p ON p.id = parts_fts.rowid WHERE parts_fts MATCH :match{where}"
         ranked = conn.execute(
@@ -101,9 +104,9 @@ def search(conn: apsw.Connection, query: str, scope: Scope | None = None, limit:
     total = len(ranked)
     if limit and total == limit:
         total = conn.execute(counted, params).fetchone()[0]
-    result = Result(q, ranking, total)
+    result = Result(query.strip(), ranking, total)
     for pid, agency, year, key, heading, score in ranked:
         text = conn.execute("SELECT text FROM texts WHERE id = ?", (pid,)).fetchone()[0]
         result.hits.append(Hit(agency, year, key, heading, _sig(score) if ranking == RANKED else score,
-                               text.count(q), segments(text, q)))
+                               fold(text).count(q), segments(text, q)))
     return result

@@ -2,10 +2,10 @@
 
 A trigram index cannot answer a query shorter than three characters, and scanning every
 text for one is slow on a large archive.  So each distinct character and pair of adjacent
-characters of a part is kept with its number of occurrences (counted as ``str.count``
-counts: without overlap), keyed (gram, count, part): a short query is one index range, its
-total a count of that range and its best hits the range's last rows.  Queries are stripped,
-so no query begins or ends with whitespace: grams holding whitespace are never kept.
+characters of a part's folded text (:mod:`.fold`) is kept with its number of occurrences
+(counted as ``str.count`` counts: without overlap), keyed (gram, count, part): a short query
+is one index range, its total a count of that range and its best hits the range's last
+rows.  Folded text holds no whitespace, nor does a folded query.
 
 Rows are inserted through a staging table and merged in key order: a whole archive's grams
 (millions of rows) then fill the B-tree front to back instead of at random leaves.
@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import Counter
 
 import apsw
+
+from .fold import fold
 
 SHORT = 2  # the longest query answered here; longer ones go through the trigram index
 
@@ -53,7 +55,7 @@ def merge(conn: apsw.Connection) -> None:
 def drop(conn: apsw.Connection, part_id: int, text: str) -> None:
     """Remove a part's grams, found again from its stored text (no index by part is kept)."""
     conn.executemany("DELETE FROM grams WHERE gram = ? AND n = ? AND part = ?",
-                     ((g, n, part_id) for g, n in grams(text)))
+                     ((g, n, part_id) for g, n in grams(fold(text))))
 
 
 def floor(conn: apsw.Connection, query: str, limit: int) -> int:

@@ -70,7 +70,7 @@ def _insert(conn: apsw.Connection, item: Loaded, agency: str, year: int) -> None
                      (rid, agency, year, ord_, part.key, part.heading))
         pid = conn.last_insert_rowid()
         conn.execute("INSERT INTO texts(id, text) VALUES (?, ?)", (pid, part.text))
-        conn.execute("INSERT INTO parts_fts(rowid, text) VALUES (?, ?)", (pid, part.text))
+        conn.execute("INSERT INTO parts_fts(rowid, text) VALUES (?, ?)", (pid, part.folded))
         grams.stage(conn, pid, part.grams)
     conn.executemany("INSERT INTO cells VALUES (?,?,?,?,?,?)", [(rid, i, *x) for i, x in enumerate(c.cells)])
 
