@@ -81,7 +81,7 @@ def test_carried_figures_come_from_last_years_table_and_the_rest_is_blank(tmp_pa
             assert figures.value(cdef.id) == last.value(f"requests.carried_out.{cdef.column.id}")
     # the founding document lost two cells of 四、结转下年度继续办理: blank, and said so
     assert figures.value("requests.carried_in.natural") is None
-    assert any("结转下年度继续办理/自然人" in n for n in d.notes)
+    assert any("存疑，未预填" in n and "四、结转下年度继续办理：自然人 未读出" in n for n in d.notes)
     for row in ("rules", "normative"):
         cid = f"proactive.art20_1.{row}.in_force"
         assert cid in carried and figures.value(cid) == last.value(cid)
@@ -89,6 +89,34 @@ def test_carried_figures_come_from_last_years_table_and_the_rest_is_blank(tmp_pa
     assert others and all(figures.value(cid) is None for cid in others)  # nothing guessed
     view = yaml.safe_load(dump(d))
     assert view["fees"] == {"notices": None, "amount": None, "collected": None}
+
+
+def test_a_figure_the_reader_presumed_last_year_is_not_carried_as_if_printed(tmp_path):
+    # 平潭 2024 with 四、结转下年度继续办理's label lost: the reader places the row by its position
+    # and flags its figures (0 each). Drafted from that, 2025's 二、上年结转 was prefilled with the
+    # presumed 0s, unflagged: a guess made into figures, and a final report built on them.
+    page = (CORPUS / "html" / "平潭综合实验区_2024.html").read_text("utf-8")
+    lost = page.replace('<td colspan="3">四、结转下年度继续办理</td>', '<td colspan="3"></td>')
+    assert lost != page
+    path = tmp_path / "平潭综合实验区_2024.html"
+    path.write_text(lost, "utf-8")
+    store = _archive(tmp_path, path)
+    last = store.get("平潭综合实验区", 2024)
+    assert last.value("requests.carried_out.total") == 0 and last.cells["requests.carried_out.total"].flag
+    d = draft("平潭综合实验区", 2025, store)
+    figures = read(_save(tmp_path, dump(d))).report
+    carried_in = [c for c in figures.cells if c.startswith("requests.carried_in.")]
+    assert len(carried_in) == 7 and all(figures.value(c) is None for c in carried_in)
+    note = next(n for n in d.notes if "存疑，未预填" in n)
+    assert "四、结转下年度继续办理：" in note and "总计 读为 0" in note and "按表中位置推定" in note
+    assert "按上年“四、结转下年度继续办理”预填" not in dump(d)
+    # Once a person confirms last year's figure (gknb fix), it is carried.
+    res = gknb("fix", "--archive", store.root, "平潭综合实验区", 2024, "requests.carried_out.total", 0,
+               "--reason", "核对原件")
+    assert res.returncode == 0, res.stderr
+    again = read(_save(tmp_path, dump(draft("平潭综合实验区", 2025, Store(store.root))))).report
+    assert again.value("requests.carried_in.total") == 0
+    assert again.value("requests.carried_in.business") is None  # the others still wait
 
 
 def test_without_an_archived_previous_year_it_says_what_it_could_not_carry(tmp_path):

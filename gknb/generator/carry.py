@@ -27,19 +27,30 @@ class Carried:
     source: str  # last year's cell
     value: Number | None  # None: last year's cell is blank or absent
     adjust: tuple[str, ...] = ()  # cells of this year the figure is then adjusted by (制发, 废止)
+    doubt: str | None = None  # why the reader of last year's report was unsure of its figure
+
+    @property
+    def usable(self) -> bool:
+        """A figure to start from: printed last year, and read without doubt."""
+        return self.value is not None and self.doubt is None
 
 
 def carried_cells(report: Report, previous: Report) -> list[Carried]:
-    """This year's cells that start from last year's figures, with those figures."""
-    return [Carried(c.cell, c.source, previous.value(c.source), c.adjust)
+    """This year's cells that start from last year's figures, with those figures and their doubts."""
+    def doubt(cell_id: str) -> str | None:
+        cell = previous.cells.get(cell_id)
+        return cell.flag if cell is not None else None
+
+    return [Carried(c.cell, c.source, previous.value(c.source), c.adjust, doubt(c.source))
             for rule in rs.load().sums(cross_year=True) for c in rule.carries(report.table_formats)]
 
 
 def apply(report: Report, previous: Report) -> list[Carried]:
-    """Set this year's carried cells from last year's (blank where last year's is); what was carried."""
+    """Set this year's carried cells from last year's; blank where last year's is blank, absent or
+    doubtful (a figure the reader presumed is not handed on as if printed); what was carried."""
     carried = carried_cells(report, previous)
     for c in carried:
-        report.set(c.cell, c.value)
+        report.set(c.cell, c.value if c.usable else None)
     return carried
 
 

@@ -42,9 +42,13 @@ def draft(agency: str, year: int, store: Store | None) -> Draft:
         out.notes.append(f"档案中没有{agency}{year - 1}年度报告：上年结转、现行有效件数和上年度问题未能预填")
     else:
         out.carried = carry.apply(report, previous)
-        blank = [c for c in out.carried if c.value is None]
+        blank = [c for c in out.carried if c.value is None and c.doubt is None]
         if blank:  # blank, or absent from last year's table (another format)
             out.notes.append(f"{year - 1}年度报告中没有这些数字，未能沿用：" + "、".join(_label(c.source) for c in blank))
+        doubtful = [c for c in out.carried if c.doubt is not None]
+        if doubtful:
+            out.notes.append(f"{year - 1}年度报告中这些数字存疑，未预填，请核实后填写（或先用 gknb fix 核定上年数字）："
+                             + _doubts(doubtful))
         rectification = carry.last_problems(previous)
         if not rectification:
             out.notes.append(f"未能从{year - 1}年度报告第五部分读出问题：请在 rectification 中自行列出上年度问题")
@@ -59,6 +63,17 @@ def draft(agency: str, year: int, store: Store | None) -> Draft:
     view["signature"] = {"agency": agency, "date": None}
     out.view = view
     return out
+
+
+def _doubts(carried: list[carry.Carried]) -> str:
+    """Last year's doubtful figures, one entry per row and doubt: each column with what was read."""
+    t = tpl.load()
+    rows: dict[tuple[tuple[str, ...], str], list[str]] = {}
+    for c in carried:
+        path = t.cell(c.source).json_path
+        read = "未读出" if c.value is None else f"读为 {c.value}"
+        rows.setdefault((path[:-1], c.doubt or ""), []).append(f"{path[-1]} {read}")
+    return "；".join(f"{'/'.join(row)}：{'、'.join(cols)}（{doubt}）" for (row, doubt), cols in rows.items())
 
 
 def _label(cell_id: str) -> str:
@@ -77,7 +92,8 @@ def dump(d: Draft) -> str:
     lines += [f"# 注意：{n}" for n in d.notes]
     carried = {}
     for c in d.carried:
-        carried.setdefault(t.cell(c.cell).table, []).append(c)
+        if c.usable:
+            carried.setdefault(t.cell(c.cell).table, []).append(c)
     comments = {
         "sections": ["各部分的文字（可选）：写在 一（总体情况）、六（其他需要报告的事项）的 paragraphs 下，每段一项。",
                      "表格数字的句子和信息处理费的句子由 gknb 按表格和 fees 生成，不必重复。"],
