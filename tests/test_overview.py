@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 
@@ -12,7 +13,7 @@ from gknb.parsers import parse
 from openpyxl import load_workbook
 
 from gknb.cli import main
-from gknb.compare.overview import MEASURES, gather, render
+from gknb.compare.overview import MEASURES, gather, render, workbook
 from gknb.rules import check
 
 from .builders import consistent_report
@@ -65,6 +66,29 @@ def test_rankings_and_matrix(page):
     matrix = page.split('<table class="matrix">', 1)[1].split("</table>", 1)[0]
     assert 'title="第五部分报告上年度问题整改情况">S5-1</th>' in matrix
     assert "S5-1</span> 第五部分报告上年度问题整改情况" in page  # the legend: each code with its Chinese meaning
+
+
+def test_a_figure_the_reader_was_unsure_of_is_marked_in_the_charts_rankings_and_workbook(tmp_path):
+    # 上海 2024 prints eight figures in table 三's 本年新收 row under seven columns: its total
+    # (34) is placed left to right and flagged. The overview ranked it beside 平潭's 218 as if
+    # printed; it is marked "?" wherever it is shown now, and the workbook names it.
+    shanghai, pingtan = CORPUS / "md" / "上海市科学技术委员会_2024.md", CORPUS / "html" / "平潭综合实验区_2024.html"
+    s = Store(tmp_path / "档案")
+    for path in (shanghai, pingtan):
+        s.put(parse(path), path.read_bytes())
+    assert s.get("上海市科委", 2024).cells["requests.new.total"].flag
+    o = gather(s)
+    html = render(o)
+    ranking = html.split('<svg class="bars"', 1)[1].split("</svg>", 1)[0]
+    assert ">34?</text>" in ranking and ">218</text>" in ranking
+    row = re.search(r"<tr><td class=\"agency\">上海市科委</td>(.*?)</tr>", html).group(1)
+    assert '2024年 34?</span>' in row.split("</td>")[0]
+    assert "表示该数字解析存疑" in html
+    sheet = load_workbook(io.BytesIO(workbook(o)))["2024年度"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["上海市科委"]["新收申请（件）"] == 34 and "新收申请（件）" in rows["上海市科委"]["解析存疑的数字"]
+    assert rows["平潭综合实验区"]["解析存疑的数字"] is None
 
 
 def test_hostile_names_are_text_and_the_page_is_deterministic(store, page):

@@ -22,6 +22,7 @@ from .markup import Element, N, h, head, num, page
 from .style import CSS
 
 SPARK_W, SPARK_H, BAR_W, BAR_H = 110, 30, 300, 16
+DOUBT = "?"  # after a figure resting on a cell the reader was unsure of (as the comparison pages mark it)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ class Measure:
     @property
     def share(self) -> bool:
         return bool(self.of)
+
+    def doubtful(self, r: Report | None) -> bool:
+        """The figure rests on a cell the reader was unsure of: shown marked, never as certain."""
+        return r is not None and any((c := r.cells.get(cid)) is not None and bool(c.flag)
+                                     for cid in (*self.cells, *self.of))
 
 
 _SUITS = ("review_litigation.direct_suit", "review_litigation.suit_after_review")
@@ -108,13 +114,14 @@ def gather(store: Store, first: int | None = None, last: int | None = None) -> O
 
 # --------------------------------------------------------------------------- charts
 
-def _shown(m: Measure, v: float | None) -> str:
+def _shown(m: Measure, v: float | None, doubtful: bool = False) -> str:
     if v is None:
         return "—"
-    return f"{v * 100:.1f}%" if m.share else num(Decimal(f"{v:.2f}").normalize() if v != int(v) else int(v))
+    shown = f"{v * 100:.1f}%" if m.share else num(Decimal(f"{v:.2f}").normalize() if v != int(v) else int(v))
+    return shown + DOUBT if doubtful else shown
 
 
-def sparkline(m: Measure, years: list[int], values: list[float | None]) -> Element:
+def sparkline(m: Measure, years: list[int], values: list[float | None], doubts: list[bool] | None = None) -> Element:
     """A small line over the years; a year without a figure breaks the line (never drawn as 0)."""
     known = [v for v in values if v is not None]
     if not known:
@@ -131,24 +138,24 @@ def sparkline(m: Measure, years: list[int], values: list[float | None]) -> Eleme
             runs[-1].append(p)
     lines = (h.polyline(points=" ".join(f"{x:.1f},{y:.1f}" for x, y in run)) for run in runs if len(run) > 1)
     dots = (h.circle(cx=f"{x:.1f}", cy=f"{y:.1f}", r=2) for x, y in (p for p in pts if p is not None))
-    label = "；".join(f"{y}年 {_shown(m, v)}" for y, v in zip(years, values))
+    label = "；".join(f"{y}年 {_shown(m, v, d)}" for y, v, d in zip(years, values, doubts or [False] * len(years)))
     return h.svg(h.title(f"{m.label}：{label}"), lines, dots, {"class": "spark", "width": SPARK_W, "height": SPARK_H,
                                                              "viewBox": f"0 0 {SPARK_W} {SPARK_H}", "role": "img"})
 
 
-def bars(m: Measure, rows: list[tuple[str, float]]) -> Element:
-    """A ranking as horizontal bars, largest first."""
+def bars(m: Measure, rows: list[tuple[str, float, bool]]) -> Element:
+    """A ranking as horizontal bars, largest first; (agency, figure, doubtful) each."""
     rows = sorted(rows, key=lambda r: (-r[1], r[0]))
-    top = max((v for _, v in rows), default=0.0) or 1.0
+    top = max((v for _, v, _ in rows), default=0.0) or 1.0
     height = BAR_H * len(rows) + 4
     svg = h.svg({"class": "bars", "width": "100%", "height": height, "viewBox": f"0 0 {BAR_W + 260} {height}",
                  "role": "img"}, h.title(f"{m.label}排名"))
-    for i, (name, v) in enumerate(rows):
+    for i, (name, v, doubtful) in enumerate(rows):
         y = 2 + i * BAR_H
         w = max(v / top * BAR_W, 1.0)
         svg.extend([h.text(name[:14], {"x": 170, "y": y + BAR_H - 4, "text-anchor": "end"}),
                     h.rect(x=176, y=y + 2, width=f"{w:.1f}", height=BAR_H - 4),
-                    h.text(_shown(m, v), x=f"{176 + w + 4:.1f}", y=y + BAR_H - 4)])
+                    h.text(_shown(m, v, doubtful), x=f"{176 + w + 4:.1f}", y=y + BAR_H - 4)])
     return svg
 
 
@@ -176,16 +183,18 @@ def _figures_table(o: Overview, measures: list[Measure]) -> Element:
         cells = []
         for m in measures:
             values = [m.value(a.reports.get(y)) for y in o.years]
-            last = next((f"{y}年 {_shown(m, v)}" for y, v in zip(reversed(o.years), reversed(values)) if v is not None),
-                        "")
-            cells.append(h.td(sparkline(m, o.years, values), h.span(last, class_="last"), class_="spark"))
+            doubts = [m.doubtful(a.reports.get(y)) for y in o.years]
+            last = next((f"{y}年 {_shown(m, v, d)}" for y, v, d in zip(*(reversed(x) for x in (o.years, values, doubts)))
+                         if v is not None), "")
+            cells.append(h.td(sparkline(m, o.years, values, doubts), h.span(last, class_="last"), class_="spark"))
         rows.append(h.tr(h.td(a.name, class_="agency"), cells))
     return h.table(head("机关", *(m.label for m in measures)), h.tbody(rows), class_="figures")
 
 
 def _figures(o: Overview) -> list[Element]:
     return [h.h2(f"关键数字（{o.years[0]}—{o.latest}年度）"),
-            h.p("每条折线为该机关各年度的数字，缺少某年报告或数字时折线断开（不按0画）。", class_="note"),
+            h.p("每条折线为该机关各年度的数字，缺少某年报告或数字时折线断开（不按0画）。"
+                f"数字后的“{DOUBT}”表示该数字解析存疑（核对原件后可用 gknb fix 核定）。", class_="note"),
             h.h3("数量"), _figures_table(o, [m for m in MEASURES if not m.share]),
             h.h3("比例"), _figures_table(o, [m for m in MEASURES if m.share])]
 
@@ -193,7 +202,8 @@ def _figures(o: Overview) -> list[Element]:
 def _rankings(o: Overview) -> list[Element]:
     out = [h.h2(f"{o.latest}年度排名")]
     for m in RANKED:
-        rows = [(a.name, v) for a in o.agencies if (v := m.value(a.reports.get(o.latest))) is not None]
+        rows = [(a.name, v, m.doubtful(r)) for a in o.agencies
+                if (v := m.value(r := a.reports.get(o.latest))) is not None]
         out.append(h.div(h.h3(m.label), bars(m, rows) if rows else h.p("没有机关填写这一数字。", class_="note"),
                          class_="ranking"))
     return out
@@ -242,14 +252,16 @@ def workbook(o: Overview) -> bytes:
     wb.remove(wb.active)
     for year in o.years:
         ws = wb.create_sheet(f"{year}年度")
-        ws.append(["机关", *(m.label.replace("比例", "比例（%）") if m.share else m.label for m in MEASURES)])
+        ws.append(["机关", *(m.label.replace("比例", "比例（%）") if m.share else m.label for m in MEASURES),
+                   "解析存疑的数字"])
         for a in o.agencies:
             r = a.reports.get(year)
             if r is None:
                 continue
             values = [m.value(r) for m in MEASURES]
+            doubts = "、".join(m.label for m, v in zip(MEASURES, values) if v is not None and m.doubtful(r))
             ws.append([a.name, *(None if v is None else round(v * 100, 1) if m.share else int(v) if v.is_integer()
-                                 else v for m, v in zip(MEASURES, values))])
+                                 else v for m, v in zip(MEASURES, values)), doubts or None])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "B2"
