@@ -1,5 +1,6 @@
 """The HTML report: verdict first, every document text escaped, self-contained, deterministic."""
 
+import copy
 import re
 
 from gknb.compare.comparison import compare
@@ -89,3 +90,17 @@ def test_every_rule_a_page_names_is_a_rule_of_the_template():
     named = set(re.findall(r"（([A-Z]\d*-\d+)）", page))
     assert "S5-1" in named and "X-1" in named
     assert named <= {r.id for r in tpl.load().rules}
+
+
+def test_a_swing_resting_on_a_figure_the_reader_was_unsure_of_says_so():
+    # 衡东 2023 (the 2019 form) prints four figures in table 二's 规范性文件 row under three
+    # columns: they are placed left to right and flagged (本年新制作 22). Against a year of 2 it
+    # is a large swing, which the verdict listed as if certain.
+    cur = report("excerpts/05_hengdong_衡东县杨林镇_2023_OLD2019format_used_in_2023.txt")
+    cell = "proactive.art20_1.normative.new_made"
+    assert cur.value(cell) == 22 and cur.cells[cell].flag
+    prev = copy.deepcopy(cur)  # the year before: the same figures, 2 made
+    prev.year = 2022
+    prev.set(cell, 2)
+    page = render(compare(prev, cur))
+    assert "规范性文件 / 本年新制作数量：2 → 22?（+20，+1000%，数字存疑）" in page

@@ -100,14 +100,18 @@ def cell_html(cell: Cell | None) -> Child:
 
 
 def change_text(fc: FigureChange) -> str:
-    """"21 → 95（+74，+352%）" for the verdict's lists (plain text)."""
-    o = num(fc.old_value) if fc.old_value is not None else "—"
-    n = num(fc.new_value) if fc.new_value is not None else "—"
+    """"21 → 95（+74，+352%）" for the verdict's lists (plain text); a figure the reader was unsure
+    of is marked "?" and the change said to rest on it."""
+    def shown(cell: Cell | None, value) -> str:
+        return ("—" if value is None else num(value)) + ("?" if cell is not None and cell.flag else "")
+
+    o, n = shown(fc.old, fc.old_value), shown(fc.new, fc.new_value)
     if fc.delta is None:
         return f"{o} → {n}"
     rel = "，新增" if fc.ratio is None and fc.delta > 0 else f"，{fc.ratio * 100:+.0f}%" if fc.ratio is not None else ""
     d = f"+{num(fc.delta)}" if fc.delta > 0 else num(fc.delta)
-    return f"{o} → {n}（{d}{rel}）"
+    doubt = "，数字存疑" if "?" in o + n else ""
+    return f"{o} → {n}（{d}{rel}{doubt}）"
 
 
 def cell_name(fc: FigureChange) -> str:
