@@ -141,6 +141,22 @@ def test_query_prints_matching_agency_year_value(archive):
         assert any(line.split() == [agency, str(year), str(v)] for line in res.stdout.splitlines())
 
 
+def test_query_marks_a_figure_the_reader_was_unsure_of(archive):
+    # 上海 2024's 本年新收 total (34) is placed left to right under a row of eight figures and
+    # flagged: it satisfies "> 0" like any figure, but is shown marked, with the reason.
+    flag = Store(archive).get("上海市科委", 2024).cells["requests.new.total"].flag
+    assert flag
+    res = run("query", "requests.new.total > 0", "--archive", archive)
+    assert res.exit_code == 0
+    assert any(line.split() == ["上海市科委", "2024", "34?"] for line in res.stdout.splitlines())
+    assert f"上海市科委 2024年度 一、本年新收政府信息公开申请数量/总计：{flag}" in res.stdout
+    assert not any(line.split()[:2] == ["平潭综合实验区", "2024"] and "?" in line for line in res.stdout.splitlines())
+    matches = json.loads(run("query", "requests.new.total > 0", "--archive", archive, "--json").stdout)["matches"]
+    shanghai = next(m for m in matches if m["agency"] == "上海市科委")
+    assert shanghai["values"]["requests.new.total"] == 34 and shanghai["flags"] == {"requests.new.total": flag}
+    assert all(m["flags"] == {} for m in matches if m["agency"] == "平潭综合实验区")
+
+
 def test_export_csv_file_and_json_stdout(archive, tmp_path):
     out = tmp_path / "数字.csv"
     res = run("export", "--format", "csv", "-o", out, "--archive", archive)

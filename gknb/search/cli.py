@@ -181,7 +181,8 @@ def query(conditions, archive_dir, agency, year, years, as_json) -> None:
     """找出数字满足条件的机关和年度，如 gknb query '行政复议 总计 > 0' 'requests.new.total >= 100'。
 
     单元格可写编号、标签路径，或标签中的词语（每个词都须出现在标签中；对应多个单元格时报错并列出）。
-    运算符：> >= < <= = !=；多个条件须同时满足。空白或缺失的单元格不满足任何条件。
+    运算符：> >= < <= = !=；多个条件须同时满足。空白或缺失的单元格不满足任何条件；
+    解析存疑的数字标“?”并列出原因。
     退出码：0 有结果，1 无结果，2 出错。
     """
     with _index(archive_dir) as ix:
@@ -197,7 +198,14 @@ def query(conditions, archive_dir, agency, year, years, as_json) -> None:
         for c in conds:
             click.echo(f"条件：{full_path(c.cell)}（{c.cell.id}）{c.op} {c.number}")
         table(("机关", "年度", *(label_path(c.cell) for c in conds)),
-               [(m.agency, str(m.year), *m.values) for m in matches])
+               [(m.agency, str(m.year), *(v + ("?" if f else "") for v, f in zip(m.values, m.flags)))
+                for m in matches])
+        doubtful = [(m, c, f) for m in matches for c, f in zip(conds, m.flags) if f]
+        if doubtful:
+            click.echo("")
+            click.echo("“?”：解析存疑的数字（请核对原件，或用 gknb fix 核定）：")
+            for m, c, f in doubtful:
+                click.echo(f"  {m.agency} {m.year}年度 {label_path(c.cell)}：{f}")
     sys.exit(FOUND if matches else NOT_FOUND)
 
 

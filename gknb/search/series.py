@@ -107,27 +107,29 @@ class Match:
     agency: str
     year: int
     values: tuple[str, ...]  # one per condition, as archived
+    flags: tuple[str | None, ...] = ()  # one per condition: why the reader was unsure of the figure
 
     def as_dict(self, conditions: list[Condition]) -> dict:
         return {"agency": self.agency, "year": self.year,
-                "values": {c.cell.id: number(v) for c, v in zip(conditions, self.values)}}
+                "values": {c.cell.id: number(v) for c, v in zip(conditions, self.values)},
+                "flags": {c.cell.id: f for c, f in zip(conditions, self.flags) if f}}
 
 
 def query(conn: apsw.Connection, conditions: list[Condition], scope: Scope | None = None) -> list[Match]:
     """The (agency, year) whose reports satisfy every condition, by agency then year."""
     where, params = (scope or Scope()).where("r")
-    found: dict[int, tuple[str, int, list[str]]] | None = None
+    found: dict[int, tuple[str, int, list[tuple[str, str | None]]]] | None = None
     for cond in conditions:
         rows = conn.execute(
-            "SELECT r.id, r.agency, r.year, c.value FROM cells c JOIN reports r ON r.id = c.report_id"
+            "SELECT r.id, r.agency, r.year, c.value, c.flag FROM cells c JOIN reports r ON r.id = c.report_id"
             f" WHERE c.cell = :cell AND c.state = :value AND r.error IS NULL{where}",
             {**params, "cell": numbers()[cond.cell.id], "value": STATE_CODES[VALUE]})
-        hits = {rid: (agency, year, value) for rid, agency, year, value in rows if cond.holds(value)}
+        hits = {rid: (agency, year, (value, flag)) for rid, agency, year, value, flag in rows if cond.holds(value)}
         if found is None:
             found = {rid: (a, y, [v]) for rid, (a, y, v) in hits.items()}
         else:
             found = {rid: (a, y, [*vs, hits[rid][2]]) for rid, (a, y, vs) in found.items() if rid in hits}
-    matches = [Match(a, y, tuple(vs)) for a, y, vs in (found or {}).values()]
+    matches = [Match(a, y, tuple(v for v, _ in vs), tuple(f for _, f in vs)) for a, y, vs in (found or {}).values()]
     return sorted(matches, key=lambda m: (m.agency, m.year))
 
 
