@@ -373,8 +373,9 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
         sys.exit(EXIT_UNUSABLE)
     for f in failures:
         fail(f)
-    table(("机关", "状态", "报送", "错误", "警告", "输出"),
-           [(r.agency, r.status, r.submission, str(r.errors), str(r.warnings), "；".join(Path(o).name for o in r.outputs))
+    table(("机关", "状态", "报送", "错误", "警告", "存疑数字", "输出"),
+           [(r.agency, r.status, r.submission, str(r.errors), str(r.warnings),
+             str(r.index.doubtful if r.index is not None else 0), "；".join(Path(o).name for o in r.outputs))
             for r in rows])
     for r in rows:
         for note in r.notes:

@@ -5,6 +5,7 @@ import re
 
 from gknb.compare.comparison import compare
 from gknb.compare.html import render
+from gknb.compare.jsonview import to_json
 from gknb.model import Section, SourceDocument
 
 from .builders import consistent_report, successor
@@ -104,3 +105,17 @@ def test_a_swing_resting_on_a_figure_the_reader_was_unsure_of_says_so():
     prev.set(cell, 2)
     page = render(compare(prev, cur))
     assert "规范性文件 / 本年新制作数量：2 → 22?（+20，+1000%，数字存疑）" in page
+
+
+def test_the_verdict_says_which_figures_the_reader_was_unsure_of():
+    # 上海 2024: three figures of table 三 placed by position or missing (flagged). The verdict
+    # read "无错误，有警告" with no word of them; the checks it reports rest on those figures.
+    cur = report("md/上海市科学技术委员会_2024.md")
+    assert len(cur.flags()) == 3
+    page = render(compare(None, cur))
+    verdict = page.split('id="verdict"', 1)[1].split("</section>", 1)[0]
+    assert "本年报告有 3 个数字解析存疑，以上核对按解析出的数字进行，须核对原件" in verdict
+    assert "一、本年新收政府信息公开申请数量/总计、二、上年结转政府信息公开申请数量/总计（此行有8个数" in verdict
+    clean = render(compare(None, report("html/平潭综合实验区_2024.html")))
+    assert "解析存疑，以上核对" not in clean
+    assert to_json(compare(None, cur))["doubtful"] == {"new": cur.flags()}

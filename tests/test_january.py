@@ -141,3 +141,24 @@ def test_figures_that_do_not_add_up_give_a_draft_marked_as_such_never_a_report(t
     assert any("T3-3" in n for n in row.notes), row.notes
     docx = [Path(o).name for o in row.outputs if o.endswith(".docx")]
     assert docx == ["平潭综合实验区2025年政府信息公开工作年度报告（征求意见稿）.docx"]
+
+
+def test_the_summary_and_the_index_count_the_figures_the_reader_was_unsure_of(tmp_path):
+    # 上海 2024 is archived with three flagged figures: the summary's row and the index said only
+    # 已归档 with its warnings; both count them now, and a clean report counts none.
+    work = tmp_path / "w"
+    (work / "inbox").mkdir(parents=True)
+    for rel in ("md/上海市科学技术委员会_2024.md", "html/平潭综合实验区_2024.html"):
+        shutil.copy(CORPUS / rel, work / "inbox" / rel.split("/")[1])
+    res = subprocess.run([sys.executable, "-m", "gknb.cli", "january", "--work", str(work), "--year", "2024",
+                          "--no-pdf"], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].split()[:7] == ["机关", "状态", "报送", "错误", "警告", "存疑数字", "输出"]
+    row = {line.split()[0]: line.split() for line in lines[1:]}
+    assert row["上海市科委"][5] == "3" and row["平潭综合实验区"][5] == "0"
+    index = (work / "reviews" / "index.html").read_text("utf-8")
+    assert "存疑数字</th>" in index
+    agencies = index.split("各机关报告对照", 1)[1]
+    shanghai = agencies.split("上海市科委</a></td>", 1)[1].split("</tr>", 1)[0]
+    assert '<td class="n">3</td>' in shanghai

@@ -72,6 +72,11 @@ class Comparison:
     def warnings(self) -> list[ReviewFinding]:
         return [f for f in self.findings if f.severity == WARNING]
 
+    def doubtful(self, which: str) -> dict[str, str]:
+        """The figures of the new or old report the reader was unsure of: cell id -> why."""
+        r = self.new if which == NEW else self.old
+        return r.flags() if r is not None else {}
+
     def swings(self) -> list[FigureChange]:
         return swings(self.figures, self.thresholds)
 

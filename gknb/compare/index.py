@@ -22,8 +22,8 @@ from .checks import NEW, OLD
 from .markup import Element, N, h, page, slot
 from .submissions import REMINDER_NAME, Submission, summary_line, table_html, table_rows
 
-_WORD = {"bad": "有错误", "warn": "有警告", "ok": "未发现问题"}
-_BADGE = {"bad": "error", "warn": "warning", "ok": "passed"}
+_WORD = {"bad": "有错误", "warn": "有警告", "doubt": "数字存疑", "ok": "未发现问题"}
+_BADGE = {"bad": "error", "warn": "warning", "doubt": "warning", "ok": "passed"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class IndexRow:
     rules: tuple[tuple[str, int], ...] = ()  # this year's findings by rule
     old_errors: int = 0  # last year's own
     old_warnings: int = 0
+    doubtful: int = 0  # this year's figures the reader was unsure of
 
     @classmethod
     def of(cls, agency: str, file: str | None, c: Any = None, error: str | None = None) -> IndexRow:
@@ -49,14 +50,14 @@ class IndexRow:
         return cls(agency, file, None, c.old.year if c.old is not None else None,
                    len(c.of(NEW, "error")), len(c.of(NEW, "warning")),
                    tuple(sorted(Counter(f.rule for f in c.of(NEW)).items())),
-                   len(c.of(OLD, "error")), len(c.of(OLD, "warning")))
+                   len(c.of(OLD, "error")), len(c.of(OLD, "warning")), len(c.doubtful(NEW)))
 
     def failed(self, error: str) -> IndexRow:
         return IndexRow(self.agency, None, error)
 
 
 def _state(r: IndexRow) -> str:
-    return "bad" if r.errors else "warn" if r.warnings else "ok"
+    return "bad" if r.errors else "warn" if r.warnings else "doubt" if r.doubtful else "ok"
 
 
 def _n(x: int) -> str:
@@ -97,7 +98,7 @@ def render_index(year: int, items: Sequence[IndexRow], *, generated_on: str | No
             state = _state(i)
             yield h.tr(
                 h.td(h.a(i.agency, href=quote(i.file or ""))), h.td(prev, N),
-                h.td(_n(i.errors), N), h.td(_n(i.warnings), N),
+                h.td(_n(i.errors), N), h.td(_n(i.warnings), N), h.td(_n(i.doubtful), N),
                 h.td(rule_titles(Counter(dict(i.rules))), class_="rules"),
                 h.td(_n(i.old_errors), N), h.td(_n(i.old_warnings), N),
                 h.td(h.span(_WORD[state], class_=f"badge {_BADGE[state]}")))
@@ -121,9 +122,10 @@ def render_index(year: int, items: Sequence[IndexRow], *, generated_on: str | No
                  h.ul(_consolidation(*c) for c in consolidations)]
     body += [h.h2("各机关报告对照"),
              h.table(h.thead(h.tr(h.th("机关", rowspan=2), h.th("对照年度", rowspan=2, class_="n"),
-                                  h.th(f"{year}年度报告（含跨年度核对）", colspan=3), h.th("上年报告", colspan=2),
+                                  h.th(f"{year}年度报告（含跨年度核对）", colspan=4), h.th("上年报告", colspan=2),
                                   h.th("结论", rowspan=2)),
-                             h.tr(h.th("错误", N), h.th("警告", N), h.th("涉及规则"), h.th("错误", N), h.th("警告", N))),
+                             h.tr(h.th("错误", N), h.th("警告", N), h.th("存疑数字", N), h.th("涉及规则"), h.th("错误", N),
+                                  h.th("警告", N))),
                      h.tbody(slot("agencies")))]
     if failed:
         body += [h.h2("无法对照"), h.ul(failed)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gknb.model import Report
 
+from .checks import NEW, OLD
 from .comparison import Comparison
 
 
@@ -21,6 +22,7 @@ def to_json(c: Comparison) -> dict:
         "consecutive": c.consecutive,
         "errors": len(c.errors),
         "warnings": len(c.warnings),
+        "doubtful": {which: c.doubtful(which) for which in (NEW, OLD) if c.doubtful(which)},
         "violations": [_judged(f) for f in c.findings],
         "dismissed": [_judged(f) for f in c.dismissed],
         "fixes": [{"year": d.year, "cell": x.cell, "old": x.old_shown, "new": x.new_value, "by": x.by,
