@@ -157,6 +157,20 @@ def test_mistyped_folders_and_names_are_caught_before_any_work(tmp_path):
     assert res.returncode == 0 and "档案中没有新设立的某某局2023年度报告" in res.stderr
 
 
+def test_executor_options_a_job_would_ignore_are_refused_before_any_work(tmp_path):
+    # --scheduler on the local pool, --workers on a running cluster: the executor ignored them.
+    archive, work = tmp_path / "档案", tmp_path / "工作"
+    (work / "inbox").mkdir(parents=True)
+    txt = CORPUS / "txt" / "平潭综合实验区_2023.txt"
+    for args in (("ingest", txt, "--archive", archive), ("reparse", "--archive", archive),
+                 ("january", "--work", work, "--year", 2025, "--archive", archive)):
+        res = gknb(*args, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "--workers", 2)
+        assert res.returncode == 2 and "--workers 不用于已在运行的 dask 集群" in res.stderr, res.stderr
+        res = gknb(*args, "--scheduler", "tcp://127.0.0.1:9")  # (refused before too, by the executor)
+        assert res.returncode == 2 and "--scheduler 须与 --executor dask 同用" in res.stderr, res.stderr
+    assert not archive.exists() and sorted(p.name for p in work.iterdir()) == ["inbox"]
+
+
 # Modules a command does not use: `gknb check` on a text report reads and checks; it writes
 # nothing, generates nothing, compares nothing, and has no archive to open here.
 NOT_FOR_CHECK = ("lxml", "gknb.archive.store", "gknb.generator", "gknb.compare", "gknb.search", "gknb.jobs",
