@@ -12,7 +12,7 @@ import click
 from gknb.archive.errors import StoreError
 
 from . import clizh
-from .cliutil import dump_json, executor_options, fail, open_executor, table
+from .cliutil import dump_json, executor_options, fail, open_executor, refuse_unused, table
 
 if TYPE_CHECKING:
     from gknb.archive.store import Store
@@ -159,6 +159,8 @@ def _explained(paths, failed: list[Path], verify: bool = False):
 @click.option("--verify", is_flag=True, help=VERIFY_HELP)
 def parse(paths: tuple[Path, ...], as_json: bool, explain: bool, verify: bool) -> None:
     """解析报告（PDF、Word、网页、文本，或数字文件），显示其中的数字和各部分。"""
+    if as_json:  # the reading's account is lines for a person: printed amid the JSON, it spoils it
+        refuse_unused(click.get_current_context(), "JSON输出（读取过程请不加 --json 另行显示）", {"as_json", "verify"})
     from gknb import template as tpl
     from gknb.view import to_view
     views, failed = [], []
@@ -193,6 +195,9 @@ def _print_violation(v: Violation) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出核对结果")
 def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path | None, as_json: bool) -> None:
     """按官方格式和勾稽关系核对报告。退出码：0 无错误，1 有错误，2 无法使用的输入。"""
+    if previous is not None:  # the previous year is that file: the archive is not looked in
+        refuse_unused(click.get_current_context(), "给出 --previous 的核对（上一年度即该文件，不查档案）",
+                      {"previous", "as_json"})
     from gknb.archive.location import default_root
     from gknb.inputs import load_report
     from gknb.parsers import DocumentError

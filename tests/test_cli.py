@@ -157,6 +157,18 @@ def test_mistyped_folders_and_names_are_caught_before_any_work(tmp_path):
     assert res.returncode == 0 and "档案中没有新设立的某某局2023年度报告" in res.stderr
 
 
+def test_an_option_the_chosen_way_of_running_does_not_use_is_refused_not_ignored(tmp_path):
+    # Each used to be accepted and ignored, the command running as if it had not been typed.
+    txt = CORPUS / "txt" / "平潭综合实验区_2023.txt"
+    res = gknb("parse", txt, "--json", "--explain")  # the reading's account printed into the JSON
+    assert res.returncode == 2 and "--explain 不用于JSON输出" in res.stderr and res.stdout == ""
+    assert json.loads(gknb("parse", txt, "--json", "--verify").stdout)["year"] == 2023
+    archive = tmp_path / "档案"
+    res = gknb("check", txt, "--previous", CORPUS / "txt" / "平潭综合实验区_2017.txt", "--archive", archive)
+    assert res.returncode == 2 and "--archive 不用于给出 --previous 的核对" in res.stderr and res.stdout == ""
+    assert gknb("check", txt, "--archive", archive).returncode in (0, 1)
+
+
 def test_executor_options_a_job_would_ignore_are_refused_before_any_work(tmp_path):
     # --scheduler on the local pool, --workers on a running cluster: the executor ignored them.
     archive, work = tmp_path / "档案", tmp_path / "工作"

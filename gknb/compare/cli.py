@@ -329,6 +329,9 @@ def annotate_cmd(document: Path, output: Path, previous: Path | None, archive_di
     """把核对发现的问题写成 Word 批注：每个问题一条批注，标在相关的表格单元格或段落上。
 
     退出码：0 无错误，1 有错误，2 无法使用的输入。"""
+    if previous is not None:  # the previous year is that file: the archive is not looked in
+        refuse_unused(click.get_current_context(), "给出 --previous 的审核（上一年度即该文件，不查档案）",
+                      {"output", "previous"})
     from gknb.jobs.annotate import annotated_copy
     try:
         report = load_report(document)
