@@ -266,6 +266,11 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register
         if register is None:
             fail(f"{register_path}：机关名录不存在")
             sys.exit(EXIT_UNUSABLE)
+        known = register.find(agency) if agency else None
+        if known is not None and known.full != agency.strip():  # --agency is archived as typed, unresolved
+            raise click.BadParameter(f"“{agency}”是机关名录中“{known.full}”的简称、曾用名或误写；"
+                                     f"--agency 给出的名称按原样归档，不经机关名录改写：请写全称“{known.full}”",
+                                     param_hint="--agency")
     files = expand(paths)
     if not files:
         fail("没有找到要处理的文件")
