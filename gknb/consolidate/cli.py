@@ -70,7 +70,8 @@ def consolidate_cmd(year: int, government: str, members_list: str | None, member
     except MembersError as e:
         _stop(e)
     register = None
-    if not sources or register_path is not None:
+    # a register given (itself or in --work) names members' archive folders even when a list names them
+    if not sources or register_path is not None or work is not None:
         register = _register(register_path, work)
         if register is not None and not sources:
             sources.append(from_register(register))
