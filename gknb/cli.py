@@ -12,7 +12,7 @@ import click
 from gknb.archive.errors import StoreError
 
 from . import clizh
-from .cliutil import dump_json, executor_options, fail, open_executor, refuse_unused, table
+from .cliutil import dump_json, executor_options, fail, open_executor, refuse_repeated, refuse_unused, table
 
 if TYPE_CHECKING:
     from gknb.archive.store import Store
@@ -69,7 +69,8 @@ LAZY = {
 class _Main(click.Group):
     """The command group: a store error (a corrupt or linked archive entry, a full disk) that a
     command did not handle itself is its Chinese message and exit status 2, never a traceback.
-    The feature modules' commands (:data:`LAZY`) are imported on first use."""
+    The feature modules' commands (:data:`LAZY`) are imported on first use.  An option typed twice
+    is refused for every command (:func:`cliutil.refuse_repeated`)."""
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *LAZY})
@@ -81,6 +82,12 @@ class _Main(click.Group):
             command.options_metavar = clizh.OPTIONS_METAVAR
             self.add_command(command, name)
         return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and name is not None and not ctx.resilient_parsing:  # every command, lazy or not
+            refuse_repeated(command, name, rest, ctx)
+        return name, command, rest
 
     def invoke(self, ctx):
         try:

@@ -93,6 +93,27 @@ def exclusive(ctx: click.Context, *names: str) -> None:
         raise click.UsageError(" 与 ".join("/".join(p.opts) for p in typed) + " 只能指定一个", ctx)
 
 
+def refuse_repeated(command: click.Command, name: str, args: list[str], parent: click.Context) -> None:
+    """A usage error for an option typed twice (``--year 2024 --year 2025``, ``--pdf --no-pdf``):
+    click keeps the last and drops the first without a word.  Options that collect (``multiple``)
+    may repeat; anything else the parser rejects is left to the command's own parse to report."""
+    from collections import Counter
+
+    ctx = click.Context(command, info_name=name, parent=parent, resilient_parsing=True)
+    try:
+        _, _, order = command.make_parser(ctx).parse_args(args=list(args))
+    except click.UsageError:
+        return
+    if any(p.is_eager for p in order):  # --help: answered as asked
+        return
+    times = Counter(p.name for p in order if isinstance(p, click.Option) and not p.multiple and not p.count)
+    twice = [p for p in command.params if times[p.name] > 1]
+    if twice:
+        shown = "、".join("/".join([*p.opts, *p.secondary_opts]) for p in twice)
+        raise click.UsageError(f"{shown} 只能给出一次（重复给出时只有最后一次生效）",
+                               click.Context(command, info_name=name, parent=parent))
+
+
 def executor_options(f: Any) -> Any:
     """``--executor local|dask`` and ``--scheduler``: where a job's tasks run (:mod:`gknb.jobs.executor`).
 

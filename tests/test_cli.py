@@ -183,6 +183,21 @@ def test_executor_options_a_job_would_ignore_are_refused_before_any_work(tmp_pat
     assert not archive.exists() and sorted(p.name for p in work.iterdir()) == ["inbox"]
 
 
+def test_an_option_typed_twice_is_refused_not_overridden(tmp_path):
+    # click kept the last of two (--year 2024 --year 2025 drafted 2025; --pdf --no-pdf made no PDF).
+    out = tmp_path / "数字.yaml"
+    res = gknb("draft", "新设立的某某局", "--year", 2024, "--year", 2025, "--new", "-o", out)
+    assert res.returncode == 2 and "--year 只能给出一次" in res.stderr and "draft [选项] AGENCY" in res.stderr
+    assert not out.exists()
+    res = gknb("generate", "某局", "--year", 2025, "--figures", SAMPLE, "--pdf", "--no-pdf", "-o", tmp_path / "报告")
+    assert res.returncode == 2 and "--pdf/--no-pdf 只能给出一次" in res.stderr and not (tmp_path / "报告").exists()
+    res = gknb("ingest", SAMPLE, "--agency", "甲局", "--agency", "乙局", "--archive", tmp_path / "档案")
+    assert res.returncode == 2 and "--agency 只能给出一次" in res.stderr and not (tmp_path / "档案").exists()
+    res = gknb("search", "公开", "--section", "一", "--section", "二", "--archive", tmp_path / "档案")
+    assert "只能给出一次" not in res.stderr  # a repeatable option collects its values
+    assert gknb("draft", "--year", 2024, "--year", 2025, "--help").returncode == 0
+
+
 # Modules a command does not use: `gknb check` on a text report reads and checks; it writes
 # nothing, generates nothing, compares nothing, and has no archive to open here.
 NOT_FOR_CHECK = ("lxml", "gknb.archive.store", "gknb.generator", "gknb.compare", "gknb.search", "gknb.jobs",
