@@ -12,7 +12,7 @@ import click
 from gknb.archive.errors import StoreError
 
 from . import clizh
-from .cliutil import dump_json, executor_options, fail, open_executor, table
+from .cliutil import dump_json, executor_options, fail, open_executor, refuse_repeated, refuse_unused, table
 
 if TYPE_CHECKING:
     from gknb.archive.store import Store
@@ -69,7 +69,8 @@ LAZY = {
 class _Main(click.Group):
     """The command group: a store error (a corrupt or linked archive entry, a full disk) that a
     command did not handle itself is its Chinese message and exit status 2, never a traceback.
-    The feature modules' commands (:data:`LAZY`) are imported on first use."""
+    The feature modules' commands (:data:`LAZY`) are imported on first use.  An option typed twice
+    is refused for every command (:func:`cliutil.refuse_repeated`)."""
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *LAZY})
@@ -81,6 +82,12 @@ class _Main(click.Group):
             command.options_metavar = clizh.OPTIONS_METAVAR
             self.add_command(command, name)
         return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and name is not None and not ctx.resilient_parsing:  # every command, lazy or not
+            refuse_repeated(command, name, rest, ctx)
+        return name, command, rest
 
     def invoke(self, ctx):
         try:
@@ -159,6 +166,8 @@ def _explained(paths, failed: list[Path], verify: bool = False):
 @click.option("--verify", is_flag=True, help=VERIFY_HELP)
 def parse(paths: tuple[Path, ...], as_json: bool, explain: bool, verify: bool) -> None:
     """解析报告（PDF、Word、网页、文本，或数字文件），显示其中的数字和各部分。"""
+    if as_json:  # the reading's account is lines for a person: printed amid the JSON, it spoils it
+        refuse_unused(click.get_current_context(), "JSON输出（读取过程请不加 --json 另行显示）", {"as_json", "verify"})
     from gknb import template as tpl
     from gknb.view import to_view
     views, failed = [], []
@@ -193,6 +202,9 @@ def _print_violation(v: Violation) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出核对结果")
 def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path | None, as_json: bool) -> None:
     """按官方格式和勾稽关系核对报告。退出码：0 无错误，1 有错误，2 无法使用的输入。"""
+    if previous is not None:  # the previous year is that file: the archive is not looked in
+        refuse_unused(click.get_current_context(), "给出 --previous 的核对（上一年度即该文件，不查档案）",
+                      {"previous", "as_json"})
     from gknb.archive.location import default_root
     from gknb.inputs import load_report
     from gknb.parsers import DocumentError
@@ -261,6 +273,11 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register
         if register is None:
             fail(f"{register_path}：机关名录不存在")
             sys.exit(EXIT_UNUSABLE)
+        known = register.find(agency) if agency else None
+        if known is not None and known.full != agency.strip():  # --agency is archived as typed, unresolved
+            raise click.BadParameter(f"“{agency}”是机关名录中“{known.full}”的简称、曾用名或误写；"
+                                     f"--agency 给出的名称按原样归档，不经机关名录改写：请写全称“{known.full}”",
+                                     param_hint="--agency")
     files = expand(paths)
     if not files:
         fail("没有找到要处理的文件")

@@ -7,6 +7,7 @@ none of them imports another.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import unicodedata
@@ -44,6 +45,22 @@ def given(ctx: click.Context) -> list[click.Parameter]:
             and ctx.get_parameter_source(p.name) == ParameterSource.COMMANDLINE]
 
 
+def _shown(params: list[click.Parameter]) -> str:
+    return "、".join("/".join(p.opts) for p in params)
+
+
+def _option(ctx: click.Context, name: str) -> click.Parameter:
+    return next(p for p in ctx.command.params if p.name == name)
+
+
+def refuse(ctx: click.Context, mode: str, unused: set[str]) -> None:
+    """A usage error naming every option of ``unused`` (parameter names) that the user typed:
+    ``mode``, the way the command runs, does not use them."""
+    typed = [p for p in given(ctx) if p.name in unused]
+    if typed:
+        raise click.UsageError(f"{_shown(typed)} 不用于{mode}", ctx)
+
+
 def refuse_unused(ctx: click.Context, mode: str, accepted: set[str]) -> None:
     """A usage error for every option typed that ``mode`` does not use.
 
@@ -51,19 +68,72 @@ def refuse_unused(ctx: click.Context, mode: str, accepted: set[str]) -> None:
     ``--html`` writes, a path that is never read) looks as if it had been applied: the
     user must hear it was not.  ``accepted`` names options by their parameter names.
     """
-    unused = [p for p in given(ctx) if p.name not in accepted]
-    if unused:
-        names = "、".join("/".join(p.opts) for p in unused)
-        raise click.UsageError(f"{names} 不用于{mode}", ctx)
+    refuse(ctx, mode, {p.name for p in given(ctx) if p.name is not None and p.name not in accepted})
+
+
+_SET = object()
+
+
+def requires(ctx: click.Context, option: str, other: str, value: object = _SET, why: str = "") -> None:
+    """A usage error when ``option`` is typed and ``other``, without which it does nothing, is
+    not in effect: not given (None, False, empty), or, with ``value``, not that value."""
+    if option not in {p.name for p in given(ctx)}:
+        return
+    have = ctx.params.get(other)
+    if (have == value) if value is not _SET else have not in (None, False, (), ""):
+        return
+    needed = _shown([_option(ctx, other)]) + ("" if value is _SET else f" {value}")
+    raise click.UsageError(f"{_shown([_option(ctx, option)])} 须与 {needed} 同用{why}", ctx)
+
+
+def exclusive(ctx: click.Context, *names: str) -> None:
+    """A usage error when more than one of these options is typed (one would silently win)."""
+    typed = [p for p in given(ctx) if p.name in names]
+    if len(typed) > 1:
+        raise click.UsageError(" 与 ".join("/".join(p.opts) for p in typed) + " 只能指定一个", ctx)
+
+
+def refuse_repeated(command: click.Command, name: str, args: list[str], parent: click.Context) -> None:
+    """A usage error for an option typed twice (``--year 2024 --year 2025``, ``--pdf --no-pdf``):
+    click keeps the last and drops the first without a word.  Options that collect (``multiple``)
+    may repeat; anything else the parser rejects is left to the command's own parse to report."""
+    from collections import Counter
+
+    ctx = click.Context(command, info_name=name, parent=parent, resilient_parsing=True)
+    try:
+        _, _, order = command.make_parser(ctx).parse_args(args=list(args))
+    except click.UsageError:
+        return
+    if any(p.is_eager for p in order):  # --help: answered as asked
+        return
+    times = Counter(p.name for p in order if isinstance(p, click.Option) and not p.multiple and not p.count)
+    twice = [p for p in command.params if times[p.name] > 1]
+    if twice:
+        shown = "、".join("/".join([*p.opts, *p.secondary_opts]) for p in twice)
+        raise click.UsageError(f"{shown} 只能给出一次（重复给出时只有最后一次生效）",
+                               click.Context(command, info_name=name, parent=parent))
 
 
 def executor_options(f: Any) -> Any:
-    """``--executor local|dask`` and ``--scheduler``: where a job's tasks run (:mod:`gknb.jobs.executor`)."""
-    f = click.option("--scheduler", default=None, metavar="tcp://主机:端口",
-                     help="dask 调度器的地址（与 --executor dask 一起使用；不给出则在本机启动一个 LocalCluster）")(f)
+    """``--executor local|dask`` and ``--scheduler``: where a job's tasks run (:mod:`gknb.jobs.executor`).
+
+    The command also refuses, before it does anything, the two combinations the executor would
+    ignore: ``--scheduler`` without ``--executor dask`` (a local pool has no scheduler) and
+    ``--workers`` with ``--scheduler`` (a running cluster has the workers it has)."""
+    @functools.wraps(f)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        requires(ctx, "scheduler", "executor_kind", "dask")
+        if ctx.params.get("scheduler") is not None:
+            refuse(ctx, "已在运行的 dask 集群（--scheduler：进程数由集群决定）", {"workers"})
+        return f(*args, **kwargs)
+
+    checked = click.option("--scheduler", default=None, metavar="tcp://主机:端口",
+                           help="dask 调度器的地址（与 --executor dask 一起使用；不给出则在本机启动一个 LocalCluster）"
+                           )(checked)
     return click.option("--executor", "executor_kind", type=click.Choice(["local", "dask"]), default="local",
                         show_default=True,
-                        help="任务在哪里运行：local 本机进程池；dask 为 dask.distributed 集群（需安装 gknb[cluster]）")(f)
+                        help="任务在哪里运行：local 本机进程池；dask 为 dask.distributed 集群（需安装 gknb[cluster]）")(checked)
 
 
 def open_executor(kind: str, scheduler: str | None, workers: int | None) -> Any:

@@ -127,6 +127,15 @@ def test_cli_pdf_report_is_annotated_on_its_generated_docx(tmp_path):
     assert len(comments) == len(check(parse(PDF_2024), parse(PDF_2023)))
 
 
+def test_cli_archive_with_previous_is_refused_not_ignored(tmp_path):
+    # With --previous the previous year is that file: the archive named was never looked in.
+    out = tmp_path / "审核意见.docx"
+    res = CliRunner().invoke(main, ["annotate", str(PDF_2024), "--previous", str(PDF_2023), "-o", str(out),
+                                    "--archive", str(tmp_path / "档案")])
+    assert res.exit_code == 2 and "--archive 不用于给出 --previous 的审核" in res.output
+    assert not out.exists()
+
+
 def test_cli_unusable_input(tmp_path):
     bad = tmp_path / "坏.docx"
     bad.write_bytes(b"PK\x03\x04 not a zip")

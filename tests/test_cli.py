@@ -157,6 +157,47 @@ def test_mistyped_folders_and_names_are_caught_before_any_work(tmp_path):
     assert res.returncode == 0 and "档案中没有新设立的某某局2023年度报告" in res.stderr
 
 
+def test_an_option_the_chosen_way_of_running_does_not_use_is_refused_not_ignored(tmp_path):
+    # Each used to be accepted and ignored, the command running as if it had not been typed.
+    txt = CORPUS / "txt" / "平潭综合实验区_2023.txt"
+    res = gknb("parse", txt, "--json", "--explain")  # the reading's account printed into the JSON
+    assert res.returncode == 2 and "--explain 不用于JSON输出" in res.stderr and res.stdout == ""
+    assert json.loads(gknb("parse", txt, "--json", "--verify").stdout)["year"] == 2023
+    archive = tmp_path / "档案"
+    res = gknb("check", txt, "--previous", CORPUS / "txt" / "平潭综合实验区_2017.txt", "--archive", archive)
+    assert res.returncode == 2 and "--archive 不用于给出 --previous 的核对" in res.stderr and res.stdout == ""
+    assert gknb("check", txt, "--archive", archive).returncode in (0, 1)
+
+
+def test_executor_options_a_job_would_ignore_are_refused_before_any_work(tmp_path):
+    # --scheduler on the local pool, --workers on a running cluster: the executor ignored them.
+    archive, work = tmp_path / "档案", tmp_path / "工作"
+    (work / "inbox").mkdir(parents=True)
+    txt = CORPUS / "txt" / "平潭综合实验区_2023.txt"
+    for args in (("ingest", txt, "--archive", archive), ("reparse", "--archive", archive),
+                 ("january", "--work", work, "--year", 2025, "--archive", archive)):
+        res = gknb(*args, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "--workers", 2)
+        assert res.returncode == 2 and "--workers 不用于已在运行的 dask 集群" in res.stderr, res.stderr
+        res = gknb(*args, "--scheduler", "tcp://127.0.0.1:9")  # (refused before too, by the executor)
+        assert res.returncode == 2 and "--scheduler 须与 --executor dask 同用" in res.stderr, res.stderr
+    assert not archive.exists() and sorted(p.name for p in work.iterdir()) == ["inbox"]
+
+
+def test_an_option_typed_twice_is_refused_not_overridden(tmp_path):
+    # click kept the last of two (--year 2024 --year 2025 drafted 2025; --pdf --no-pdf made no PDF).
+    out = tmp_path / "数字.yaml"
+    res = gknb("draft", "新设立的某某局", "--year", 2024, "--year", 2025, "--new", "-o", out)
+    assert res.returncode == 2 and "--year 只能给出一次" in res.stderr and "draft [选项] AGENCY" in res.stderr
+    assert not out.exists()
+    res = gknb("generate", "某局", "--year", 2025, "--figures", SAMPLE, "--pdf", "--no-pdf", "-o", tmp_path / "报告")
+    assert res.returncode == 2 and "--pdf/--no-pdf 只能给出一次" in res.stderr and not (tmp_path / "报告").exists()
+    res = gknb("ingest", SAMPLE, "--agency", "甲局", "--agency", "乙局", "--archive", tmp_path / "档案")
+    assert res.returncode == 2 and "--agency 只能给出一次" in res.stderr and not (tmp_path / "档案").exists()
+    res = gknb("search", "公开", "--section", "一", "--section", "二", "--archive", tmp_path / "档案")
+    assert "只能给出一次" not in res.stderr  # a repeatable option collects its values
+    assert gknb("draft", "--year", 2024, "--year", 2025, "--help").returncode == 0
+
+
 # Modules a command does not use: `gknb check` on a text report reads and checks; it writes
 # nothing, generates nothing, compares nothing, and has no archive to open here.
 NOT_FOR_CHECK = ("lxml", "gknb.archive.store", "gknb.generator", "gknb.compare", "gknb.search", "gknb.jobs",

@@ -76,6 +76,21 @@ def test_an_option_the_chosen_way_does_not_use_is_refused_not_ignored(tmp_path):
     assert gknb(*pair, "--json").returncode == 0
 
 
+def test_an_option_that_needs_another_is_refused_without_it(tmp_path):
+    # --date is printed on the HTML page only: without --html (two documents, one agency) it was
+    # ignored; --register lists the missing agencies in the --summary-docx notice only.
+    pair = (PT / "平潭综合实验区_2023.html", PT / "平潭综合实验区_2024.html")
+    for args in ((*pair, "--json"), ("--archive", tmp_path, "--agency", "平潭综合实验区", "--year", 2024)):
+        res = gknb(*args, "--date", "2026-02-01")
+        assert res.returncode == 2 and "--date 须与 --html 同用" in res.stderr and res.stdout == ""
+    page = tmp_path / "对照.html"
+    assert gknb(*pair, "--html", page, "--date", "2026-02-01").returncode == 0
+    assert "2026-02-01" in page.read_text("utf-8")
+    res = gknb("--archive", tmp_path, "--year", 2024, "-o", tmp_path / "批量", "--register", tmp_path / "名录.xlsx")
+    assert res.returncode == 2 and "--register 须与 --summary-docx 同用" in res.stderr
+    assert not (tmp_path / "批量").exists()
+
+
 def archive_with(tmp_path, *reports):
     store = Store(tmp_path / "档案")
     for r in reports:

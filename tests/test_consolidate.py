@@ -160,6 +160,38 @@ def test_the_archived_government_report_is_checked(archive, reports, tmp_path):
     assert "行政复议/结果维持" in res.output
 
 
+def test_cli_options_one_of_which_would_be_ignored_are_refused(archive, tmp_path):
+    # --members and --members-file: the first list was used, the file read and ignored.
+    # --work with both --archive and --register: it supplies only those two, so it did nothing.
+    (tmp_path / "名单.txt").write_text("泽州县应急管理局\n", "utf-8")
+    base = ["consolidate", "--year", str(YEAR), "--government", GOVERNMENT, "--archive", str(archive),
+            "-o", str(tmp_path / "o"), "--no-pdf"]
+    res = CliRunner().invoke(main, [*base, "--members", "甲局", "--members-file", str(tmp_path / "名单.txt")])
+    assert res.exit_code == 2 and "--members 与 --members-file 只能指定一个" in res.output
+    res = CliRunner().invoke(main, [*base, "--members", "甲局", "--register", str(tmp_path / "名录.xlsx"),
+                                    "--work", str(tmp_path)])
+    assert res.exit_code == 2 and "--work 不用于已用 --archive 和 --register" in res.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_work_folder_register_finds_listed_members_archived_under_a_former_name(tmp_path):
+    # --work's register was read only when no list named the members: with --members, --work gave
+    # its archive but not its register, and a member archived under its former name was "未提交".
+    from gknb.archive.fs import Tree
+
+    from gknb import register as reg
+    from gknb.register import Agency, Register
+
+    work = tmp_path / "工作"
+    Store(work / "archive").put(consistent_report(1, agency="上海市科委", year=YEAR))
+    Tree(work).write(work / reg.FILE_NAME, reg.to_bytes(Register([Agency("上海市科学技术委员会", ["上海市科委"], [],
+                                                                          GOVERNMENT, "部门")])))
+    res = CliRunner().invoke(main, ["consolidate", "--year", str(YEAR), "--government", GOVERNMENT, "--members",
+                                    "上海市科学技术委员会", "--work", str(work), "-o", str(tmp_path / "o"), "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    assert "1 个成员机关，已计入 1 个" in res.output and "未提交" not in res.output
+
+
 def test_cli_bad_input(archive, tmp_path):
     res = CliRunner().invoke(main, ["consolidate", "--year", "2025", "--government", GOVERNMENT,
                                     "--members-file", str(tmp_path / "无此名单.txt"), "-o", str(tmp_path / "o")])

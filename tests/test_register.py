@@ -209,6 +209,23 @@ def test_the_commands_use_the_register(tmp_path):
     assert lines["泽州县应急管理局"][2] == "逾期" and lines["上海市科学技术委员会"][2] == "未提交"
 
 
+def test_ingest_agency_given_by_a_short_name_with_the_register_is_refused_not_half_applied(tmp_path):
+    # --agency skips the register's renaming: the short name went into the XML as typed while
+    # the register chose the full name's folder.  Now refused, naming the full name.
+    from click.testing import CliRunner
+
+    from gknb.cli import main
+
+    work = _work(tmp_path / "w")
+    doc, archive = work / "inbox" / "淮安市洪泽区人民政府_2023.pdf", tmp_path / "a"
+    args = ["ingest", str(doc), "--archive", str(archive), "--register", str(work / reg.FILE_NAME), "--workers", "1"]
+    res = CliRunner().invoke(main, [*args, "--agency", "洪泽区人民政府"])
+    assert res.exit_code == 2 and "--agency" in res.output and "请写全称“淮安市洪泽区人民政府”" in res.output
+    assert not archive.exists()
+    res = CliRunner().invoke(main, [*args, "--agency", "淮安市洪泽区人民政府"])
+    assert res.exit_code in (0, 1) and "已归档" in res.output, res.output
+
+
 def test_an_archived_agency_close_to_a_registered_one_is_not_appended(tmp_path):
     work = _work(tmp_path / "w", None, ["md/沭阳县人民政府_2025.md"])
     run(work, YEAR, workers=1, pdf=False)  # no register yet: archived as printed, 沐阳县人民政府

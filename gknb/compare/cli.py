@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from gknb.archive.store import Store, atomic_write
-from gknb.cliutil import refuse_unused
+from gknb.cliutil import refuse_unused, requires
 from gknb.inputs import load_report
 from gknb.parsers import DocumentError
 from gknb.rules import SEVERITY_ZH
@@ -113,8 +113,9 @@ def compare_cmd(documents, archive_dir, agency, year, html_path, docx_path, as_j
         refuse_unused(ctx, "一个机关的对照（写HTML请用 --html）", _ONE | _FROM_ARCHIVE | {"html_path", "docx_path"})
     elif year is not None:
         refuse_unused(ctx, "批量对照（输出目录用 -o）", _ONE | _FROM_ARCHIVE | _BATCH)
-    if register_path is not None and summary_path is None:
-        raise click.UsageError("--register 与 --summary-docx 同用")
+    if documents or agency is not None:  # one comparison: the date is printed on its HTML page only
+        requires(ctx, "generated_on", "html_path", why="（日期只写入HTML对照报告）")
+    requires(ctx, "register_path", "summary_path")
     if documents:
         if len(documents) != 2:
             raise click.UsageError("需要两份报告：先上年的，再本年的")
@@ -329,6 +330,9 @@ def annotate_cmd(document: Path, output: Path, previous: Path | None, archive_di
     """把核对发现的问题写成 Word 批注：每个问题一条批注，标在相关的表格单元格或段落上。
 
     退出码：0 无错误，1 有错误，2 无法使用的输入。"""
+    if previous is not None:  # the previous year is that file: the archive is not looked in
+        refuse_unused(click.get_current_context(), "给出 --previous 的审核（上一年度即该文件，不查档案）",
+                      {"output", "previous"})
     from gknb.jobs.annotate import annotated_copy
     try:
         report = load_report(document)

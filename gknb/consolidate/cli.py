@@ -12,6 +12,7 @@ from gknb import template as tpl
 from gknb.archive.errors import ArchiveError
 from gknb.archive.fs import Tree
 from gknb.archive.store import Store
+from gknb.cliutil import exclusive, refuse
 from gknb.inputs import load_report
 from gknb.office import OfficeError
 from gknb.parsers import DocumentError
@@ -55,6 +56,10 @@ def consolidate_cmd(year: int, government: str, members_list: str | None, member
     且须报送的机关。
 
     退出码：0 无错误，1 已发布的汇总报告与各成员机关之和不符，2 无法使用的输入。"""
+    ctx = click.get_current_context()
+    exclusive(ctx, "members_list", "members_file")  # the first list would win, the other unread
+    if archive_dir is not None and register_path is not None:  # --work gives the archive and the register only
+        refuse(ctx, "已用 --archive 和 --register 给出档案和机关名录的汇总", {"work"})
     from gknb.jobs.consolidate import run
     sources: list[Membership] = []
     try:
@@ -65,7 +70,8 @@ def consolidate_cmd(year: int, government: str, members_list: str | None, member
     except MembersError as e:
         _stop(e)
     register = None
-    if not sources or register_path is not None:
+    # a register given (itself or in --work) names members' archive folders even when a list names them
+    if not sources or register_path is not None or work is not None:
         register = _register(register_path, work)
         if register is not None and not sources:
             sources.append(from_register(register))
