@@ -162,9 +162,7 @@ def _run(layout: WorkFolder, year: int, ex: Executor, pdf: bool, progress: Progr
                                                            {s.agency: s.state for s in subs},
                                                            {k: r.findings for k, r in rows.items()
                                                             if r.findings is not None},
-                                                           {c.government: c.violations for c in consolidated},
-                                                           {k: r.index.doubtful for k, r in rows.items()
-                                                            if r.index is not None})))
+                                                           {c.government: c.violations for c in consolidated})))
     except Exception as e:  # noqa: BLE001 -- the index is no agency's: the run's problem
         failures.append(reason(e))
     return [rows[k] for k in sorted(rows)], failures

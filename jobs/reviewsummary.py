@@ -20,19 +20,18 @@ from gknb.rules import Violation
 
 
 def from_rows(agencies: Mapping[str, str], state: Mapping[str, str], findings: Mapping[str, list[Violation]],
-              extra: Mapping[str, list[Violation]], doubtful: Mapping[str, int] | None = None) -> list[AgencyReview]:
+              extra: Mapping[str, list[Violation]]) -> list[AgencyReview]:
     """``agencies``: a summary row's key -> the agency's name; ``state``: by name, 已提交 / 逾期 /
     未提交 (the register's agencies); ``findings``: by key, the open findings of its year's
     report (an agency not in ``state`` with findings has submitted); ``extra``: by name, more
-    findings (a government's C-1); ``doubtful``: by key, how many of its figures the reader was
-    unsure of.  In key order."""
+    findings (a government's C-1).  In key order."""
     out = []
     for key in sorted(agencies):
         name = agencies[key]
         st = state.get(name) or (SUBMITTED if key in findings else None)
         if st is not None:
             found = (*findings.get(key, []), *extra.get(name, []))
-            out.append(AgencyReview(name, st, st != MISSING, st == LATE, found, (doubtful or {}).get(key, 0)))
+            out.append(AgencyReview(name, st, st != MISSING, st == LATE, found))
     return out
 
 
@@ -41,7 +40,6 @@ def from_batch(items: Sequence[BatchItem], register: Register | None = None) -> 
     register) those that must report and have none.  Whether a report came late is not known
     from the archive alone (the January job judges it by the inbox): archived is 已提交."""
     findings: dict[str, list[Violation]] = {}
-    doubtful: dict[str, int] = {}
     for i in items:
         if i.comparison is None:
             continue
@@ -50,7 +48,6 @@ def from_batch(items: Sequence[BatchItem], register: Register | None = None) -> 
             name = a.full
         findings[name] = [f.violation for f in i.comparison.of(NEW)
                           if f.verdict is None or f.verdict.verdict != DISMISSED]
-        doubtful[name] = len(i.comparison.doubtful(NEW))
     missing = [a.full for a in register.must_report() if a.full not in findings] if register is not None else []
     agencies = {n: n for n in [*findings, *missing]}
-    return from_rows(agencies, dict.fromkeys(missing, MISSING), findings, {}, doubtful)
+    return from_rows(agencies, dict.fromkeys(missing, MISSING), findings, {})

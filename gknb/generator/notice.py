@@ -32,7 +32,6 @@ class AgencyReview:
     submitted: bool
     late: bool = False
     findings: tuple[Violation, ...] = ()
-    doubtful: int = 0  # figures of its report the reader was unsure of
 
     def of(self, severity: str) -> list[Violation]:
         return [v for v in self.findings if v.severity == severity]
@@ -62,10 +61,9 @@ def _agency(n: int, r: AgencyReview, year: int, text: dict) -> list[Para]:
     if not r.submitted:
         return [*out, Para(BODY, text["missing"].format(year=year))]
     errors, warnings = r.of(ERROR), r.of(WARNING)
-    doubts = [Para(BODY, text["doubtful"].format(doubtful=r.doubtful))] if r.doubtful else []
     if not errors and not warnings:
-        return [*out, Para(BODY, text["clean"]), *doubts]
-    out += [Para(BODY, text["counts"].format(errors=len(errors), warnings=len(warnings))), *doubts]
+        return [*out, Para(BODY, text["clean"])]
+    out.append(Para(BODY, text["counts"].format(errors=len(errors), warnings=len(warnings))))
     groups = [(what, found) for what, found in ((text["errors"], errors), (text["warnings"], warnings)) if found]
     for g, (what, found) in enumerate(groups, 1):
         out.append(Para(SUBHEADING, text["subheading"].format(n=ordinal(g), what=what)))
