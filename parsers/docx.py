@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 
 from gknb.parsers.errors import DocumentError
-from gknb.parsers.layout import Grid, GridCell, Layout, Paragraph, Where
+from gknb.parsers.layout import STRUCK, Grid, GridCell, Layout, Paragraph, Where
 from gknb.parsers.source import Source, as_source
 from lxml import etree
 
@@ -107,15 +107,17 @@ def _block_children(el: etree._Element):
 # Text
 
 
-def _paragraph_text(p: etree._Element) -> tuple[str, list[etree._Element]]:
-    """A paragraph's own text, and the text boxes anchored in it (read separately, once each)."""
+def _paragraph_text(p: etree._Element, struck: list[str] | None = None) -> tuple[str, list[etree._Element]]:
+    """A paragraph's own text, and the text boxes anchored in it (read separately, once each);
+    with ``struck``, struck-through runs are left out of the text and collected there."""
     parts: list[str] = []
     boxes: list[etree._Element] = []
-    _collect_text(p, parts, boxes)
+    _collect_text(p, parts, boxes, struck)
     return "".join(parts), boxes
 
 
-def _collect_text(el: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
+def _collect_text(el: etree._Element, parts: list[str], boxes: list[etree._Element],
+                  struck: list[str] | None = None) -> None:
     """Append the visible text under ``el`` in order; text boxes are set aside, not inlined."""
     for child in el:
         name = w_name(child)
@@ -127,16 +129,20 @@ def _collect_text(el: etree._Element, parts: list[str], boxes: list[etree._Eleme
             boxes.append(child)
         elif name in NO_TEXT or (name == "r" and _hidden(child)):
             continue
+        elif name == "r" and struck is not None and _struck(child):  # "12" struck beside "13": a correction
+            said: list[str] = []
+            _collect_text(child, said, boxes)
+            struck.append("".join(said))
         elif name == "r" and _raised(child):  # a superscript's "1" after "13" is a mark, not a digit
             parts.append("\n")
-            _collect_text(child, parts, boxes)
+            _collect_text(child, parts, boxes, struck)
             parts.append("\n")
         elif child.tag == MC_ALTERNATE:
             branch = _alternative(child)
             if branch is not None:
-                _collect_text(branch, parts, boxes)
+                _collect_text(branch, parts, boxes, struck)
         elif isinstance(child.tag, str):
-            _collect_text(child, parts, boxes)  # runs, hyperlinks, fields, drawings, VML...
+            _collect_text(child, parts, boxes, struck)  # runs, hyperlinks, fields, drawings, VML...
 
 
 def _hidden(run: etree._Element) -> bool:
@@ -146,6 +152,15 @@ def _hidden(run: etree._Element) -> bool:
     return vanish is not None and _w_val(vanish) not in ("0", "false", "off")
 
 
+def _struck(run: etree._Element) -> bool:
+    """A run struck through (w:strike, w:dstrike): printed, but crossed out."""
+    r_pr = _child(run, "rPr")
+    if r_pr is None:
+        return False
+    return any((mark := _child(r_pr, name)) is not None and _w_val(mark) not in ("0", "false", "off")
+               for name in ("strike", "dstrike"))
+
+
 def _raised(run: etree._Element) -> bool:
     """A run set as superscript or subscript (w:vertAlign)."""
     r_pr = _child(run, "rPr")
@@ -153,26 +168,27 @@ def _raised(run: etree._Element) -> bool:
     return align is not None and _w_val(align) in ("superscript", "subscript")
 
 
-def _container_lines(el: etree._Element) -> list[str]:
-    """Every non-empty line of text in a container (cell, text box), nested tables included."""
+def _container_lines(el: etree._Element, struck: list[str] | None = None) -> list[str]:
+    """Every non-empty line of text in a container (cell, text box), nested tables included;
+    with ``struck``, struck-through runs are collected there instead."""
     lines: list[str] = []
     for block in _block_children(el):
         name = w_name(block)
         if name == "p":
-            text, boxes = _paragraph_text(block)
+            text, boxes = _paragraph_text(block, struck)
             lines.append(text.strip())
             for box in boxes:
-                lines.extend(_container_lines(box))
+                lines.extend(_container_lines(box, struck))
         elif name == "tbl":
-            lines.extend(_nested_table_lines(block))
+            lines.extend(_nested_table_lines(block, struck))
     return [line for line in lines if line]
 
 
-def _nested_table_lines(tbl: etree._Element) -> list[str]:
+def _nested_table_lines(tbl: etree._Element, struck: list[str] | None = None) -> list[str]:
     """A table inside a cell, flattened to one line per row, cells separated by tabs."""
     lines = []
     for tr in _table_rows(tbl):
-        cells = ["\n".join(_container_lines(tc)).replace("\n", " ") for tc in _row_cells(tr)]
+        cells = ["\n".join(_container_lines(tc, struck)).replace("\n", " ") for tc in _row_cells(tr)]
         lines.append("\t".join(cells).strip())
     return lines
 
@@ -255,18 +271,23 @@ def _build_grid(path: str, tbl: etree._Element, index: int) -> Grid:
         left: GridCell | None = None
         for tc in _row_cells(tr):
             props = _cell_props(tc)
-            text = "\n".join(_container_lines(tc))
+            struck: list[str] = []
+            text = "\n".join(_container_lines(tc, struck))
+            said = " ".join(s for s in (x.strip() for x in struck) if s)
+            doubt = STRUCK.format(said) if said else None
             above = open_merges.get(col)
             if props.hmerge == "continue" and left is not None and left.col + left.colspan == col:
                 left.colspan += props.colspan
                 _append_text(left, text)
+                left.doubt = left.doubt or doubt
             elif props.vmerge == "continue" and above is not None and above.colspan == props.colspan:
                 above.rowspan = r - above.row + 1
                 _append_text(above, text)
+                above.doubt = above.doubt or doubt
                 still_open[col] = above
                 left = None
             else:
-                left = GridCell(r, col, text, 1, props.colspan, Where(table=index, row=r, col=col))
+                left = GridCell(r, col, text, 1, props.colspan, Where(table=index, row=r, col=col), doubt)
                 cells.append(left)
                 if props.vmerge is not None:  # a restart, or a continue with nothing above it
                     still_open[col] = left

@@ -13,7 +13,7 @@ import re
 
 import lxml.html
 from gknb.parsers.errors import DocumentError
-from gknb.parsers.layout import Grid, GridCell, Layout, Paragraph, Where
+from gknb.parsers.layout import STRUCK, Grid, GridCell, Layout, Paragraph, Where
 from gknb.parsers.sniff import decode_counted
 from gknb.parsers.source import Source, as_source
 from lxml import etree
@@ -39,7 +39,6 @@ CONTENT_MIN_CHARS = 200  # ... provided it has at least this much (a menu is all
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 # Struck-through text: a correction the page shows beside the figure, never part of it.
 STRUCK_TAGS = ("del", "s", "strike")
-STRUCK = "此格有加删除线的文字（“{}”），已略去，请核对"
 # Inline, but never part of the text beside it: a superscript's "1" after "13" is a mark, not a digit.
 SET_APART_TAGS = frozenset({"table", "sup", "sub"})
 BLOCK_TAGS = frozenset({

@@ -196,7 +196,6 @@ def score_all(text: str, candidates: Sequence[Candidate]) -> list[tuple[float, b
     return out
 
 
-@short_memo(maxsize=1 << 16)
 def _out_of_reach(bare: str, candidates: tuple[Candidate, ...], threshold: float) -> bool:
     """No candidate can score ``threshold`` (nor tie with one that does): difflib's ratio is at
     most 2·min(m, n)/(m + n) for texts of m and n characters, and a number adds at most 0.05.
@@ -209,6 +208,7 @@ def _out_of_reach(bare: str, candidates: tuple[Candidate, ...], threshold: float
     return all(c.bare != bare and 2 * min(n, len(c.bare)) / (n + len(c.bare)) < reach for c in candidates)
 
 
+@short_memo(maxsize=1 << 16)
 def _best_match(text: str, candidates: tuple[Candidate, ...], threshold: float) -> Match | None:
     k = key(text)
     if not k or _out_of_reach(bare_key(text), candidates, threshold):

@@ -13,6 +13,10 @@ from gknb.model import Where  # provenance is part of the archive model
 __all__ = ["Where", "GridCell", "Grid", "Paragraph", "Layout"]
 
 
+# A cell's doubt when struck-through text was taken out of it (HTML <s>/<del>, Word's strike).
+STRUCK = "此格有加删除线的文字（“{}”），已略去，请核对"
+
+
 @dataclass
 class GridCell:
     """One real (anchor) cell of a table grid; a merged cell appears once, with its spans."""

@@ -87,10 +87,11 @@ class Unmatched:
 
 @dataclass(frozen=True)
 class ColumnSeen:
-    """A column label read in a header (evidence of the table's format)."""
+    """A column label read in a header (evidence of the table's format), as printed."""
 
     table: str
     column: str
+    printed: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class TableReadings:
     # rows in printed order: (block, row) for a labelled row, UnlabeledRead for one without
     sequence: list[RowRef | UnlabeledRead] = field(default_factory=list)
     runs: list[RunRead] = field(default_factory=list)
+    headers: dict[str, list[str]] = field(default_factory=dict)  # column label key -> its headers as printed
 
     def format(self, default: str = "2021") -> str:
         """The layout the evidence points to: labels found only in one format's form."""
@@ -154,6 +156,8 @@ class Book:
             elif isinstance(r, Unmatched):
                 self.tables[r.table].unmatched.append(r.text)
             elif isinstance(r, ColumnSeen):
+                if r.printed:
+                    self.tables[r.table].headers.setdefault(r.column, []).append(r.printed)
                 fmts = vocab().column_formats.get((r.table, r.column), frozenset())
                 if len(fmts) == 1:  # a column label found only in one format's form
                     self._vote(r.table, next(iter(fmts)), 1)

@@ -51,16 +51,21 @@ _SIGNS = "+-－"
 _SENTENCE_GOES_ON = frozenset("起次宗例人家，。、；：,;")
 
 
+def _in_figures(run: str) -> set[int]:
+    """The positions of the run that belong to a figure read from it."""
+    return {i for m in _NUMBER.finditer(run) for i in range(m.start(), m.end())}
+
+
 def _stray_comma(run: str) -> bool:
     """A comma between two digits that lies outside every figure read from the run."""
-    inside = {i for m in _NUMBER.finditer(run) for i in range(m.start(), m.end())}
+    inside = _in_figures(run)
     return any(m.start() not in inside for m in _DIGIT_COMMA.finditer(run))
 
 
 def _stray_sign(run: str) -> bool:
     """A sign that is no figure's: a dash printed for a blank or a 0 ("217-----217"), which
     dropping would shift every figure after it into another column."""
-    inside = {i for m in _NUMBER.finditer(run) for i in range(m.start(), m.end())}
+    inside = _in_figures(run)
     return any(ch in _SIGNS and i not in inside for i, ch in enumerate(run))
 
 
@@ -93,12 +98,14 @@ def _patterns() -> list[tuple[re.Pattern[str], str, tuple[Any, ...]]]:
     for tid in t.tables:
         for c in v.rows[tid]:
             out.append((_pattern(c.label), "row", (tid, *row_of(c))))
-    headers: dict[str, tuple[str, set[str]]] = {}
+    headers: dict[str, tuple[str, str, set[str]]] = {}
     for tid in t.tables:  # one pattern per label, naming every table that prints it ("总计")
         for c in (*v.columns[tid], *v.header_words[tid], *v.groups[tid]):
-            headers.setdefault(key(c.label), (c.label, set()))[1].add(tid)
-    for k, (label, tables) in headers.items():
-        out.append((_pattern(label), "header", (frozenset(tables), k)))
+            # a column's label stands for its column (one printed with another unit too)
+            named = str(c.ident) if c in v.columns[tid] else key(c.label)
+            headers.setdefault(key(c.label), (c.label, named, set()))[2].add(tid)
+    for label, named, tables in headers.values():
+        out.append((_pattern(label), "header", (frozenset(tables), named)))
     return out
 
 
@@ -167,7 +174,7 @@ def run_found(ctx: Context, found: RunFound, fmt: Callable[[str], str]) -> tuple
         tid = ctx.table
         if tid is None or tid not in tables:
             return ctx, Trace(found, ReadAs.RUN_ELSEWHERE, tid, labels=(found.label,), figures=found.run)
-        readings: list[Reading] = [ColumnSeen(tid, column)]
+        readings: list[Reading] = [ColumnSeen(tid, column, found.label)]
         if found.tokens and t.table(tid).printed_transposed and not found.prose:
             # (a figure quoted in a sentence, "行政复议36起，行政诉讼9起", is not the table's run)
             rows = tuple((None, r.id) for r in t.table(tid).blocks[0].rows)

@@ -122,7 +122,8 @@ def grid_row(ctx: Context, event: GridRow, fmt: FormatOf, kind: str, s: MatchSet
             named = tuple(sorted({ck for _, (_, ck) in header.columns}))
             return replace(ctx, table=tid, header=header), Trace(
                 event, ReadAs.HEADER, tid, labels=tuple(texts), columns=named,
-                readings=tuple(ColumnSeen(tid, ck) for _, (_, ck) in header.columns))
+                readings=tuple(ColumnSeen(tid, ck, "".join(dict(header.stacks).get(col, ())))
+                               for col, (_, ck) in header.columns))
     return data_row(replace(ctx, header=ctx.header.closed()), event, fmt, kind, s)
 
 

@@ -39,7 +39,7 @@ from .matchsettings import MATCH, MatchSettings
 from .readings import REPEATED_ROW, TableReadings
 from .splitting import Run, solve
 from .tables import read as read_tables
-from .values import read_cell
+from .values import header_unit_doubt, read_cell
 from .vocab import table_name
 
 MISSING_IN_SOURCE = "原文缺少此单元格（导出时丢失或行短于表头）"
@@ -182,8 +182,10 @@ def _build(agency: str, year: int | None, readings: dict[str, TableReadings], fi
             state = VALUE if reading.value is not None else BLANK
             if reading.value is None and (reading.flag or raw.doubt):
                 state = ABSENT  # a blank the reader is unsure of is no blank
+            unit = next((d for h in r.headers.get(key(cdef.column.label), ())
+                         if (d := header_unit_doubt(h, cdef.column))), None) if reading.value is not None else None
             report.cells[cdef.id] = Cell(state, reading.value, reading.printed, raw.where,
-                                         reading.flag or raw.inferred or raw.doubt)
+                                         reading.flag or unit or raw.inferred or raw.doubt)
             if (raw.inferred or raw.doubt) and not reading.flag:
                 confirmable.add(cdef.id)
     splits = _split_runs(report, readings)

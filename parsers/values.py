@@ -26,6 +26,8 @@ MAX_DIGITS = 12  # the largest figure of any report (万元 amounts included) ha
 _WORDS = tpl.load().vocabulary
 UNITS = _WORDS.units  # longest first where one holds another
 _UNIT = re.compile("^(" + "|".join(map(re.escape, UNITS)) + ")")
+# A unit a header names: "（单位：元）", "（万元）".
+_HEADER_UNIT = re.compile(r"(?:单位[：:]?|[（(])\s*(" + "|".join(map(re.escape, UNITS)) + r")\s*[）)]")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,18 @@ def read_cell(text: str, column: Column) -> Reading:
     if column.type != "signed_int" and value < 0:
         flag = flag or f"本栏不应为负数：“{raw}”"
     return Reading(value, printed, flag)
+
+
+def header_unit_doubt(printed: str, column: Column) -> str | None:
+    """Why a column's figures are doubtful when its header, as printed, names another unit than
+    the form's ("本年收费金额（单位：元）" over the 万元 column: the figures may be 元)."""
+    if not column.unit:
+        return None
+    named = {m.group(1) for m in _HEADER_UNIT.finditer(re.sub(r"\s+", "", figure_text(printed)))}
+    other = sorted(named - {column.unit})
+    if not other:
+        return None
+    return f"表头单位“{'、'.join(other)}”与本栏单位“{column.unit}”不符（表头印为“{printed}”）：数字可能不是以{column.unit}计"
 
 
 def _split_digits(raw: str) -> bool:

@@ -59,6 +59,7 @@ def vocab() -> Vocab:
                     if k not in seen_cols:
                         seen_cols.add(k)
                         cols.append(Candidate.of(k, col.label))
+                        cols += [Candidate.of(k, printed) for printed in _other_units(col)]
                 for row in block.rows:
                     row_formats.setdefault((tid, block.id, row.id), set()).add(fmt)
                     if (block.id, row.id, row.label) not in seen_rows:  # 规范性文件 / 行政规范性文件
@@ -74,6 +75,14 @@ def vocab() -> Vocab:
         header_words[tid] = tuple(Candidate.of(w, w) for w in words)
     return Vocab(tuple(captions), caption_table, columns, {k: frozenset(v) for k, v in column_formats.items()},
                  header_words, rows, {k: frozenset(v) for k, v in row_formats.items()}, groups)
+
+
+def _other_units(col: tpl.Column) -> list[str]:
+    """The column's label printed with another unit ("本年收费金额（单位：元）"): still that
+    column, found so that its figures can be flagged (:func:`parsers.values.header_unit_doubt`)."""
+    if not col.unit or col.unit not in col.label:
+        return []
+    return [col.label.replace(col.unit, u) for u in tpl.load().vocabulary.units if u != col.unit]
 
 
 def row_of(found: Candidate | Match) -> RowRef:

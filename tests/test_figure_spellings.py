@@ -151,3 +151,46 @@ def test_a_figure_quoted_in_a_sentence_is_not_the_table_s_run():
     report = parse(CORPUS / "txt" / "平潭综合实验区_2025.txt")
     assert not [c for c in report.cells.values() if "出现不止一次" in (c.flag or "")]
     assert report.cells["review_litigation.reconsideration.total"].value == 36
+
+
+def test_a_struck_figure_beside_the_figure_in_a_word_cell_is_left_out_and_flagged(tmp_path):
+    """平潭 2023's 行政许可 2629 with a struck-through "2600" before it (a correction kept in
+    sight, as HTML's <s> is): read 26002629 before; now 2629, flagged, quoting what was struck."""
+    src = CORPUS / "docx" / "平潭综合实验区_2023.docx"
+    out = tmp_path / "删除线.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml":
+                old = b"<w:r><w:t>2629</w:t></w:r>"
+                assert data.count(old) == 1
+                data = data.replace(old, b'<w:r><w:rPr><w:strike/></w:rPr><w:t>2600</w:t></w:r>' + old)
+            zout.writestr(item, data)
+    cell = parse(out).cells["proactive.art20_5.licensing.decisions"]
+    assert cell.value == 2629 and cell.flag and "2600" in cell.flag and "删除线" in cell.flag
+
+
+@pytest.mark.parametrize("name", ["html/平潭综合实验区_2021.html", "md/沭阳县人民政府_2025.md",
+                                  "txt/平潭综合实验区_2024.txt", "txt/泽州县应急管理局_2025.txt",
+                                  "docx/平潭综合实验区_2025.docx"])
+def test_a_header_printed_with_another_unit_flags_its_figures(name, tmp_path):
+    """"本年收费金额（单位：元）" over the 万元 column: the figure may be 元 (E05). The header was
+    matched to the column by likeness and the figure passed as 万元; it is flagged now."""
+    src = CORPUS / name
+    out = tmp_path / f"元{src.suffix}"
+    if src.suffix == ".docx":
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                data = zin.read(item)
+                if item.filename == "word/document.xml":
+                    assert data.count("单位：万元".encode()) == 1
+                    data = data.replace("单位：万元".encode(), "单位：元".encode())
+                zout.writestr(item, data)
+    else:
+        text = src.read_text("utf-8")
+        assert text.count("单位：万元") == 1
+        out.write_text(text.replace("单位：万元", "单位：元"), "utf-8")
+    fee = "proactive.art20_8.admin_fees.fee_amount"
+    cell, printed = parse(out).cells[fee], parse(src).cells[fee]
+    assert cell.value == printed.value and not printed.flag
+    assert cell.flag and "表头单位“元”与本栏单位“万元”不符" in cell.flag
