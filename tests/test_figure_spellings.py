@@ -50,6 +50,18 @@ def _edited(source, spell: Spell) -> tuple[str, int]:
     return edit(source.text, edits), len(edits)
 
 
+def _word_edited(src, out, old: bytes, new: bytes):
+    """A copy of a Word report with ``old`` (found once in its body's XML) replaced by ``new``."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml":
+                assert data.count(old) == 1
+                data = data.replace(old, new)
+            zout.writestr(item, data)
+    return out
+
+
 CASES: dict[str, tuple[str, Spell]] = {
     "circled-mark-html": ("html/上海市人民政府办公厅_2019.html", _after("①")),
     "circled-mark-run": ("txt/平潭综合实验区_2019.txt", _after("①")),
@@ -94,16 +106,9 @@ def test_every_figure_exact_or_flagged(case, sources, tmp_path):
 def test_a_superscript_run_in_a_word_cell_is_a_mark_not_a_digit(tmp_path):
     """平潭 2023's 行政许可 2629 with a superscript "1" run after it: set apart from the figure
     and the cell flagged, quoting what was printed (before, the cell read 26291, unflagged)."""
-    src = CORPUS / "docx" / "平潭综合实验区_2023.docx"
-    out = tmp_path / "上标.docx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item)
-            if item.filename == "word/document.xml":
-                old = b"<w:r><w:t>2629</w:t></w:r>"
-                assert data.count(old) == 1
-                data = data.replace(old, old + b'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>')
-            zout.writestr(item, data)
+    old = b"<w:r><w:t>2629</w:t></w:r>"
+    out = _word_edited(CORPUS / "docx" / "平潭综合实验区_2023.docx", tmp_path / "上标.docx", old,
+                       old + b'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>')
     report = parse(out)
     cell = report.cells["proactive.art20_5.licensing.decisions"]
     assert cell.printed == "2629\n1" and cell.flag and "2629\n1" in cell.flag
@@ -156,16 +161,9 @@ def test_a_figure_quoted_in_a_sentence_is_not_the_table_s_run():
 def test_a_struck_figure_beside_the_figure_in_a_word_cell_is_left_out_and_flagged(tmp_path):
     """平潭 2023's 行政许可 2629 with a struck-through "2600" before it (a correction kept in
     sight, as HTML's <s> is): read 26002629 before; now 2629, flagged, quoting what was struck."""
-    src = CORPUS / "docx" / "平潭综合实验区_2023.docx"
-    out = tmp_path / "删除线.docx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item)
-            if item.filename == "word/document.xml":
-                old = b"<w:r><w:t>2629</w:t></w:r>"
-                assert data.count(old) == 1
-                data = data.replace(old, b'<w:r><w:rPr><w:strike/></w:rPr><w:t>2600</w:t></w:r>' + old)
-            zout.writestr(item, data)
+    old = b"<w:r><w:t>2629</w:t></w:r>"
+    out = _word_edited(CORPUS / "docx" / "平潭综合实验区_2023.docx", tmp_path / "删除线.docx", old,
+                       b'<w:r><w:rPr><w:strike/></w:rPr><w:t>2600</w:t></w:r>' + old)
     cell = parse(out).cells["proactive.art20_5.licensing.decisions"]
     assert cell.value == 2629 and cell.flag and "2600" in cell.flag and "删除线" in cell.flag
 
@@ -179,13 +177,7 @@ def test_a_header_printed_with_another_unit_flags_its_figures(name, tmp_path):
     src = CORPUS / name
     out = tmp_path / f"元{src.suffix}"
     if src.suffix == ".docx":
-        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-            for item in zin.infolist():
-                data = zin.read(item)
-                if item.filename == "word/document.xml":
-                    assert data.count("单位：万元".encode()) == 1
-                    data = data.replace("单位：万元".encode(), "单位：元".encode())
-                zout.writestr(item, data)
+        _word_edited(src, out, "单位：万元".encode(), "单位：元".encode())
     else:
         text = src.read_text("utf-8")
         assert text.count("单位：万元") == 1
