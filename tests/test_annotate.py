@@ -156,3 +156,23 @@ def test_libreoffice_reads_the_comments(wrong, tmp_path):
     comments = etree.fromstring(_parts(back.read_bytes())["word/comments.xml"]).findall("w:comment", NS)
     assert len(comments) == len(violations)
     assert any("T3-3" in "".join(c.itertext()) for c in comments)
+
+
+def test_a_figure_the_reader_was_unsure_of_gets_its_own_comment_at_its_cell():
+    # 平潭 2023's 行政许可 2629 with a struck-through "2600" beside it: read 2629 and flagged.
+    # The review's comments spoke only of rule findings, so the reviewer never saw that the figure
+    # they rest on was in doubt; it has its own comment at its cell now.
+    with zipfile.ZipFile(DOCX) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    old = b"<w:r><w:t>2629</w:t></w:r>"
+    assert parts["word/document.xml"].count(old) == 1
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        old, b"<w:r><w:rPr><w:strike/></w:rPr><w:t>2600</w:t></w:r>" + old)
+    data = zip_bytes(parts.items())
+    report = parse_source(Source("平潭综合实验区_2023.docx", data))
+    assert list(report.flags()) == ["proactive.art20_5.licensing.decisions"]
+    out, placed = annotate(data, report, remarks(report, check(report)))
+    doubt = [p for p in placed if p.remark.text.startswith("数字存疑")]
+    assert len(doubt) == 1 and doubt[0].anchor == CELL and "2600" in doubt[0].remark.text
+    document = etree.fromstring(_parts(out)["word/document.xml"])
+    assert _anchored_text(document, str(doubt[0].comment_id)) == ("tc", "26002629")  # the cell, both runs

@@ -27,6 +27,7 @@ from gknb.parsers.zipdamage import ZIP_DAMAGE
 from gknb.rules import SEVERITY_ZH, Violation, statement_text
 
 AUTHOR, INITIALS = "gknb", "gk"
+DOUBT = "数字存疑"  # a remark on a figure the reader was unsure of
 DATE = "2000-01-01T00:00:00Z"  # a fixed date: the same review gives the same file
 COMMENTS_TYPE = f"{REL}/comments"
 COMMENTS_CONTENT = f"{MAIN}.comments+xml"
@@ -66,7 +67,8 @@ def remark_text(v: Violation) -> str:
 
 
 def remarks(report: Report, violations: list[Violation]) -> list[Remark]:
-    """One remark per violation, with what to anchor it at."""
+    """One remark per violation, then one per figure the reader was unsure of (the findings rest
+    on it: the reviewer checks it against the original), with what to anchor each at."""
     t = tpl.load()
     out = []
     for v in violations:
@@ -75,6 +77,10 @@ def remarks(report: Report, violations: list[Violation]) -> list[Remark]:
         if section is None and v.cells:
             section = t.section(t.table(t.cell(v.cells[0]).table).section).key
         out.append(Remark(remark_text(v), tuple(v.cells), quote, section))
+    for cid, why in sorted(report.flags().items()):
+        cdef = t.cell(cid)
+        out.append(Remark(f"{DOUBT} {'/'.join(cdef.json_path)}：{why}（核对以解析出的数字进行，请核对原件）", (cid,),
+                          section=t.section(t.table(cdef.table).section).key))
     return out
 
 
