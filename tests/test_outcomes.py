@@ -102,7 +102,8 @@ RULE_KEYS = {"left", "right", "each", "exclude", "cross_year", "document_only", 
 TERM_PREFIXES = ("prev:", "band:")
 # Not rule data: the generator's page margins ([generator] page: left, right) share two key names.
 MARGINS = {("gknb/generator/settings.py", "'left'"), ("gknb/generator/settings.py", "'right'"),
-           ("gknb/generator/wordml.py", "'left'"), ("gknb/generator/wordml.py", "'right'")}
+           ("gknb/generator/wordml.py", "'left'"), ("gknb/generator/wordml.py", "'right'"),
+           ("gknb/cliutil.py", ".params")}  # click's Command.params and Context.params: options, not rules
 
 
 def _readings_of_rule_data(path: Path) -> list[str]:
