@@ -53,7 +53,7 @@ def doubt_note(label: str, flags: dict[str, str], shown: int = 4) -> str:
     groups = [f"{'、'.join(cells[:3])}{'等' + str(len(cells)) + '个' if len(cells) > 3 else ''}（{why}）"
               for why, cells in list(by_reason.items())[:shown]]
     more = f"；另有{len(by_reason) - shown}种情况" if len(by_reason) > shown else ""
-    return (f"{label}报告有 {len(flags)} 个数字解析存疑，以上核对按解析出的数字进行，须核对原件"
+    return (f"{label}报告有 {len(flags)} 个数字解析存疑，核对按解析出的数字进行，须核对原件"
             f"（确认后可用 gknb fix 核定）：{'；'.join(groups)}{more}。")
 
 
@@ -61,9 +61,8 @@ def verdict(c: Comparison) -> Element:
     new_e, new_w = c.of(NEW, "error"), c.of(NEW, "warning")
     old_e, old_w = c.of(OLD, "error"), c.of(OLD, "warning")
     doubts = {which: c.doubtful(which) for which in (NEW, OLD)}
-    state = "bad" if c.errors else "warn" if c.warnings or any(doubts.values()) else "ok"
-    word = "有错误" if c.errors else "无错误，有警告" if c.warnings else "无错误，有解析存疑的数字" if state == "warn" \
-        else "未发现问题"
+    state, word = (("bad", "有错误") if c.errors else ("warn", "无错误，有警告") if c.warnings
+                   else ("warn", "无错误，有解析存疑的数字") if any(doubts.values()) else ("ok", "未发现问题"))
     line = f"{word}：本年报告 {len(new_e)} 个错误、{len(new_w)} 个警告（含跨年度核对）"
     if c.old is not None:
         line += f"；上年报告 {len(old_e)} 个错误、{len(old_w)} 个警告"
