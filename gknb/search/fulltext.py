@@ -3,10 +3,10 @@
 Text and query are folded (:mod:`.fold`: whitespace, character widths, Latin case) and
 matched exactly.  Queries of three characters or more go through the trigram index (ranked
 by bm25): with the tokenizer case-sensitive, a phrase of the query's trigrams at
-consecutive positions is exactly an occurrence of the query.  Shorter ones, which a trigram index cannot answer, go
-through the table of every 1- and 2-character substring (``grams``) and rank by how often
-the query occurs.  Ties are broken by agency, year and part order, so the same archive
-always gives the same list.
+consecutive positions is exactly an occurrence of the query.  Shorter ones, which a trigram
+index cannot answer, go through the table of every 1- and 2-character substring (``grams``)
+and rank by how often the query occurs.  Ties are broken by agency, year and part order, so
+the same archive always gives the same list.
 """
 
 from __future__ import annotations
