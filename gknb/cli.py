@@ -189,6 +189,24 @@ def parse(paths: tuple[Path, ...], as_json: bool, explain: bool, verify: bool) -
 
 # --------------------------------------------------------------------------- check
 
+def _print_doubts(report: Report, shown: int = 6) -> None:
+    """The figures the reader was unsure of, by reason: the findings above rest on them."""
+    from gknb import template as tpl
+
+    flags = report.flags()
+    if not flags:
+        return
+    by_reason: dict[str, list[str]] = {}
+    for cid, why in flags.items():
+        by_reason.setdefault(why, []).append("/".join(tpl.load().cell(cid).json_path))
+    click.echo(f"  存疑 {len(flags)} 个数字解析存疑，核对按解析出的数字进行，请核对原件（确认后可用 gknb fix 核定）：")
+    for why, cells in list(by_reason.items())[:shown]:
+        more = f"等 {len(cells)} 个" if len(cells) > 3 else ""
+        click.echo(f"    {'、'.join(cells[:3])}{more}：{why}")
+    if len(by_reason) > shown:
+        click.echo(f"    另有 {len(by_reason) - shown} 种情况（gknb parse --json 列出每个数字）")
+
+
 def _print_violation(v: Violation) -> None:
     from gknb.rules import SEVERITY_ZH
     click.echo(f"  {SEVERITY_ZH[v.severity]} {v.rule} [{v.scope}] {v.message}")
@@ -228,11 +246,12 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
             results.append({"document": str(path), "agency": report.agency, "year": report.year,
                             "previous_year": prev.year if prev else None,
                             "violations": [v.as_dict() for v in violations],
-                            "outcomes": [o.as_dict() for o in outcomes]})
+                            "outcomes": [o.as_dict() for o in outcomes], "flags": report.flags()})
             continue
         click.echo(f"{path}：{_describe(report)}" + (f"，对照 {prev.year} 年度" if prev else ""))
         for v in violations:
             _print_violation(v)
+        _print_doubts(report)
         ne = sum(v.severity == ERROR for v in violations)
         click.echo(f"  共 {ne} 个错误，{len(violations) - ne} 个警告")
         click.echo(f"  {counts_line(outcomes)}")
