@@ -8,6 +8,7 @@ lists them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 from gknb import template as tpl
@@ -48,6 +49,15 @@ def numbered() -> tuple[tpl.CellDef, ...]:
 def label_path(cell: tpl.CellDef) -> str:
     """The cell's labels below its table, '/'-separated, as the XML archive writes them."""
     return "/".join(cell.json_path)
+
+
+def by_reason(flags: Mapping[str, str]) -> list[tuple[str, list[str]]]:
+    """Flagged cells (id -> why) as (why, the cells' label paths), reasons in first-seen order:
+    how every output lists the figures the reader was unsure of."""
+    out: dict[str, list[str]] = {}
+    for cid, why in flags.items():
+        out.setdefault(why, []).append(label_path(catalogue()[cid]))
+    return list(out.items())
 
 
 def full_path(cell: tpl.CellDef) -> str:

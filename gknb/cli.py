@@ -191,20 +191,18 @@ def parse(paths: tuple[Path, ...], as_json: bool, explain: bool, verify: bool) -
 
 def _print_doubts(report: Report, shown: int = 6) -> None:
     """The figures the reader was unsure of, by reason: the findings above rest on them."""
-    from gknb import template as tpl
+    from gknb.cellnames import by_reason
 
     flags = report.flags()
     if not flags:
         return
-    by_reason: dict[str, list[str]] = {}
-    for cid, why in flags.items():
-        by_reason.setdefault(why, []).append("/".join(tpl.load().cell(cid).json_path))
+    reasons = by_reason(flags)
     click.echo(f"  存疑 {len(flags)} 个数字解析存疑，核对按解析出的数字进行，请核对原件（确认后可用 gknb fix 核定）：")
-    for why, cells in list(by_reason.items())[:shown]:
+    for why, cells in reasons[:shown]:
         more = f"等 {len(cells)} 个" if len(cells) > 3 else ""
         click.echo(f"    {'、'.join(cells[:3])}{more}：{why}")
-    if len(by_reason) > shown:
-        click.echo(f"    另有 {len(by_reason) - shown} 种情况（gknb parse --json 列出每个数字）")
+    if len(reasons) > shown:
+        click.echo(f"    另有 {len(reasons) - shown} 种情况（gknb parse --json 列出每个数字）")
 
 
 def _print_violation(v: Violation) -> None:

@@ -11,6 +11,7 @@ from gknb import ruleset as rs
 from gknb import template as tpl
 from gknb.archive.decisions import VERDICT_ZH
 from gknb.archive.decisions import label as cell_label
+from gknb.cellnames import by_reason
 from gknb.ooxml import Child
 
 from .checks import FAILED, NEW, NOT_APPLICABLE, OLD, PASSED, STATE_ZH, UNCHECKED, ReviewFinding
@@ -46,13 +47,10 @@ def _finding_li(f: ReviewFinding) -> Element:
 
 def doubt_note(label: str, flags: dict[str, str], shown: int = 4) -> str:
     """"本年报告有 3 个数字解析存疑…": the figures and why, grouped by reason (the first few)."""
-    t = tpl.load()
-    by_reason: dict[str, list[str]] = {}
-    for cid, why in flags.items():
-        by_reason.setdefault(why, []).append("/".join(t.cell(cid).json_path))
+    reasons = by_reason(flags)
     groups = [f"{'、'.join(cells[:3])}{'等' + str(len(cells)) + '个' if len(cells) > 3 else ''}（{why}）"
-              for why, cells in list(by_reason.items())[:shown]]
-    more = f"；另有{len(by_reason) - shown}种情况" if len(by_reason) > shown else ""
+              for why, cells in reasons[:shown]]
+    more = f"；另有{len(reasons) - shown}种情况" if len(reasons) > shown else ""
     return (f"{label}报告有 {len(flags)} 个数字解析存疑，核对按解析出的数字进行，须核对原件"
             f"（确认后可用 gknb fix 核定）：{'；'.join(groups)}{more}。")
 
