@@ -80,7 +80,7 @@ def _index(archive_dir: Path | None) -> Iterator[Index]:
 def search(text, archive_dir, agency, year, years, sections, limit, as_json) -> None:
     """在档案中所有报告的正文（各部分、标题、前言）中检索文字，任意长度，按相关度排列。
 
-    不区分空格和换行、全角和半角、英文字母大小写（“2024年”也找到“2024 年”“２０２４年”）；结果按原文显示。
+    不区分空格和换行、全角和半角、繁体和简体、英文字母大小写（“2024年”也找到“2024 年”“２０２４年”）；结果按原文显示。
 
     退出码：0 有结果，1 无结果，2 出错。
     """

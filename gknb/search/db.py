@@ -18,7 +18,7 @@ from gknb import template as tpl
 
 INDEX_FILE = "index.sqlite"
 # Bump whenever the schema or what ``extract`` puts into it changes: older files are rebuilt.
-SCHEMA_VERSION = "6"  # 5: grams (1- and 2-character queries indexed); 6: folded text searched
+SCHEMA_VERSION = "7"  # 5: grams (1- and 2-character queries indexed); 6: folded text; 7: Traditional folded too
 BUSY_TIMEOUT_MS = 30_000
 WAL_LIMIT = 8 * 1024 * 1024  # bytes of write-ahead log kept after a checkpoint
 
