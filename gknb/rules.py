@@ -95,12 +95,16 @@ def _sum_rule(rule: rs.SumRule, report: Report, previous: Report | None) -> Iter
             if values[term] is None or (cell is not None and cell.flag):
                 unsure.append(term)
         unfilled = [x for x in eq.terms if values[x] is None]
+        doubtful = [x for x in unsure if values[x] is not None]
         lsum = sum((values[x] or 0) * x.sign for x in eq.left)
         rsum = sum((values[x] or 0) * x.sign for x in eq.right)
         found = []
         if lsum != rsum:  # a sum that holds with blanks is left to the "filled" rule
-            severity = rule.severity if not unfilled else WARNING
-            lead = "" if not unfilled else "无法核对（有未填写的单元格，以下按0计）："
+            # a sum failing on a blank or on a figure the reader was unsure of is no proven error
+            severity = rule.severity if not unsure else WARNING
+            lead = ("无法核对（有未填写的单元格，以下按0计）：" if unfilled else
+                    f"无法核对（{'、'.join(dict.fromkeys(x.label for x in doubtful))}解析存疑，须核对原件）："
+                    if doubtful else "")
             message = (f"{lead}{_side(eq.left, values)} = {_fmt(lsum)}，而 {_side(eq.right, values)} = "
                        f"{_fmt(rsum)}，相差 {_fmt(_abs(lsum - rsum))}")
             found.append(Violation(rule.id, severity, eq.scope, message, eq.cells, lsum, rsum))
