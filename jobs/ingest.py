@@ -1,9 +1,11 @@
 """Ingest: parse documents (in parallel), check them, and archive them with their sources.
 
 Parsing runs on an executor (a process pool, or a dask cluster: :mod:`jobs.executor`), one
-document per task, each under a time limit; archiving and checking run in this process, in
-(agency, year) order, so that a year is checked against the previous year even when both
-arrive in the same batch, and so that the archive has a single writer.
+document per task, each under a time limit, and each report is checked there too, against the
+archive's previous year as it stood; archiving runs in this process, in input order, so that
+the archive has a single writer.  A report whose previous year came in the same batch (or whose
+agency or year this process changed) is checked again here once the batch is archived, so a
+year is checked against the previous year even when both arrive together.
 """
 
 from __future__ import annotations
@@ -30,6 +32,19 @@ MAX_SOURCE_BYTES = 200 * 1024 * 1024  # re-read for the archive after parsing: t
 DEFAULT_TIMEOUT = 120  # seconds per document
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A report checked by the worker that parsed it, against the archive's previous year then."""
+
+    agency: str | None
+    year: int | None
+    violations: list[Violation]
+    note: str | None = None  # why last year's report could not be read (Chinese)
+
+
+Parsed = tuple[str, Report | None, str | None, Checked | None]  # path, report, Chinese error, worker's check
+
+
 @dataclass
 class Outcome:
     path: str
@@ -38,6 +53,7 @@ class Outcome:
     violations: list[Violation] = field(default_factory=list)
     error: str | None = None  # Chinese, for failed documents
     agency: str = ""  # the archived name (kept when the report itself is not)
+    checked: Checked | None = field(default=None, repr=False)  # the worker's check, if it still holds
 
     @property
     def errors(self) -> int:
@@ -95,24 +111,48 @@ def parse_with_limit(path: str, timeout: float, verify: bool = False) -> tuple[s
         return path, None, f"{path}：解析失败（程序内部错误：{type(e).__name__}: {e}）"
 
 
+def check_against_archive(report: Report, root: str) -> Checked:
+    """The report checked against the previous year the archive at ``root`` holds (read only)."""
+    previous, note = None, None
+    if report.agency and report.year:
+        try:
+            previous = Store(root).get(report.agency, report.year - 1)
+        except StoreError as e:  # a corrupt entry: checked without it, and said
+            note = f"未能与上一年度对照：{e}"
+    return Checked(report.agency, report.year, check(report, previous), note)
+
+
+def parse_and_check(path: str, timeout: float, verify: bool, root: str | None) -> Parsed:
+    """:func:`parse_with_limit`, then (given an archive ``root``) the report's check: runs in a
+    worker, so that checking a batch scales with the workers; never raises."""
+    path, report, error = parse_with_limit(path, timeout, verify)
+    if report is None or root is None:
+        return path, report, error, None
+    try:
+        return path, report, error, check_against_archive(report, root)
+    except Exception:  # noqa: BLE001 -- the driver checks it again (and says what failed)
+        return path, report, error, None
+
+
 def parse_many(paths: list[Path], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
                progress: Callable[[int, int, str], None] | None = None, verify: bool = False,
-               executor: Executor | None = None) -> Iterator[tuple[str, Report | None, str | None]]:
-    """Parse every document on ``executor`` (default: a pool of ``workers`` processes, every core).
+               executor: Executor | None = None, check_in: str | None = None) -> Iterator[Parsed]:
+    """Parse every document on ``executor`` (default: a pool of ``workers`` processes, every core),
+    and check each against the archive at ``check_in`` when given.
 
     Results come in input order as soon as each is ready, so the caller works on one while
     the workers parse the next.
     """
-    jobs = [(str(p), (str(p), timeout, verify)) for p in paths]
-    yield from (executor or Local(workers)).map(parse_with_limit, jobs, _parse_failed, progress, timeout)
+    jobs = [(str(p), (str(p), timeout, verify, check_in)) for p in paths]
+    yield from (executor or Local(workers)).map(parse_and_check, jobs, _parse_failed, progress, timeout)
 
 
-def _parse_failed(args: tuple, e: BaseException) -> tuple[str, Report | None, str | None]:
+def _parse_failed(args: tuple, e: BaseException) -> Parsed:
     path = args[0]
     if isinstance(e, DocumentError):
-        return path, None, str(e)
+        return path, None, str(e), None
     message = str(e)
-    return path, None, message if message.startswith(path) else f"{path}：解析失败（{type(e).__name__}: {e}）"
+    return path, None, message if message.startswith(path) else f"{path}：解析失败（{type(e).__name__}: {e}）", None
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = None, year: int | None = None,
@@ -140,7 +180,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
     files = expand(paths)
     refused = {i: msg for i, f in enumerate(files) if (msg := refusal(f))}
     parsed = parse_many([f for i, f in enumerate(files) if i not in refused], workers=workers, timeout=timeout,
-                        progress=progress, verify=verify, executor=executor)
+                        progress=progress, verify=verify, executor=executor,
+                        check_in=str(store.root) if check_reports else None)
     with synced_in_batches():
         outcomes = _archive(store, files, refused, parsed, agency, year, replace, names, folders, check_reports)
     if check_reports:
@@ -149,7 +190,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, agency: str | None = No
 
 
 def _archive(store: Store, files: list[Path], refused: dict[int, str],
-             parsed: Iterator[tuple[str, Report | None, str | None]], agency: str | None, year: int | None,
+             parsed: Iterator[Parsed], agency: str | None, year: int | None,
              replace: bool, names: Callable[[str], str] | None, folders: Callable[[str], str | None] | None,
              keep: bool) -> list[Outcome]:
     """Archive each parsed report, in input order; its outcome (without the report unless ``keep``)."""
@@ -158,7 +199,7 @@ def _archive(store: Store, files: list[Path], refused: dict[int, str],
         if i in refused:
             outcomes.append(Outcome(str(f), status="failed", error=refused[i]))
             continue
-        path, report, error = next(parsed)
+        path, report, error, checked = next(parsed)
         if report is None:
             outcomes.append(Outcome(path, status="failed", error=error))
             continue
@@ -177,7 +218,7 @@ def _archive(store: Store, files: list[Path], refused: dict[int, str],
             # parsed ones, and the store refuses a source whose hash is not the report's
             result = store.put(report, read_regular(path, MAX_SOURCE_BYTES), replace=replace,
                                folder=folders(report.agency) if folders and report.agency else None)
-            outcomes.append(Outcome(path, report, result.status, agency=report.agency or ""))
+            outcomes.append(Outcome(path, report, result.status, agency=report.agency or "", checked=checked))
         except (DocumentError, StoreError, ArchiveError) as e:  # a conflict, a link: named by its file
             message = str(e)
             outcomes.append(Outcome(path, report, "failed", error=message if path in message else f"{path}：{message}",
@@ -191,12 +232,22 @@ def _archive(store: Store, files: list[Path], refused: dict[int, str],
 
 
 def _check(store: Store, outcomes: list[Outcome]) -> None:
-    """Each report against the previous year: in the batch when it came with it, else archived."""
+    """Each report against the previous year: in the batch when it came with it, else archived.
+
+    The worker's check stands where it checked the same agency and year against an archive
+    this batch did not change for it (no report of the previous year in the batch)."""
     batch = {(o.report.agency, o.report.year): o.report for o in outcomes if o.report and o.status != "failed"}
     for o in outcomes:
         if o.report is None:
             continue
         r = o.report
+        c = o.checked
+        if c is not None and (c.agency, c.year) == (r.agency, r.year) and not (
+                r.agency and r.year and (r.agency, r.year - 1) in batch):
+            o.violations, o.checked = c.violations, None
+            o.error = o.error or c.note
+            continue
+        o.checked = None
         previous = None
         if r.agency and r.year:
             previous = batch.get((r.agency, r.year - 1))

@@ -59,3 +59,32 @@ def test_kind_is_recognised_by_content_not_extension(tmp_path):
     from gknb.parsers import parse
     report = parse(disguised)
     assert report.source.kind == "docx" and report.value("requests.new.total") == 81
+
+
+def test_reports_checked_in_the_workers_find_what_the_driver_would(tmp_path, monkeypatch):
+    """The check runs where the report was parsed, against the archive as it stood; a year
+    whose previous year came in the same batch is checked again once the batch is archived."""
+    from gknb.jobs import ingest as ingest_mod
+
+    from gknb.rules import check
+
+    store = Store(tmp_path / "档案")
+    first = tmp_path / "一"
+    first.mkdir()
+    shutil.copy(CORPUS / "html" / "平潭综合实验区_2023.html", first)
+    ingest(store, [first], workers=2)
+    rechecked = []
+    real = ingest_mod.check
+    monkeypatch.setattr(ingest_mod, "check", lambda r, p: rechecked.append((r.year, p and p.year)) or real(r, p))
+    second = tmp_path / "二"
+    second.mkdir()
+    for rel in ("html/平潭综合实验区_2024.html", "docx/平潭综合实验区_2025.docx"):
+        shutil.copy(CORPUS / rel, second)
+    outcomes = {o.report.year: o for o in ingest(store, [second], workers=2)}
+    # 2024 checked in a worker against the archived 2023 (not again here); 2025 here, against 2024
+    assert rechecked == [(2025, 2024)]
+    for year, o in outcomes.items():
+        assert o.checked is None
+        expected = check(store.get("平潭综合实验区", year), store.get("平潭综合实验区", year - 1))
+        assert [v.as_dict() for v in o.violations] == [v.as_dict() for v in expected], year
+    assert "T2-1" in {v.rule for v in outcomes[2024].violations}  # a cross-year rule: 2023 was there
