@@ -50,11 +50,40 @@ class Statement:
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，", "0123456789,")
 _CLAUSE_START = re.compile(r"[，。；：！？,;:!?]")
+# A count written in Chinese numerals before 件 ("申请十二件", "两件"): read as digits, so that the
+# statement patterns (digits) see it.  Only before 件: "一是", "十四五" are no counts.
+_CN_COUNT = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?=件)")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _cn_number(text: str) -> int | None:
+    """一百零五 → 105, 十二 → 12, 两 → 2, 二〇 → 20 (digit by digit); None when it is no numeral."""
+    if all(c in _CN_DIGITS for c in text):  # 二〇二四 style: digit by digit
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    total, section, digit = 0, 0, None
+    for c in text:
+        if c in _CN_DIGITS:
+            if digit:  # two digits without a unit between them (a 零 before a digit only holds a place)
+                return None
+            digit = _CN_DIGITS[c]
+        elif c in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[c]
+            digit = None
+        else:  # 万
+            total = (total + section + (digit or 0)) * 10000
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def _arabic_counts(text: str) -> str:
+    return _CN_COUNT.sub(lambda m: str(n) if (n := _cn_number(m.group(0))) is not None else m.group(0), text)
 
 
 def statement_text(text: str) -> str:
-    """Text as statements are matched and quoted: whitespace removed, full-width digits made ASCII."""
-    return re.sub(r"\s+", "", text).translate(_FULLWIDTH)
+    """Text as statements are matched and quoted: whitespace removed, full-width digits made ASCII,
+    a count in Chinese numerals before 件 written in digits."""
+    return _arabic_counts(re.sub(r"\s+", "", text).translate(_FULLWIDTH))
 
 
 def stated_figures(rule: rs.TextFiguresRule, report: Report) -> Iterator[Statement]:

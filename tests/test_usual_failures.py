@@ -46,6 +46,8 @@ CASES = {
     "E06 copied, paragraphs run together": (lambda p, o: _five_of_last_year(p, o, merged=True), "S5-2"),
     "E09 the text's figure differs from the table": (
         lambda p, o: p.replace("全年办理政府信息公开申请218件", "全年办理政府信息公开申请219件"), "X-1"),
+    "E09 the figure in Chinese numerals differs": (
+        lambda p, o: p.replace("全年办理政府信息公开申请218件", "全年办理政府信息公开申请二百一十九件"), "X-1"),
     "E10 a section renamed": (lambda p, o: p.replace("<p>六、其他需要报告的事项</p>", "<p>六、其他事项</p>"), "E10"),
     "E10 a section heading removed": (lambda p, o: p.replace("<p>四、政府信息公开行政复议、行政诉讼情况</p>", ""), "E10"),
     "E08 no 信息处理费 statement": (
@@ -93,3 +95,9 @@ def test_a_header_printed_in_元_is_said_in_the_verdict(pages, tmp_path):
     page = render(compare(load_report(tmp_path / OLD.name), load_report(tmp_path / NEW.name)))
     verdict = page.split('id="verdict"', 1)[1].split("</section>", 1)[0]
     assert "本年报告有 1 个数字解析存疑" in verdict and "表头单位“元”与本栏单位“万元”不符" in verdict
+
+
+def test_a_count_in_chinese_numerals_that_agrees_with_the_table_is_no_finding(pages, tmp_path):
+    old, new, _ = pages
+    edited = new.replace("全年办理政府信息公开申请218件", "全年办理政府信息公开申请二百一十八件")
+    assert edited != new and "X-1" not in _rules(old, edited, tmp_path / "edited")
