@@ -12,7 +12,7 @@ import click
 from gknb.archive.errors import StoreError
 
 from . import clizh
-from .cliutil import dump_json, executor_options, fail, open_executor, refuse_repeated, refuse_unused, table
+from .cliutil import dump_json, executor_options, fail, open_executor, refuse_mistyped, refuse_unused, table
 
 if TYPE_CHECKING:
     from gknb.archive.store import Store
@@ -69,8 +69,8 @@ LAZY = {
 class _Main(click.Group):
     """The command group: a store error (a corrupt or linked archive entry, a full disk) that a
     command did not handle itself is its Chinese message and exit status 2, never a traceback.
-    The feature modules' commands (:data:`LAZY`) are imported on first use.  An option typed twice
-    is refused for every command (:func:`cliutil.refuse_repeated`)."""
+    The feature modules' commands (:data:`LAZY`) are imported on first use.  An option typed twice,
+    or text that is no UTF-8, is refused for every command (:func:`cliutil.refuse_mistyped`)."""
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *LAZY})
@@ -86,7 +86,7 @@ class _Main(click.Group):
     def resolve_command(self, ctx, args):
         name, command, rest = super().resolve_command(ctx, args)
         if command is not None and name is not None and not ctx.resilient_parsing:  # every command, lazy or not
-            refuse_repeated(command, name, rest, ctx)
+            refuse_mistyped(command, name, rest, ctx)
         return name, command, rest
 
     def invoke(self, ctx):
@@ -309,6 +309,7 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register
                        names=register.resolve if register else None,
                        folders=agency_register.folders_by_name(store, register).get if register else None,
                        verify=verify, executor=executor)
+    from gknb.filenames import readable
     words = {"new": "已归档", "unchanged": "已有，内容相同", "replaced": "已替换（原版本已保留）", "failed": "失败"}
     status = EXIT_OK
     rows = []
@@ -320,7 +321,7 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register
             status = status or EXIT_ERRORS
         r = out.report
         n = r.cell_counts() if r else {}
-        rows.append((out.path, r.agency if r else "", str(r.year or "") if r else "",
+        rows.append((readable(out.path), r.agency if r else "", str(r.year or "") if r else "",
                      r.format if r else "", str(n.get("exact", "")), str(n.get("flagged", "")),
                      str(out.errors) if r else "", str(out.warnings) if r else "", words[out.status]))
     table(("文件", "机关", "年度", "格式", "确定", "存疑", "错误", "警告", "结果"), rows)

@@ -93,25 +93,47 @@ def exclusive(ctx: click.Context, *names: str) -> None:
         raise click.UsageError(" 与 ".join("/".join(p.opts) for p in typed) + " 只能指定一个", ctx)
 
 
-def refuse_repeated(command: click.Command, name: str, args: list[str], parent: click.Context) -> None:
-    """A usage error for an option typed twice (``--year 2024 --year 2025``, ``--pdf --no-pdf``):
-    click keeps the last and drops the first without a word.  Options that collect (``multiple``)
-    may repeat; anything else the parser rejects is left to the command's own parse to report."""
+def refuse_mistyped(command: click.Command, name: str, args: list[str], parent: click.Context) -> None:
+    """Usage errors for what a command would take silently amiss, checked on its raw arguments
+    before it runs: an option typed twice (``--year 2024 --year 2025``, ``--pdf --no-pdf``: click
+    keeps the last and drops the first without a word; options that collect may repeat), and a
+    text value (not a path) holding bytes that are no UTF-8 — a terminal in another encoding —
+    which would reach the archive or the index as broken text.  Anything else the parser rejects
+    is left to the command's own parse to report."""
     from collections import Counter
 
     ctx = click.Context(command, info_name=name, parent=parent, resilient_parsing=True)
     try:
-        _, _, order = command.make_parser(ctx).parse_args(args=list(args))
+        values, _, order = command.make_parser(ctx).parse_args(args=list(args))
     except click.UsageError:
         return
     if any(p.is_eager for p in order):  # --help: answered as asked
         return
+    here = click.Context(command, info_name=name, parent=parent)
     times = Counter(p.name for p in order if isinstance(p, click.Option) and not p.multiple and not p.count)
     twice = [p for p in command.params if times[p.name] > 1]
     if twice:
-        shown = "、".join("/".join([*p.opts, *p.secondary_opts]) for p in twice)
-        raise click.UsageError(f"{shown} 只能给出一次（重复给出时只有最后一次生效）",
-                               click.Context(command, info_name=name, parent=parent))
+        raise click.UsageError(f"{_named(twice)} 只能给出一次（重复给出时只有最后一次生效）", here)
+    broken = [p for p in command.params if not isinstance(p.type, click.Path | click.File)
+              and any(_undecodable(v) for v in _strings(values.get(p.name)))]
+    if broken:
+        raise click.UsageError(f"{_named(broken)} 的值含有无法识别的字符（终端的字符编码是否为UTF-8？）", here)
+
+
+def _named(params: list[click.Parameter]) -> str:
+    return "、".join("/".join([*p.opts, *p.secondary_opts]) if isinstance(p, click.Option) else p.human_readable_name
+                    for p in params)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list | tuple) else []
+
+
+def _undecodable(text: str) -> bool:
+    """Text holding a lone surrogate: bytes Python could not decode (kept by surrogateescape)."""
+    return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
 def executor_options(f: Any) -> Any:

@@ -10,6 +10,7 @@ year is checked against the previous year even when both arrive together.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ from gknb.archive.xml import ArchiveError
 from gknb.parsers import SETTINGS as READ_SETTINGS
 from gknb.parsers import DocumentError, PdfSettings, parse
 
+from gknb.filenames import readable
 from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Violation, check
 
@@ -213,6 +215,8 @@ def _archive(store: Store, files: list[Path], refused: dict[int, str],
                 continue
         if year:
             report.year = year
+        if report.source is not None:  # a name in GBK bytes is recorded as the text it is
+            report.source = dataclasses.replace(report.source, name=readable(report.source.name))
         try:
             # read again without following a link: bytes swapped in since the parse differ from the
             # parsed ones, and the store refuses a source whose hash is not the report's

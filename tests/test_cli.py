@@ -238,3 +238,28 @@ def test_check_says_which_figures_the_reader_was_unsure_of():
     assert len(flags) == 3 and "requests.carried_out.total" in flags
     clean = gknb("check", CORPUS / "html" / "平潭综合实验区_2024.html")
     assert "存疑" not in clean.stdout and clean.returncode == 0
+
+
+def test_bytes_that_are_no_utf8_in_a_text_value_are_refused_and_in_a_file_name_read_as_gbk(tmp_path):
+    # A terminal or a share in GBK: "gknb ingest … --agency <GBK bytes>" raised a traceback
+    # (lone surrogates cannot be written to XML); a file named in GBK could not be archived at all.
+    gbk_name = "报告.txt".encode("gb18030")
+    path = os.fsencode(tmp_path) + b"/" + gbk_name
+    with open(path, "wb") as f:
+        f.write((CORPUS / "txt" / "平潭综合实验区_2024.txt").read_bytes())
+    archive = tmp_path / "档案"
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "gknb.cli", *[a if isinstance(a, bytes) else str(a) for a in args]],
+                              capture_output=True, timeout=300)
+
+    res = run("ingest", path, "--agency", "某局".encode("gb18030"), "--archive", archive)
+    assert res.returncode == 2 and "--agency 的值含有无法识别的字符" in res.stderr.decode() and not archive.exists()
+    res = run("search", "公开".encode("gb18030"), "--archive", archive)
+    assert res.returncode == 2 and "TEXT 的值含有无法识别的字符" in res.stderr.decode()
+    assert b"Traceback" not in res.stderr
+    res = run("ingest", path, "--archive", archive)  # the file's own name in GBK: fine
+    assert res.returncode == 0, res.stderr.decode()
+    assert "报告.txt" in res.stdout.decode()
+    xml = (archive / "reports" / "平潭综合实验区" / "2024.xml").read_text("utf-8")
+    assert '<source name="报告.txt"' in xml

@@ -32,7 +32,7 @@ def _fold_char(c: str) -> str:
     f = unicodedata.normalize("NFKC", c)
     if len(f) != 1:
         f = c  # ㈠ → (一) would change the text's length: kept as printed
-    if not f.isascii():
+    if not f.isascii() and not 0xD800 <= ord(f) <= 0xDFFF:  # (a lone surrogate: no character to convert)
         s = _simplified()(f)  # one character at a time: 發 and 髮 both 发, never a phrase rewritten
         f = s if len(s) == 1 else f
     f = VARIANTS.get(f, f)

@@ -62,6 +62,10 @@ def normalise(query: str) -> str:
     q = fold(query)
     if not q:
         raise SearchError("检索词为空")
+    try:
+        q.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are no text (a terminal in another encoding)
+        raise SearchError("检索词含有无法识别的字符（请检查终端的字符编码是否为UTF-8）") from None
     return q
 
 
