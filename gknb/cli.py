@@ -300,16 +300,17 @@ def ingest(paths, archive_dir, agency, year, replace, workers, timeout, register
         fail("没有找到要处理的文件")
         sys.exit(EXIT_UNUSABLE)
 
+    from gknb.filenames import readable
+
     def progress(i, n, path):
         if n > 1:
-            click.echo(f"[{i}/{n}] 已解析 {path}", err=True)
+            click.echo(f"[{i}/{n}] 已解析 {readable(path)}", err=True)
 
     with open_executor(executor_kind, scheduler, workers) as executor:
         outcomes = run(store, files, agency=agency, year=year, replace=replace, timeout=timeout, progress=progress,
                        names=register.resolve if register else None,
                        folders=agency_register.folders_by_name(store, register).get if register else None,
                        verify=verify, executor=executor)
-    from gknb.filenames import readable
     words = {"new": "已归档", "unchanged": "已有，内容相同", "replaced": "已替换（原版本已保留）", "failed": "失败"}
     status = EXIT_OK
     rows = []
@@ -397,7 +398,8 @@ def january(work: Path, year: str, archive_dir: Path | None, workers: int | None
         sys.exit(EXIT_UNUSABLE)
 
     def progress(phase, i, n, item):
-        click.echo(f"[{phase} {i}/{n}] {item}".rstrip(), err=True)
+        from gknb.filenames import readable
+        click.echo(f"[{phase} {i}/{n}] {readable(str(item))}".rstrip(), err=True)
 
     try:
         with open_executor(executor_kind, scheduler, workers) as executor:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from gknb.compare.submissions import Submission, judge
 from gknb.compare.submissions import deadline as submission_deadline
+from gknb.filenames import readable
 from gknb.register import Register
 
 from .inbox import Arrival
@@ -31,5 +32,5 @@ def submissions(register: Register, rows: Mapping[str, Row], arrivals: Mapping[s
         due = submission_deadline(year, a.kind, override)
         when = arrived.date if arrived else None  # None: generated here, or archived before this inbox
         out.append(Submission(a.full, a.kind, a.parent, due, judge(row is not None and row.held, when, due), when,
-                              arrived.path.name if arrived else None, row.page if row is not None else None))
+                              readable(arrived.path.name) if arrived else None, row.page if row is not None else None))
     return out
