@@ -12,7 +12,17 @@ import click
 from gknb.archive.errors import StoreError
 
 from . import clizh
-from .cliutil import dump_json, executor_options, fail, open_executor, refuse_mistyped, refuse_unused, table
+from .cliutil import (
+    YEAR,
+    Amount,
+    dump_json,
+    executor_options,
+    fail,
+    open_executor,
+    refuse_mistyped,
+    refuse_unused,
+    table,
+)
 
 if TYPE_CHECKING:
     from gknb.archive.store import Store
@@ -264,10 +274,10 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @archive_option
 @click.option("--agency", default=None, help="指定机关名称（覆盖从报告中识别的名称）")
-@click.option("--year", type=int, default=None, help="指定报告年度（覆盖从报告中识别的年度）")
+@click.option("--year", type=YEAR, default=None, help="指定报告年度（覆盖从报告中识别的年度）")
 @click.option("--replace", is_flag=True, help="替换档案中内容不同的同一年度报告（原版本保留在 history）")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="并行解析的进程数（默认：全部CPU核）")
-@click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True, help="每份文件的解析时限（秒）")
+@click.option("--timeout", type=Amount(1, 86400), default=120, show_default=True, help="每份文件的解析时限（秒）")
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="机关名录（机关名录.xlsx）：报告所印的简称、曾用名、误写按名录归入机关全称")
 @click.option("--verify", is_flag=True, help=VERIFY_HELP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 import unicodedata
 from typing import Any
@@ -134,6 +135,36 @@ def _strings(value: object) -> list[str]:
 def _undecodable(text: str) -> bool:
     """Text holding a lone surrogate: bytes Python could not decode (kept by surrogateescape)."""
     return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+class YearType(click.ParamType):
+    """A report year (:func:`gknb.years.check_year`): ``--year 25`` or twenty digits is a usage
+    error in Chinese, not a report for year 25 nor a traceback in the query that uses it."""
+
+    name = "年度"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from gknb.years import YearError, check_year
+
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        try:
+            return check_year(value)
+        except YearError as e:
+            self.fail(str(e), param, ctx)
+
+
+YEAR = YearType()
+
+
+class Amount(click.FloatRange):
+    """A number in a range that is also finite: click's own range lets ``nan`` and ``inf`` pass."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"“{value}”不是一个有限的数", param, ctx)
+        return number
 
 
 def executor_options(f: Any) -> Any:

@@ -55,6 +55,7 @@ from gknb.generator.notice import FILE_NAME as SUMMARY_DOCX
 from gknb.generator.notice import summary_docx
 from gknb.register import Register
 from gknb.rules import ERROR, WARNING
+from gknb.years import YearError, check_year  # noqa: F401 -- as callers know them
 
 from .executor import Executor, Local
 from .generate import Generated, Pdf, generate_one, make_pdfs, pdf_batches, place_pdfs, plan, write_docx
@@ -73,8 +74,6 @@ from .workfolder import (  # noqa: F401 -- the job's statuses and year check, as
     Progress,
     Row,
     WorkFolder,
-    YearError,
-    check_year,
     reason,
 )
 

@@ -6,8 +6,6 @@ and how an exception becomes the Chinese sentence of a row.
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,21 +29,6 @@ DRAFTED, WAITING, GENERATED, ARCHIVED, FAILED = "已生成数字文件，待填�
 UNFINISHED = "待完善（已生成征求意见稿）"  # figures that break an error-level rule, or gaps left: no final report
 
 CONSOLIDATED = "汇总"  # <work>/汇总/<政府>/: the consolidated reports
-FIRST_YEAR = 2008  # the first year under the 政府信息公开条例 (in force 1 May 2008)
-
-
-class YearError(ValueError):
-    """A report year that cannot be meant (25, 0225, 3025); the message is Chinese."""
-
-
-def check_year(value: str | int) -> int:
-    """The year as an int if it is plausible: four digits, 2008 to next year."""
-    text = str(value).strip()
-    last = datetime.date.today().year + 1
-    if not re.fullmatch(r"[0-9]{4}", text) or not FIRST_YEAR <= int(text) <= last:
-        raise YearError(f"年度“{value}”不合理：应为四位数字的年份，在{FIRST_YEAR}年至{last}年之间"
-                        f"（例如 --year {last - 1}）")
-    return int(text)
 
 
 def reason(e: BaseException) -> str:

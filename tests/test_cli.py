@@ -263,3 +263,21 @@ def test_bytes_that_are_no_utf8_in_a_text_value_are_refused_and_in_a_file_name_r
     assert "报告.txt" in res.stdout.decode()
     xml = (archive / "reports" / "平潭综合实验区" / "2024.xml").read_text("utf-8")
     assert '<source name="报告.txt"' in xml
+
+
+@pytest.mark.parametrize("args", [
+    ("search", "公开", "--year", "99999999999999999999"), ("series", "requests.new.total", "--year", "25"),
+    ("query", "requests.new.total > 0", "--year", "3025"), ("export", "--format", "csv", "--year", "0225"),
+    ("draft", "某局", "--year", "99999999999999999999", "--new"), ("fix", "某局", "99999", "requests.new.total", "1",
+                                                                  "--reason", "核对原件"),
+    ("search", "公开", "--limit", "99999999999999999999"),
+    ("ingest", "x.txt", "--timeout", "nan"), ("ingest", "x.txt", "--timeout", "1e308"),
+    ("compare", "a", "b", "--swing-min", "inf"),
+])
+def test_numbers_that_cannot_be_meant_are_usage_errors_not_tracebacks(args, tmp_path):
+    # An absurd --year reached SQLite as an integer it cannot hold (OverflowError) or made a
+    # figures file for year 99999999999999999999; --limit likewise; --timeout 1e308 failed every
+    # file with an internal error, nan and inf passed click's ranges.
+    res = gknb(*args, "--archive", tmp_path)
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+    assert "的值无效" in res.stderr

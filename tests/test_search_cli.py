@@ -65,7 +65,8 @@ def test_search_filters_on_the_command_line(archive):
 def test_exit_status_is_greps(archive, tmp_path):
     assert run("search", "量子计算机", "--archive", archive).exit_code == 1
     assert run("search", "龘", "--archive", archive).exit_code == 1
-    assert run("search", "公开", "--archive", archive, "--year", "1999").exit_code == 1
+    assert run("search", "公开", "--archive", archive, "--year", "2010").exit_code == 1  # a year with no report
+    assert run("search", "公开", "--archive", archive, "--year", "1999").exit_code == 2  # before the 条例: no year
     for args in (["--years", "2023-2019"], ["--year", "2020", "--years", "2019-2021"], ["--section", "七"],
                  ["--agency", "不存在的机关"], ["--limit", "-1"]):
         res = run("search", "公开", "--archive", archive, *args)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from gknb.archive.store import Store, atomic_write
-from gknb.cliutil import refuse_unused, requires
+from gknb.cliutil import YEAR, Amount, refuse_unused, requires
 from gknb.inputs import load_report
 from gknb.parsers import DocumentError
 from gknb.rules import SEVERITY_ZH
@@ -73,7 +73,7 @@ _BATCH = {"output_dir", "summary_path", "register_path"}
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="档案目录（默认取环境变量 GKNB_ARCHIVE，否则 ~/.local/share/gknb/archive）")
 @click.option("--agency", default=None, help="从档案中对照这个机关（与 --year 同用）")
-@click.option("--year", type=int, default=None, help="本年度：与上一年度对照（不指定 --agency 时批量对照所有机关）")
+@click.option("--year", type=YEAR, default=None, help="本年度：与上一年度对照（不指定 --agency 时批量对照所有机关）")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="把对照报告写成一个HTML文件")
 @click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -85,9 +85,9 @@ _BATCH = {"output_dir", "summary_path", "register_path"}
               help="批量对照时，另把审核意见汇总写成一个 Word 文件（每个机关一节：报送情况、错误和警告）")
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="机关名录（机关名录.xlsx）：审核意见汇总中同时列出须报送而未提交的机关")
-@click.option("--swing-percent", type=click.FloatRange(0), default=50, show_default=True,
+@click.option("--swing-percent", type=Amount(0), default=50, show_default=True,
               help="大幅变化：增幅（%）不小于此值")
-@click.option("--swing-min", type=click.FloatRange(0), default=10, show_default=True,
+@click.option("--swing-min", type=Amount(0), default=10, show_default=True,
               help="大幅变化：增减绝对值不小于此值")
 @click.option("--date", "generated_on", default=None,
               help="写入报告的生成日期（默认不写，相同输入总是得到相同的文件）")
@@ -245,7 +245,7 @@ def _archive(archive_dir: Path | None) -> Store:
 
 @click.command("fix")
 @click.argument("agency")
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @click.argument("cell")
 @click.argument("value")
 @_decision
@@ -287,7 +287,7 @@ def _judge_command(name: str, verdict: str, doc: str):
     f.__doc__ = doc
     f = _decision(f)
     f = click.option("--scope", default=None, help="只处理这一处（如“自然人栏”；默认：该规则的全部发现）")(f)
-    for arg in reversed((click.argument("agency"), click.argument("year", type=int), click.argument("rule"))):
+    for arg in reversed((click.argument("agency"), click.argument("year", type=YEAR), click.argument("rule"))):
         f = arg(f)
     return click.command(name)(f)
 

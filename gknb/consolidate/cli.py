@@ -12,7 +12,7 @@ from gknb import template as tpl
 from gknb.archive.errors import ArchiveError
 from gknb.archive.fs import Tree
 from gknb.archive.store import Store
-from gknb.cliutil import exclusive, refuse
+from gknb.cliutil import YEAR, exclusive, refuse
 from gknb.inputs import load_report
 from gknb.office import OfficeError
 from gknb.parsers import DocumentError
@@ -29,7 +29,7 @@ def _stop(message: object) -> None:
 
 
 @click.command("consolidate")
-@click.option("--year", type=int, required=True, help="报告年度")
+@click.option("--year", type=YEAR, required=True, help="报告年度")
 @click.option("--government", required=True, help="本级政府的名称（汇总报告的机关，如 某某县人民政府）")
 @click.option("--members", "members_list", default=None, help="成员机关，以逗号或顿号分隔")
 @click.option("--members-file", type=click.Path(dir_okay=False, path_type=Path), default=None,

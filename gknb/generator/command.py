@@ -10,6 +10,7 @@ import click
 
 from gknb.archive.store import Store, atomic_write
 from gknb.archive.xml import ArchiveError
+from gknb.cliutil import YEAR
 from gknb.parsers import DocumentError
 
 from . import basis as figures_file
@@ -26,7 +27,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 archive_option = click.option(
     "--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="档案目录（默认取环境变量 GKNB_ARCHIVE，否则 ~/.local/share/gknb/archive）")
-year_option = click.option("--year", type=int, required=True, help="报告年度（报告所述的年份）")
+year_option = click.option("--year", type=YEAR, required=True, help="报告年度（报告所述的年份）")
 
 
 def _stop(message: str) -> None:

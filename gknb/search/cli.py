@@ -19,7 +19,7 @@ import click
 
 from gknb.archive.fs import Tree
 from gknb.archive.store import Store, StoreError
-from gknb.cliutil import table
+from gknb.cliutil import YEAR, table
 
 from . import export as exporter
 from .cells import full_path, label_path, resolve
@@ -38,7 +38,7 @@ archive_option = click.option(
     "--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="档案目录（默认取环境变量 GKNB_ARCHIVE，否则 ~/.local/share/gknb/archive）")
 agency_option = click.option("--agency", default=None, help="只看这个机关（可写名称的一部分）")
-year_option = click.option("--year", type=int, default=None, help="只看这个年度")
+year_option = click.option("--year", type=YEAR, default=None, help="只看这个年度")
 years_option = click.option("--years", default=None, help="只看这些年度，如 2019-2023")
 json_option = click.option("--json", "as_json", is_flag=True, help="以JSON输出")
 
@@ -75,7 +75,7 @@ def _index(archive_dir: Path | None) -> Iterator[Index]:
 @year_option
 @years_option
 @click.option("--section", "sections", multiple=True, help="只看这一部分：一…六、标题、前言（可重复）")
-@click.option("--limit", type=click.IntRange(0), default=20, show_default=True, help="最多显示几条（0：全部）")
+@click.option("--limit", type=click.IntRange(0, 1_000_000), default=20, show_default=True, help="最多显示几条（0：全部）")
 @json_option
 def search(text, archive_dir, agency, year, years, sections, limit, as_json) -> None:
     """在档案中所有报告的正文（各部分、标题、前言）中检索文字，任意长度，按相关度排列。
