@@ -235,6 +235,7 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
     from gknb.inputs import load_report
     from gknb.parsers import DocumentError
     from gknb.rules import ERROR, counts_line, evaluate
+    from gknb.verdicts import not_dismissed
     root = archive_dir or default_root()
     store = _store(root) if root.exists() else None  # no archive: no previous year to look up
     results, failed, errors = [], [], False
@@ -248,12 +249,14 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
         if prev is None and store is not None and report.agency and report.year:
             prev = store.get(report.agency, report.year - 1)
         outcomes = evaluate(report, prev)
-        violations = [v for o in outcomes for v in o.violations]
+        found = [v for o in outcomes for v in o.violations]
+        violations = not_dismissed(store, report, found)  # as every review counts them
+        dismissed = len(found) - len(violations)
         errors |= any(v.severity == ERROR for v in violations)
         if as_json:
             results.append({"document": str(path), "agency": report.agency, "year": report.year,
                             "previous_year": prev.year if prev else None,
-                            "violations": [v.as_dict() for v in violations],
+                            "violations": [v.as_dict() for v in violations], "dismissed": dismissed,
                             "outcomes": [o.as_dict() for o in outcomes], "flags": report.flags()})
             continue
         click.echo(f"{path}：{_describe(report)}" + (f"，对照 {prev.year} 年度" if prev else ""))
@@ -261,7 +264,8 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
             _print_violation(v)
         _print_doubts(report)
         ne = sum(v.severity == ERROR for v in violations)
-        click.echo(f"  共 {ne} 个错误，{len(violations) - ne} 个警告")
+        click.echo(f"  共 {ne} 个错误，{len(violations) - ne} 个警告"
+                   + (f"（另有 {dismissed} 个发现已经审核驳回，不计入；见 gknb compare 的人工处理记录）" if dismissed else ""))
         click.echo(f"  {counts_line(outcomes)}")
     if as_json:
         dump_json(results[0] if len(paths) == 1 and results else results)

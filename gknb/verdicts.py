@@ -50,3 +50,19 @@ def open_violations(violations: Iterable[Violation], report: Report | None,
         if x is None or x.verdict != DISMISSED:
             out.append(v)
     return out
+
+
+def not_dismissed(store, report: Report, found: list[Violation]) -> list[Violation]:
+    """The findings a reviewer has not dismissed in the archive ``store`` (this year's or last
+    year's verdict on the same figures), as every review counts them; all of them without an
+    archive, or when its record of decisions cannot be read."""
+    if store is None or not (report.agency and report.year):
+        return found
+    from gknb.archive import decisions
+    from gknb.archive.errors import StoreError
+
+    try:
+        decided = {y: decisions.load(store, report.agency, y) for y in (report.year, report.year - 1)}
+    except (StoreError, OSError):
+        return found
+    return open_violations(found, report, decided)

@@ -26,6 +26,7 @@ from gknb.parsers import DocumentError, PdfSettings, parse
 from gknb.filenames import readable
 from gknb.model import Report
 from gknb.rules import ERROR, WARNING, Violation, check
+from gknb.verdicts import not_dismissed
 
 from .executor import Executor, Local
 
@@ -114,14 +115,15 @@ def parse_with_limit(path: str, timeout: float, verify: bool = False) -> tuple[s
 
 
 def check_against_archive(report: Report, root: str) -> Checked:
-    """The report checked against the previous year the archive at ``root`` holds (read only)."""
-    previous, note = None, None
+    """The report checked against the previous year the archive at ``root`` holds (read only), its
+    findings a reviewer dismissed there left out."""
+    store, previous, note = Store(root), None, None
     if report.agency and report.year:
         try:
-            previous = Store(root).get(report.agency, report.year - 1)
+            previous = store.get(report.agency, report.year - 1)
         except StoreError as e:  # a corrupt entry: checked without it, and said
             note = f"未能与上一年度对照：{e}"
-    return Checked(report.agency, report.year, check(report, previous), note)
+    return Checked(report.agency, report.year, not_dismissed(store, report, check(report, previous)), note)
 
 
 def parse_and_check(path: str, timeout: float, verify: bool, root: str | None) -> Parsed:
@@ -260,4 +262,4 @@ def _check(store: Store, outcomes: list[Outcome]) -> None:
                     previous = store.get(r.agency, r.year - 1)
                 except StoreError as e:  # a corrupt entry: checked without it, and said
                     o.error = o.error or f"未能与上一年度对照：{e}"
-        o.violations = check(r, previous)
+        o.violations = not_dismissed(store, r, check(r, previous))

@@ -281,3 +281,19 @@ def test_numbers_that_cannot_be_meant_are_usage_errors_not_tracebacks(args, tmp_
     res = gknb(*args, "--archive", tmp_path)
     assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
     assert "的值无效" in res.stderr
+
+
+def test_check_does_not_count_a_finding_a_reviewer_dismissed(tmp_path):
+    # 平潭 2024's E04 (its table 二 lacks the 行政规范性文件 cells) dismissed in the archive: every
+    # review left it out, but gknb check still counted and printed it.
+    doc, archive = CORPUS / "txt" / "平潭综合实验区_2024.txt", tmp_path / "档案"
+    assert gknb("ingest", doc, "--archive", archive).returncode == 0
+    before = json.loads(gknb("check", doc, "--archive", archive, "--json").stdout)
+    assert "E04" in {v["rule"] for v in before["violations"]} and before["dismissed"] == 0
+    res = gknb("dismiss", "平潭综合实验区", 2024, "E04", "--reason", "该机关没有行政规范性文件的制发权", "--archive", archive)
+    assert res.returncode == 0, res.stderr
+    after = json.loads(gknb("check", doc, "--archive", archive, "--json").stdout)
+    assert "E04" not in {v["rule"] for v in after["violations"]} and after["dismissed"] == 1
+    assert len(after["violations"]) == len(before["violations"]) - 1
+    text = gknb("check", doc, "--archive", archive).stdout
+    assert "E04" not in text and "另有 1 个发现已经审核驳回，不计入" in text
