@@ -199,6 +199,15 @@ def parse(paths: tuple[Path, ...], as_json: bool, explain: bool, verify: bool) -
 
 # --------------------------------------------------------------------------- check
 
+def _not_dismissed(store: Store | None, report: Report, found: list[Violation]) -> list[Violation]:
+    """The findings not dismissed in the archive, as every review counts them (no archive: all;
+    the decisions' reader, and lxml with it, is loaded only then)."""
+    if store is None:
+        return found
+    from gknb.verdicts import not_dismissed
+    return not_dismissed(store, report, found)
+
+
 def _print_doubts(report: Report, shown: int = 6) -> None:
     """The figures the reader was unsure of, by reason: the findings above rest on them."""
     from gknb.cellnames import by_reason
@@ -235,7 +244,6 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
     from gknb.inputs import load_report
     from gknb.parsers import DocumentError
     from gknb.rules import ERROR, counts_line, evaluate
-    from gknb.verdicts import not_dismissed
     root = archive_dir or default_root()
     store = _store(root) if root.exists() else None  # no archive: no previous year to look up
     results, failed, errors = [], [], False
@@ -250,7 +258,7 @@ def check_cmd(paths: tuple[Path, ...], previous: Path | None, archive_dir: Path 
             prev = store.get(report.agency, report.year - 1)
         outcomes = evaluate(report, prev)
         found = [v for o in outcomes for v in o.violations]
-        violations = not_dismissed(store, report, found)  # as every review counts them
+        violations = _not_dismissed(store, report, found)
         dismissed = len(found) - len(violations)
         errors |= any(v.severity == ERROR for v in violations)
         if as_json:
