@@ -52,7 +52,8 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９，", "0123456789,")
 _CLAUSE_START = re.compile(r"[，。；：！？,;:!?]")
 # A count written in Chinese numerals before 件 ("申请十二件", "两件"): read as digits, so that the
 # statement patterns (digits) see it.  Only before 件: "一是", "十四五" are no counts.
-_CN_COUNT = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?=件)")
+# (starts only where a run of numerals starts, and takes the run whole: linear on long runs)
+_CN_COUNT = re.compile(r"(?<![零〇一二两三四五六七八九十百千万])[零〇一二两三四五六七八九十百千万]++(?=件)")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 

@@ -21,7 +21,7 @@ PACKAGES = ("gknb", "parsers", "archive", "jobs")
 LAYERS: list[tuple[str, list[str], bool]] = [
     ("foundation", ["gknb", "gknb.template", "gknb.ruleset", "gknb.model", "gknb.view", "gknb.extras", "gknb.equations",
                     "gknb.formgrid", "gknb.formsheet", "gknb.textdiff", "gknb.problems", "gknb.office", "gknb.xlsx",
-                    "gknb.cellnames", "gknb.ooxml"], False),
+                    "gknb.cellnames", "gknb.ooxml", "gknb.filenames", "gknb.years"], False),
     ("readers", ["parsers", "parsers.*", "archive", "archive.*"], True),
     ("inputs", ["gknb.inputs", "gknb.register"], False),
     ("checker", ["gknb.rules", "gknb.outcomes", "gknb.textrules", "gknb.verdicts"], False),
