@@ -147,3 +147,13 @@ def test_archive_resolves_an_agency_that_prints_its_name_differently(tmp_path):
     res = gknb("--archive", store.root, "--agency", "淮安市洪泽区人民政府", "--year", 2024, "--json")
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["old"]["agency"] == "洪泽区人民政府"
+
+
+def test_the_terminal_summary_says_which_figures_the_reader_was_unsure_of():
+    # 平潭's crawler texts of 2023 and 2024 each run 行政规范性文件's three figures together (flagged):
+    # the HTML verdict said so, the terminal summary did not.
+    txt = CORPUS / "txt"
+    res = gknb(txt / "平潭综合实验区_2023.txt", txt / "平潭综合实验区_2024.txt")
+    assert res.returncode == 0, res.stderr
+    assert "  存疑：本年报告有 3 个数字解析存疑" in res.stdout and "  存疑：上年报告有 3 个数字解析存疑" in res.stdout
+    assert "存疑：" not in gknb(PT / "平潭综合实验区_2023.html", PT / "平潭综合实验区_2024.html").stdout

@@ -19,7 +19,7 @@ from .batch import PairError, archive_comparison, run_batch
 from .changes import Thresholds
 from .checks import NEW, OLD, STATE_ZH
 from .comparison import Comparison, compare
-from .html import render
+from .html import doubt_note, render
 from .jsonview import to_json
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
@@ -38,6 +38,9 @@ def _summary(c: Comparison) -> None:
     """The comparison's verdict and findings in the terminal, as ``check`` prints them."""
     head = f"{c.agency}：{_year(c.new)}" + (f" 对照 {_year(c.old)}" if c.old is not None else "（无上年报告）")
     click.echo(head)
+    for label, which in (("本年", NEW), ("上年", OLD)):
+        if flags := c.doubtful(which):
+            click.echo(f"  存疑：{doubt_note(label, flags)}")
     for note in c.notes:
         click.echo(f"  注意：{note}")
     groups = [(f"本年 {_year(c.new)}", [f for f in c.of(NEW) if not f.cross_year]),
