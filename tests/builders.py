@@ -94,3 +94,13 @@ def fill(path: Path) -> None:
     data["problems"] = [{"problem": "栏目更新仍不够及时", "measure": "建立每周巡查制度"}]
     data["fees"] = {"notices": 0, "amount": 0, "collected": 0}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def edited_copy(source: Path, old: str, new: str, folder: Path) -> Path:
+    """A copy of a real text document (a web page, a crawler text) in ``folder``, under its own
+    name, with ``old`` (which must be in it) replaced by ``new``."""
+    text = source.read_text("utf-8")
+    assert old in text, (source.name, old)
+    path = folder / source.name
+    path.write_text(text.replace(old, new), "utf-8")
+    return path

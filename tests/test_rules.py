@@ -10,7 +10,7 @@ from gknb.model import Section
 from gknb.rules import ERROR, WARNING, check
 from gknb.view import from_view
 
-from .builders import consistent_report, successor
+from .builders import consistent_report, edited_copy, successor
 from .conftest import CORPUS, EXPECTED, load_expected
 
 ARITHMETIC = ("T3-1", "T3-2", "T3-3", "T3-4", "T4-1")
@@ -200,17 +200,13 @@ def test_a_sum_failing_on_a_figure_the_reader_was_unsure_of_is_no_proven_error(t
     # 平潭 2024 with a struck-through "71" before a typed "72" in （一）予以公开/自然人: the reader
     # keeps 72 and flags it. T3-2 and T3-3 then fail by 1 — reported as errors, as if the report
     # were proven wrong, where the doubt is the reader's: warnings now, saying which figure to check.
-    page = (CORPUS / "html" / "平潭综合实验区_2024.html").read_text("utf-8")
-    edited = page.replace('<td colspan="2">（一）予以公开</td><td>71</td>', '<td colspan="2">（一）予以公开</td><td><s>71</s>72</td>')
-    assert edited != page
-    path = tmp_path / "平潭综合实验区_2024.html"
-    path.write_text(edited, "utf-8")
+    row = '<td colspan="2">（一）予以公开</td><td>'
+    path = edited_copy(CORPUS / "html" / "平潭综合实验区_2024.html", row + "71</td>", row + "<s>71</s>72</td>", tmp_path)
     report = load_report(path)
     assert report.value("requests.disclosed.natural") == 72 and report.cells["requests.disclosed.natural"].flag
     failing = [v for v in check(report) if v.rule in ("T3-2", "T3-3")]
     assert failing and all(v.severity == WARNING and "解析存疑，须核对原件" in v.message for v in failing)
     assert any("（一）予以公开解析存疑" in v.message for v in failing if v.rule == "T3-2")
     # The same slip typed plainly (no doubt about the figure) stays an error.
-    path.write_text(page.replace('<td colspan="2">（一）予以公开</td><td>71</td>', '<td colspan="2">（一）予以公开</td><td>72</td>'),
-                    "utf-8")
+    path = edited_copy(CORPUS / "html" / "平潭综合实验区_2024.html", row + "71</td>", row + "72</td>", tmp_path)
     assert {v.severity for v in check(load_report(path)) if v.rule in ("T3-2", "T3-3")} == {ERROR}
