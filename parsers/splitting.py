@@ -35,8 +35,9 @@ def _part_ok(part: str, column: tpl.Column) -> bool:
     if not part or len(part) > MAX_RUN_DIGITS:  # a run over many rows can be long, never one figure of it
         return False
     if "." in part:
-        whole, _, frac = part.partition(".")
-        return column.type == "decimal" and bool(whole) and bool(frac) and (whole == "0" or whole[0] != "0")
+        whole, _, frac = part.partition(".")  # one point, digits either side: "1.2.3" is no figure
+        return (column.type == "decimal" and bool(whole) and bool(frac) and "." not in frac
+                and (whole == "0" or whole[0] != "0"))
     return part == "0" or part[0] != "0"
 
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 import pytest
 from gknb.parsers import DocumentError, parse
@@ -227,6 +228,18 @@ def test_a_run_over_many_rows_never_makes_one_figure_of_thousands_of_digits():
     run = "1" * 5200  # within 15 digits a cell, yet its first cuts leave a 4,851-digit last figure
     cands = candidates(run, [column] * 350)
     assert cands is None or all(len(str(v)) <= MAX_RUN_DIGITS for c in cands for v in c)
+
+
+def test_a_cut_with_two_points_is_no_figure():
+    """Found by the long fuzz run (session 21, the crawler-text reader): a run of digits and points
+    over 万元 cells cut into "18651.0.6" passed the cut's check and raised decimal.InvalidOperation
+    out of the reader. A figure has one point with digits either side."""
+    from gknb.parsers.splitting import candidates
+
+    from gknb import template as tpl
+    fee = tpl.load().cell("proactive.art20_8.admin_fees.fee_amount").column
+    assert candidates("18651.0.6", [fee]) == []
+    assert candidates("1.23.4", [fee, fee]) == [(Decimal("1.2"), Decimal("3.4"))]
 
 
 def test_the_label_caches_remember_labels_not_paragraphs():
